@@ -1,0 +1,354 @@
+//! Analyse: contact history and follow-up cadence as of a given `today`.
+//!
+//! Pure functions over the model: no I/O, no clock. The same clients and the same
+//! `today` always give the same numbers.
+
+use crate::model::{Cadence, Client, Date, Kind, TierCadences};
+
+/// Where a client stands against its cadence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Overdue,
+    Due,
+    Never,
+    Ok,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Overdue, Status::Due, Status::Never, Status::Ok];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Never => "never",
+            Status::Overdue => "overdue",
+            Status::Due => "due",
+            Status::Ok => "ok",
+        }
+    }
+}
+
+/// Days from `a` to `b` (negative when `b` is earlier).
+pub fn days_between(a: Date, b: Date) -> i64 {
+    a.until(b).map_or(0, |s| i64::from(s.get_days()))
+}
+
+/// A client's cadence figures as of `today`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientStats {
+    /// The cadence in force: the note's own, else its tier's default.
+    pub cadence: Cadence,
+    pub last_contact: Option<Date>,
+    pub next_due: Option<Date>,
+    pub days_since_contact: Option<i64>,
+    /// Days past `next_due` (positive only when overdue).
+    pub days_overdue: i64,
+    pub status: Status,
+    /// Contact entries in the 365 days up to today.
+    pub contacts_12m: u32,
+    /// Contacts per calendar month, the 24 months up to and including today's.
+    pub monthly: Vec<u32>,
+    /// Indices into `client.followups` of open ones, and of those already missed.
+    pub open_followups: Vec<usize>,
+    pub missed_followups: Vec<usize>,
+}
+
+/// Whether an entry counts as contact as of `today`.
+pub fn counts(kind: Kind, date: Date, today: Date) -> bool {
+    kind.is_contact() && date <= today
+}
+
+/// First day of the month `back` months before `today`'s month.
+pub fn month_start(today: Date, back: i64) -> Date {
+    let first = today.first_of_month();
+    first
+        .checked_sub(jiff::Span::new().months(back))
+        .unwrap_or(first)
+}
+
+pub fn client_stats(client: &Client, today: Date, cadences: &TierCadences) -> ClientStats {
+    let cadence = client
+        .cadence
+        .unwrap_or_else(|| cadences.for_tier(client.tier));
+    let contacts = || {
+        client
+            .entries
+            .iter()
+            .filter(|e| counts(e.kind, e.date, today))
+    };
+    let last_contact = contacts().map(|e| e.date).max();
+    let next_due = last_contact.and_then(|d| cadence.add_to(d));
+    let status = match next_due {
+        None => Status::Never,
+        Some(due) if today > due => Status::Overdue,
+        Some(due) if days_between(today, due) <= 7 => Status::Due,
+        Some(_) => Status::Ok,
+    };
+    let year_ago = today
+        .checked_sub(jiff::Span::new().days(365))
+        .unwrap_or(today);
+    let first_month = month_start(today, 23);
+    let mut monthly = vec![0u32; 24];
+    for e in contacts() {
+        if e.date >= first_month {
+            let idx = (i64::from(e.date.year()) - i64::from(first_month.year())) * 12
+                + i64::from(e.date.month())
+                - i64::from(first_month.month());
+            if let Some(slot) = usize::try_from(idx).ok().and_then(|i| monthly.get_mut(i)) {
+                *slot += 1;
+            }
+        }
+    }
+    let open: Vec<usize> = (0..client.followups.len())
+        .filter(|&i| client.followups.get(i).is_some_and(|f| !f.done))
+        .collect();
+    let missed = open
+        .iter()
+        .copied()
+        .filter(|&i| client.followups.get(i).is_some_and(|f| f.date < today))
+        .collect();
+    ClientStats {
+        cadence,
+        last_contact,
+        next_due,
+        days_since_contact: last_contact.map(|d| days_between(d, today)),
+        days_overdue: next_due.map_or(0, |d| days_between(d, today).max(0)),
+        status,
+        contacts_12m: u32::try_from(contacts().filter(|e| e.date > year_ago).count())
+            .unwrap_or(u32::MAX),
+        monthly,
+        open_followups: open,
+        missed_followups: missed,
+    }
+}
+
+/// Team-wide figures for the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    /// Monday of the first of the 52 weeks, and contacts per week.
+    pub first_week: Date,
+    pub weekly: Vec<u32>,
+    /// Entries per kind in the last 365 days (every kind, `note` included), most first.
+    pub kinds: Vec<(Kind, u32)>,
+    /// Clients per status, in `Status::ALL` order.
+    pub status_counts: Vec<(Status, usize)>,
+    pub contacts_12m: u32,
+    pub entries_total: usize,
+    /// (client index, entry index) of the most recent contacts, newest first.
+    pub recent: Vec<(usize, usize)>,
+}
+
+pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count: usize) -> Team {
+    let monday = today
+        .checked_sub(jiff::Span::new().days(i64::from(today.weekday().to_monday_zero_offset())))
+        .unwrap_or(today);
+    let first_week = monday
+        .checked_sub(jiff::Span::new().weeks(51))
+        .unwrap_or(monday);
+    let year_ago = today
+        .checked_sub(jiff::Span::new().days(365))
+        .unwrap_or(today);
+    let mut weekly = vec![0u32; 52];
+    let mut kinds = [0u32; Kind::ALL.len()];
+    let mut recent: Vec<(Date, usize, usize)> = Vec::new();
+    let mut entries_total = 0;
+    for (ci, c) in clients.iter().enumerate() {
+        entries_total += c.entries.len();
+        for (ei, e) in c.entries.iter().enumerate() {
+            if e.date > today {
+                continue;
+            }
+            if e.date > year_ago
+                && let Some(k) = Kind::ALL.iter().position(|&k| k == e.kind)
+                && let Some(slot) = kinds.get_mut(k)
+            {
+                *slot += 1;
+            }
+            if !e.kind.is_contact() {
+                continue;
+            }
+            if e.date >= first_week
+                && let Some(slot) = usize::try_from(days_between(first_week, e.date) / 7)
+                    .ok()
+                    .and_then(|w| weekly.get_mut(w))
+            {
+                *slot += 1;
+            }
+            recent.push((e.date, ci, ei));
+        }
+    }
+    // Newest first; ties by client order then entry order, for stable output.
+    recent.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    recent.truncate(recent_count);
+    let mut kinds: Vec<(Kind, u32)> = Kind::ALL
+        .iter()
+        .copied()
+        .zip(kinds)
+        .filter(|&(_, n)| n > 0)
+        .collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Team {
+        first_week,
+        contacts_12m: stats.iter().map(|s| s.contacts_12m).sum(),
+        weekly,
+        kinds,
+        status_counts: Status::ALL
+            .iter()
+            .map(|&s| (s, stats.iter().filter(|x| x.status == s).count()))
+            .collect(),
+        entries_total,
+        recent: recent.into_iter().map(|(_, c, e)| (c, e)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, FollowUp, Tier};
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn entry(date: &str, kind: Kind) -> Entry {
+        Entry {
+            date: d(date),
+            kind,
+            people: vec![],
+            summary: String::new(),
+            line: 1,
+            body: String::new(),
+        }
+    }
+
+    fn client(tier: Option<Tier>, entries: Vec<Entry>) -> Client {
+        Client {
+            id: "c".into(),
+            name: "C".into(),
+            tier,
+            entries,
+            ..Client::default()
+        }
+    }
+
+    #[test]
+    fn status_by_cadence() {
+        let today = d("2026-11-22");
+        let cad = TierCadences::default();
+        // key: 14d. Last contact 2026-11-01 → due 11-15 → overdue by 7.
+        let s = client_stats(
+            &client(Some(Tier::Key), vec![entry("2026-11-01", Kind::Visit)]),
+            today,
+            &cad,
+        );
+        assert_eq!(
+            (s.status, s.next_due, s.days_overdue, s.days_since_contact),
+            (Status::Overdue, Some(d("2026-11-15")), 7, Some(21))
+        );
+        // 2026-11-10 + 14 = 11-24: within 7 days → due.
+        let s = client_stats(
+            &client(Some(Tier::Key), vec![entry("2026-11-10", Kind::Call)]),
+            today,
+            &cad,
+        );
+        assert_eq!(s.status, Status::Due);
+        // Due exactly today and exactly in 7 days are both `due`; 8 days is ok.
+        let s = client_stats(
+            &client(Some(Tier::Key), vec![entry("2026-11-08", Kind::Call)]),
+            today,
+            &cad,
+        );
+        assert_eq!(s.status, Status::Due);
+        let s = client_stats(
+            &client(Some(Tier::Key), vec![entry("2026-11-15", Kind::Call)]),
+            today,
+            &cad,
+        );
+        assert_eq!(s.status, Status::Due);
+        let s = client_stats(
+            &client(Some(Tier::Key), vec![entry("2026-11-16", Kind::Call)]),
+            today,
+            &cad,
+        );
+        assert_eq!(s.status, Status::Ok);
+        // Notes and future entries are not contacts.
+        let s = client_stats(
+            &client(
+                None,
+                vec![
+                    entry("2026-11-20", Kind::Note),
+                    entry("2026-12-01", Kind::Call),
+                ],
+            ),
+            today,
+            &cad,
+        );
+        assert_eq!(
+            (s.status, s.last_contact, s.next_due),
+            (Status::Never, None, None)
+        );
+    }
+
+    #[test]
+    fn monthly_and_followups() {
+        let today = d("2026-11-22");
+        let mut c = client(
+            None,
+            vec![
+                entry("2026-11-02", Kind::Call),
+                entry("2026-11-01", Kind::Visit),
+                entry("2024-12-01", Kind::Call),
+                entry("2024-11-30", Kind::Call),
+            ],
+        );
+        c.followups = vec![
+            FollowUp {
+                date: d("2026-11-16"),
+                text: "a".into(),
+                done: false,
+                line: 1,
+            },
+            FollowUp {
+                date: d("2026-11-30"),
+                text: "b".into(),
+                done: false,
+                line: 2,
+            },
+            FollowUp {
+                date: d("2026-11-01"),
+                text: "c".into(),
+                done: true,
+                line: 3,
+            },
+        ];
+        let s = client_stats(&c, today, &TierCadences::default());
+        assert_eq!(s.monthly.len(), 24);
+        assert_eq!(s.monthly[23], 2);
+        assert_eq!(s.monthly[0], 1); // 2024-12; 2024-11-30 is before the window
+        assert_eq!(s.contacts_12m, 2);
+        assert_eq!(s.open_followups, vec![0, 1]);
+        assert_eq!(s.missed_followups, vec![0]);
+    }
+
+    #[test]
+    fn team_weeks_and_kinds() {
+        let today = d("2026-11-22"); // a Sunday
+        let clients = vec![client(
+            None,
+            vec![
+                entry("2026-11-16", Kind::Call),
+                entry("2026-11-22", Kind::Wechat),
+                entry("2026-11-15", Kind::Note),
+            ],
+        )];
+        let stats: Vec<_> = clients
+            .iter()
+            .map(|c| client_stats(c, today, &TierCadences::default()))
+            .collect();
+        let t = team(&clients, &stats, today, 10);
+        assert_eq!(t.weekly[51], 2);
+        assert_eq!(t.weekly[50], 0);
+        assert_eq!(t.first_week, d("2025-11-24"));
+        assert_eq!(t.kinds.len(), 3);
+        assert_eq!(t.recent, vec![(0, 1), (0, 0)]);
+    }
+}

@@ -1,0 +1,316 @@
+//! Configuration: the optional `touchbase.yaml` at the root of the notes folder.
+//!
+//! It is strict: an unknown key or a bad value is an error with its line, and the
+//! command stops with exit status 2, because a silently ignored setting (a privacy
+//! switch, say) is worse than a refusal.
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, column_of};
+use crate::model::{Cadence, Tier, TierCadences};
+use crate::parse::locate::{Step, locate};
+use crate::parse::yaml::{self, Node};
+use crate::suggest::closest;
+
+pub const FILE_NAME: &str = "touchbase.yaml";
+
+/// The language of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" | "english" | "en-us" | "en-gb" => Some(Lang::En),
+            "zh" | "zh-cn" | "zh-hans" | "chinese" | "中文" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+}
+
+/// Which personal fields the site shows unmasked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Privacy {
+    pub phone: bool,
+    pub wechat: bool,
+    pub email: bool,
+    pub birth_year: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub title: Option<String>,
+    pub language: Lang,
+    /// IANA time zone name used for "today" when `--today` is not given.
+    pub timezone: Option<String>,
+    pub cadences: TierCadences,
+    pub privacy: Privacy,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: None,
+            language: Lang::En,
+            timezone: None,
+            cadences: TierCadences::default(),
+            privacy: Privacy::default(),
+        }
+    }
+}
+
+const KEYS: [&str; 5] = ["title", "language", "timezone", "cadence", "privacy"];
+const PRIVACY_FIELDS: [&str; 4] = ["phone", "wechat", "email", "birth_year"];
+
+/// Load `touchbase.yaml` from `root` if there is one. Errors are returned as
+/// diagnostics; any error means the configuration is unusable.
+pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(FILE_NAME);
+    match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => parse(text.strip_prefix('\u{feff}').unwrap_or(&text)),
+            Err(_) => Err(vec![Diagnostic::error(FILE_NAME, "file is not UTF-8 text")]),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(e) => Err(vec![Diagnostic::error(
+            FILE_NAME,
+            format!("cannot read: {e}"),
+        )]),
+    }
+}
+
+struct Checker<'a> {
+    text: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, path: &[Step<'_>], on_value: bool, message: String, help: String) {
+        let mut d = Diagnostic::error(FILE_NAME, message).help(help);
+        if let Some((spot, _)) = locate(self.text, path) {
+            let line = self
+                .text
+                .split('\n')
+                .nth(spot.line)
+                .unwrap_or("")
+                .trim_end_matches('\r');
+            let (col, len) = if on_value && spot.value_len > 0 {
+                (spot.value_col, spot.value_len)
+            } else {
+                (spot.key_col, spot.key_len)
+            };
+            let width = line.get(col..col + len).map_or(1, |s| s.chars().count());
+            d = d.at(spot.line + 1, column_of(line, col), width, line);
+        }
+        self.diags.push(d);
+    }
+
+    fn unknown(&mut self, path: &[Step<'_>], key: &str, known: &[&str]) {
+        let help = match closest(key, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("known keys: {}", known.join(", ")),
+        };
+        self.error(path, false, format!("unknown setting `{key}`"), help);
+    }
+}
+
+/// Parse the text of a configuration file.
+pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    let root = match yaml::load(text) {
+        Ok(n) => n,
+        Err(e) => {
+            let line = text.split('\n').nth(e.line.saturating_sub(1)).unwrap_or("");
+            return Err(vec![
+                Diagnostic::error(FILE_NAME, format!("not valid YAML: {}", e.message))
+                    .at(e.line, e.column, 1, line)
+                    .help("settings are `key: value` lines; see docs/configuration.md"),
+            ]);
+        }
+    };
+    let mut cfg = Config::default();
+    let mut ck = Checker {
+        text,
+        diags: Vec::new(),
+    };
+    let entries = match root {
+        Node::Map(m) => m,
+        Node::Null => Vec::new(),
+        _ => {
+            ck.error(
+                &[],
+                false,
+                "configuration should be `key: value` lines".into(),
+                "see docs/configuration.md".into(),
+            );
+            return Err(ck.diags);
+        }
+    };
+    for (key, value) in &entries {
+        let path = [Step::Key(key)];
+        match key.as_str() {
+            "title" => cfg.title = Some(value.to_text()).filter(|s| !s.trim().is_empty()),
+            "language" => match Lang::parse(&value.to_text()) {
+                Some(l) => cfg.language = l,
+                None => ck.error(
+                    &path,
+                    true,
+                    format!("unknown language `{value}`"),
+                    "use `en` or `zh`".into(),
+                ),
+            },
+            "timezone" => {
+                let name = value.to_text();
+                if jiff::tz::TimeZone::get(&name).is_ok() {
+                    cfg.timezone = Some(name);
+                } else {
+                    ck.error(
+                        &path,
+                        true,
+                        format!("unknown time zone `{name}`"),
+                        "use an IANA name such as `Asia/Shanghai` or `Europe/Berlin`".into(),
+                    );
+                }
+            }
+            "cadence" => read_cadences(&mut ck, value, &mut cfg.cadences),
+            "privacy" => read_privacy(&mut ck, value, &mut cfg.privacy),
+            _ => ck.unknown(&path, key, &KEYS),
+        }
+    }
+    if ck.diags.is_empty() {
+        Ok(cfg)
+    } else {
+        Err(ck.diags)
+    }
+}
+
+fn read_cadences(ck: &mut Checker<'_>, value: &Node, out: &mut TierCadences) {
+    let Some(map) = value.as_map() else {
+        ck.error(
+            &[Step::Key("cadence")],
+            true,
+            "`cadence` should map tiers to cadences".into(),
+            "e.g. `cadence: {key: 14d, regular: 30d}`".into(),
+        );
+        return;
+    };
+    for (tier, c) in map {
+        let path = [Step::Key("cadence"), Step::Key(tier)];
+        let cadence = Cadence::parse(&c.to_text());
+        let slot = match (Tier::parse(tier), tier.as_str()) {
+            (Some(Tier::Key), _) => &mut out.key,
+            (Some(Tier::Regular), _) => &mut out.regular,
+            (Some(Tier::Prospect), _) => &mut out.prospect,
+            (Some(Tier::Dormant), _) => &mut out.dormant,
+            (None, "default" | "none") => &mut out.untiered,
+            (None, _) => {
+                let mut names = Tier::ALL.map(Tier::as_str).to_vec();
+                names.push("default");
+                ck.unknown(&path, tier, &names);
+                continue;
+            }
+        };
+        match cadence {
+            Some(c) => *slot = c,
+            None => ck.error(
+                &path,
+                true,
+                format!("`{c}` is not a cadence"),
+                "write `14d`, `2w`, `1m`, `1y` or a number of days".into(),
+            ),
+        }
+    }
+}
+
+fn read_privacy(ck: &mut Checker<'_>, value: &Node, out: &mut Privacy) {
+    let path = [Step::Key("privacy")];
+    let shown: Vec<String> = match value {
+        // `privacy: show` shows everything; `privacy: mask` is the default.
+        Node::String(s) if s == "show" => PRIVACY_FIELDS.iter().map(|s| s.to_string()).collect(),
+        Node::String(s) if s == "mask" => Vec::new(),
+        Node::Map(m) => {
+            let mut shown = Vec::new();
+            for (k, v) in m {
+                if k != "show" {
+                    ck.unknown(&[Step::Key("privacy"), Step::Key(k)], k, &["show"]);
+                    continue;
+                }
+                match v {
+                    Node::List(items) => shown.extend(items.iter().map(Node::to_text)),
+                    Node::Null => {}
+                    other => shown.push(other.to_text()),
+                }
+            }
+            shown
+        }
+        _ => {
+            ck.error(
+                &path,
+                true,
+                "`privacy` should be `mask`, `show`, or `show: [fields]`".into(),
+                format!("fields: {}", PRIVACY_FIELDS.join(", ")),
+            );
+            return;
+        }
+    };
+    for field in shown {
+        match field.as_str() {
+            "phone" => out.phone = true,
+            "wechat" => out.wechat = true,
+            "email" => out.email = true,
+            "birth_year" | "birthday" => out.birth_year = true,
+            other => ck.unknown(
+                &[Step::Key("privacy"), Step::Key("show")],
+                other,
+                &PRIVACY_FIELDS,
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_config() {
+        let c = parse("title: 华东\nlanguage: zh\ntimezone: Asia/Shanghai\ncadence:\n  key: 7d\n  default: 2m\nprivacy:\n  show: [phone, birth_year]\n").unwrap();
+        assert_eq!(c.language, Lang::Zh);
+        assert_eq!(c.cadences.key, Cadence::days(7));
+        assert_eq!(c.cadences.untiered.to_string(), "2m");
+        assert!(c.privacy.phone && c.privacy.birth_year && !c.privacy.email);
+    }
+
+    #[test]
+    fn errors_have_lines() {
+        let d =
+            parse("title: x\nlangauge: zh\ncadence:\n  kye: 7d\n  regular: soon\n").unwrap_err();
+        assert_eq!(d.len(), 3);
+        assert_eq!(
+            (d[0].line, d[0].message.as_str()),
+            (2, "unknown setting `langauge`")
+        );
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `language`?"));
+        assert_eq!(
+            (d[1].line, d[1].help.as_deref()),
+            (4, Some("did you mean `key`?"))
+        );
+        assert_eq!((d[2].line, d[2].column), (5, 12));
+    }
+
+    #[test]
+    fn empty_is_default() {
+        assert_eq!(parse("").unwrap(), Config::default());
+        assert_eq!(parse("# nothing\n").unwrap(), Config::default());
+    }
+}

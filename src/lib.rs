@@ -1,0 +1,18 @@
+//! touchbase: a folder of client notes in, a checked model and a static report site out.
+//!
+//! The pipeline, one module a stage: `discover` (find note files) → `parse` (front
+//! matter and contact log) → `model` (what a note means) → `analyse` (cadence and
+//! history as of `today`, pure) → `render` (HTML pages and SVG charts) → `write`
+//! (build aside, then swap in). `diag` carries the problems found along the way.
+
+pub mod analyse;
+pub mod config;
+pub mod diag;
+pub mod discover;
+pub mod export;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod suggest;
+pub mod workspace;
+pub mod write;

@@ -1,0 +1,525 @@
+//! Front matter: finding the YAML block at the top of a note and turning it into the
+//! client's profile fields, with a diagnostic for every value that does not fit.
+
+use super::dates::{parse_birthday, parse_iso};
+use super::locate::{Step, locate};
+use super::yaml::{self, Node};
+use crate::diag::{Diagnostic, column_of};
+use crate::model::{Anchor, Cadence, Client, Person, Role, Tier};
+use crate::suggest::closest;
+
+/// A note split into its front matter and body.
+pub struct Split<'a> {
+    /// The YAML text and the 1-based file line of its first line.
+    pub yaml: Option<(&'a str, usize)>,
+    /// Set when the note opens with `---` but never closes it.
+    pub unclosed: bool,
+    pub body: &'a str,
+    /// 1-based file line of the body's first line.
+    pub body_line: usize,
+}
+
+pub fn split(text: &str) -> Split<'_> {
+    let none = Split {
+        yaml: None,
+        unclosed: false,
+        body: text,
+        body_line: 1,
+    };
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text.get(..first_end).map(str::trim_end) != Some("---") {
+        return none;
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut pos = yaml_start;
+    let mut line = 2;
+    while pos < text.len() {
+        let end = text
+            .get(pos..)
+            .and_then(|r| r.find('\n'))
+            .map_or(text.len(), |i| pos + i);
+        if text.get(pos..end).map(|l| l.trim_end_matches('\r')) == Some("---") {
+            let body_start = (end + 1).min(text.len());
+            return Split {
+                yaml: Some((text.get(yaml_start..pos).unwrap_or(""), 2)),
+                unclosed: false,
+                body: text.get(body_start..).unwrap_or(""),
+                body_line: line + 1,
+            };
+        }
+        pos = end + 1;
+        line += 1;
+    }
+    Split {
+        unclosed: true,
+        ..none
+    }
+}
+
+const CLIENT_KEYS: [&str; 14] = [
+    "name",
+    "id",
+    "owner",
+    "tier",
+    "cadence",
+    "since",
+    "tags",
+    "referred_by",
+    "revenue",
+    "phone",
+    "wechat",
+    "email",
+    "address",
+    "people",
+];
+const PERSON_KEYS: [&str; 12] = [
+    "name",
+    "role",
+    "title",
+    "gender",
+    "birthday",
+    "phone",
+    "wechat",
+    "email",
+    "family",
+    "likes",
+    "notes",
+    "birth_day",
+];
+
+/// Reads front matter into a client, reporting problems into `diags`.
+pub struct Reader<'a> {
+    file: &'a str,
+    yaml: &'a str,
+    first_line: usize,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(file: &'a str, yaml: &'a str, first_line: usize) -> Reader<'a> {
+        Reader {
+            file,
+            yaml,
+            first_line,
+            diags: Vec::new(),
+        }
+    }
+
+    /// A diagnostic pointing at the key (`on_value == false`) or the value at `path`.
+    fn point(&self, mut d: Diagnostic, path: &[Step<'_>], on_value: bool) -> Diagnostic {
+        if let Some((spot, _)) = locate(self.yaml, path) {
+            let text = self.yaml.split('\n').nth(spot.line).unwrap_or("");
+            let (col, len) = if on_value && spot.value_len > 0 {
+                (spot.value_col, spot.value_len)
+            } else {
+                (spot.key_col, spot.key_len)
+            };
+            let width = text.get(col..col + len).map_or(1, |s| s.chars().count());
+            d = d.at(
+                self.first_line + spot.line,
+                column_of(text, col),
+                width,
+                text,
+            );
+        } else {
+            // The whole front matter: point at its opening `---`.
+            d = d.at(self.first_line - 1, 1, 3, "---");
+        }
+        d
+    }
+
+    fn error(&mut self, path: &[Step<'_>], on_value: bool, message: String, help: Option<String>) {
+        let mut d = Diagnostic::error(self.file, message);
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        let d = self.point(d, path, on_value);
+        self.diags.push(d);
+    }
+
+    fn warn(&mut self, path: &[Step<'_>], message: String, help: Option<String>) {
+        let mut d = Diagnostic::warning(self.file, message);
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        let d = self.point(d, path, false);
+        self.diags.push(d);
+    }
+
+    /// The raw text of a scalar as written in the file (for phone numbers that YAML
+    /// would read as numbers).
+    fn raw_value(&self, path: &[Step<'_>]) -> Option<String> {
+        let (spot, full) = locate(self.yaml, path)?;
+        let line = self.yaml.split('\n').nth(spot.line)?;
+        let v = line.get(spot.value_col..spot.value_col + spot.value_len)?;
+        (full && !v.is_empty()).then(|| v.trim_matches(['"', '\'']).to_string())
+    }
+
+    /// A text field: strings, numbers and booleans are fine; lists and maps are not.
+    fn text(&mut self, node: &Node, path: &[Step<'_>], key: &str) -> Option<String> {
+        match node {
+            Node::Null => None,
+            Node::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            // Keep numbers as written: `phone: 013800138000` must not lose its zero.
+            Node::Number(n) => Some(self.raw_value(path).unwrap_or_else(|| n.clone())),
+            Node::Bool(_) => Some(self.raw_value(path).unwrap_or_else(|| node.to_text())),
+            Node::List(_) | Node::Map(_) => {
+                self.error(
+                    path,
+                    true,
+                    format!("`{key}` should be a single value"),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// Fill `client` from the front matter. Returns false when the YAML is unreadable.
+    pub fn read_client(&mut self, client: &mut Client) -> bool {
+        let root = match yaml::load(self.yaml) {
+            Ok(node) => node,
+            Err(e) => {
+                let text = self
+                    .yaml
+                    .split('\n')
+                    .nth(e.line.saturating_sub(1))
+                    .unwrap_or("");
+                let d = Diagnostic::error(
+                    self.file,
+                    format!("front matter is not valid YAML: {}", e.message),
+                )
+                .at(self.first_line + e.line - 1, e.column, 1, text)
+                .help("front matter is YAML between two `---` lines: `key: value`, one per line");
+                self.diags.push(d);
+                return false;
+            }
+        };
+        let entries = match root {
+            Node::Map(m) => m,
+            Node::Null => Vec::new(),
+            other => {
+                self.error(
+                    &[],
+                    false,
+                    format!("front matter should be `key: value` lines, found `{other}`"),
+                    None,
+                );
+                return false;
+            }
+        };
+        for (key, value) in &entries {
+            let path = [Step::Key(key)];
+            match key.as_str() {
+                "name" => client.name = self.text(value, &path, key).unwrap_or_default(),
+                "id" => {
+                    if let Some(id) = self.text(value, &path, key) {
+                        client.id = id;
+                    }
+                }
+                "owner" => client.owner = self.text(value, &path, key),
+                "tier" => client.tier = self.tier(value, &path),
+                "cadence" => client.cadence = self.cadence(value, &path),
+                "since" => client.since = self.date(value, &path, key),
+                "tags" => client.tags = self.list_of_text(value, &path, key),
+                "referred_by" => {
+                    client.referred_by = self.text(value, &path, key);
+                    let d = self.point(Diagnostic::warning(self.file, ""), &path, true);
+                    client.anchors.push(Anchor {
+                        key: key.clone(),
+                        line: d.line,
+                        column: d.column,
+                        width: d.width,
+                        source: d.source,
+                    });
+                }
+                "revenue" => client.revenue = self.revenue(value, &path),
+                "phone" => client.phone = self.text(value, &path, key),
+                "wechat" => client.wechat = self.text(value, &path, key),
+                "email" => client.email = self.text(value, &path, key),
+                "address" => client.address = self.text(value, &path, key),
+                "people" => client.people = self.people(value),
+                _ => {
+                    self.unknown_key(key, &path, &CLIENT_KEYS);
+                    client.extra.push((key.clone(), value.to_text()));
+                }
+            }
+        }
+        if client.name.is_empty() {
+            let has_key = entries.iter().any(|(k, _)| k == "name");
+            self.error(
+                &[Step::Key("name")],
+                true,
+                "client has no `name`".to_string(),
+                (!has_key).then(|| "add a line `name: …` to the front matter".to_string()),
+            );
+        }
+        true
+    }
+
+    fn unknown_key(&mut self, key: &str, path: &[Step<'_>], known: &[&str]) {
+        if let Some(s) = closest(key, known.iter().copied()) {
+            self.warn(
+                path,
+                format!("unknown key `{key}`"),
+                Some(format!("did you mean `{s}`?")),
+            );
+        }
+    }
+
+    fn tier(&mut self, node: &Node, path: &[Step<'_>]) -> Option<Tier> {
+        let text = self.text(node, path, "tier")?;
+        let tier = Tier::parse(&text);
+        if tier.is_none() {
+            let names = Tier::ALL.map(Tier::as_str);
+            let help = match closest(&text, names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("tiers are: {}", names.join(", ")),
+            };
+            self.error(path, true, format!("unknown tier `{text}`"), Some(help));
+        }
+        tier
+    }
+
+    fn cadence(&mut self, node: &Node, path: &[Step<'_>]) -> Option<Cadence> {
+        let text = self.text(node, path, "cadence")?;
+        let c = Cadence::parse(&text);
+        if c.is_none() {
+            self.error(
+                path,
+                true,
+                format!("`{text}` is not a cadence"),
+                Some(
+                    "write a number with a unit: `14d`, `2w`, `1m`, `1y`, or a number of days"
+                        .into(),
+                ),
+            );
+        }
+        c
+    }
+
+    fn date(&mut self, node: &Node, path: &[Step<'_>], key: &str) -> Option<crate::model::Date> {
+        let text = self.text(node, path, key)?;
+        match parse_iso(&text) {
+            Ok(d) => Some(d),
+            Err(p) => {
+                self.error(path, true, p.message, Some(p.help));
+                None
+            }
+        }
+    }
+
+    fn list_of_text(&mut self, node: &Node, path: &[Step<'_>], key: &str) -> Vec<String> {
+        match node {
+            Node::List(items) => items
+                .iter()
+                .filter(|n| n.is_scalar())
+                .map(Node::to_text)
+                .filter(|s| !s.trim().is_empty())
+                .collect(),
+            // `tags: vip, export` is forgiven: split on commas.
+            other => self
+                .text(other, path, key)
+                .map(|s| {
+                    s.split([',', '，', '、'])
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    fn revenue(&mut self, node: &Node, path: &[Step<'_>]) -> std::collections::BTreeMap<i32, f64> {
+        let mut out = std::collections::BTreeMap::new();
+        let Some(map) = node.as_map() else {
+            if *node != Node::Null {
+                self.error(
+                    path,
+                    true,
+                    "`revenue` should map years to amounts".into(),
+                    Some("write `revenue:` then lines like `  2025: 1200000`".into()),
+                );
+            }
+            return out;
+        };
+        for (year, amount) in map {
+            let p = [Step::Key("revenue"), Step::Key(year)];
+            let Ok(y) = year.trim().parse::<i32>() else {
+                self.error(
+                    &p,
+                    false,
+                    format!("`{year}` is not a year"),
+                    Some("revenue keys are years, e.g. `2025: 1200000`".into()),
+                );
+                continue;
+            };
+            let text = amount.to_text().replace([',', '_', '¥', '￥', ' '], "");
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => {
+                    out.insert(y, v);
+                }
+                _ => self.error(
+                    &p,
+                    true,
+                    format!("revenue for {year} is not a number"),
+                    Some("write a plain number, e.g. `1200000`".into()),
+                ),
+            }
+        }
+        out
+    }
+
+    fn people(&mut self, node: &Node) -> Vec<Person> {
+        let Node::List(items) = node else {
+            if *node != Node::Null {
+                self.error(
+                    &[Step::Key("people")],
+                    true,
+                    "`people` should be a list".into(),
+                    Some("write each person as `  - name: …` under `people:`".into()),
+                );
+            }
+            return Vec::new();
+        };
+        let mut people = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let base = [Step::Key("people"), Step::Index(i)];
+            let Some(map) = item.as_map() else {
+                if let Some(name) = self.text(item, &base, "people") {
+                    people.push(Person {
+                        name,
+                        ..Person::default()
+                    });
+                }
+                continue;
+            };
+            let mut p = Person::default();
+            for (key, value) in map {
+                let path = [Step::Key("people"), Step::Index(i), Step::Key(key)];
+                match key.as_str() {
+                    "name" => p.name = self.text(value, &path, key).unwrap_or_default(),
+                    "role" => p.role = self.role(value, &path),
+                    "title" => p.title = self.text(value, &path, key),
+                    "gender" => p.gender = self.text(value, &path, key),
+                    "birthday" | "birth_day" => {
+                        if let Some(t) = self.text(value, &path, key) {
+                            match parse_birthday(&t) {
+                                Ok(b) => p.birthday = Some(b),
+                                Err(e) => self.error(&path, true, e.message, Some(e.help)),
+                            }
+                        }
+                    }
+                    "phone" => p.phone = self.text(value, &path, key),
+                    "wechat" => p.wechat = self.text(value, &path, key),
+                    "email" => p.email = self.text(value, &path, key),
+                    "family" => p.family = self.text(value, &path, key),
+                    "likes" => p.likes = Some(value.to_text()).filter(|s| !s.is_empty()),
+                    "notes" => p.notes = self.text(value, &path, key),
+                    _ => {
+                        self.unknown_key(key, &path, &PERSON_KEYS);
+                        p.extra.push((key.clone(), value.to_text()));
+                    }
+                }
+            }
+            if p.name.is_empty() {
+                self.error(
+                    &base,
+                    false,
+                    "person has no `name`".into(),
+                    Some("every person needs `name: …`".into()),
+                );
+                continue;
+            }
+            people.push(p);
+        }
+        people
+    }
+
+    fn role(&mut self, node: &Node, path: &[Step<'_>]) -> Option<Role> {
+        let text = self.text(node, path, "role")?;
+        let role = Role::parse(&text);
+        if role.is_none() {
+            let names = Role::ALL.map(Role::as_str);
+            let help = match closest(&text, names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("roles are: {}", names.join(", ")),
+            };
+            self.error(path, true, format!("unknown role `{text}`"), Some(help));
+        }
+        role
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(yaml: &str) -> (Client, Vec<Diagnostic>) {
+        let mut c = Client::default();
+        let mut r = Reader::new("a.md", yaml, 2);
+        r.read_client(&mut c);
+        (c, r.diags)
+    }
+
+    #[test]
+    fn split_front_matter() {
+        let s = split("---\nname: x\n---\n## body\n");
+        assert_eq!(s.yaml, Some(("name: x\n", 2)));
+        assert_eq!((s.body, s.body_line), ("## body\n", 4));
+        let s = split("---\r\nname: x\r\n---\r\nbody");
+        assert_eq!(s.yaml.map(|y| y.0), Some("name: x\r\n"));
+        assert_eq!(s.body, "body");
+        assert!(split("---\nname: x\n").unclosed);
+        assert!(split("# title\n").yaml.is_none());
+    }
+
+    #[test]
+    fn full_profile() {
+        let (c, d) = read(
+            "name: 华东建材\nowner: 王磊\ntier: key\ncadence: 2w\nsince: 2023-04-01\ntags: [vip, 华东]\nphone: +8613800138000\nrevenue:\n  2024: 1200000\n  2025: '1,500,000'\npeople:\n  - name: 王强\n    role: decision-maker\n    birthday: 04-08\nfavourite: tea\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.name, "华东建材");
+        assert_eq!(c.tier, Some(Tier::Key));
+        assert_eq!(c.cadence.map(|c| c.to_string()), Some("2w".into()));
+        assert_eq!(c.phone.as_deref(), Some("+8613800138000"));
+        assert_eq!(c.revenue.get(&2025), Some(&1_500_000.0));
+        assert_eq!(c.people[0].role, Some(Role::DecisionMaker));
+        assert_eq!(c.extra, vec![("favourite".to_string(), "tea".to_string())]);
+    }
+
+    #[test]
+    fn typos_point_at_their_line() {
+        let (_, d) = read(
+            "name: x\ntier: kye\npeople:\n  - name: 王强\n    birthdya: 1980-01-01\n    role: boss\n",
+        );
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert_eq!(
+            (d[0].line, d[0].column, d[0].message.as_str()),
+            (3, 7, "unknown tier `kye`")
+        );
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `key`?"));
+        assert_eq!(
+            (d[1].line, d[1].column, d[1].severity),
+            (6, 5, crate::diag::Severity::Warning)
+        );
+        assert_eq!(d[1].help.as_deref(), Some("did you mean `birthday`?"));
+        assert_eq!(
+            (d[2].line, d[2].message.as_str()),
+            (7, "unknown role `boss`")
+        );
+    }
+
+    #[test]
+    fn missing_name_and_bad_yaml() {
+        let (_, d) = read("owner: x\n");
+        assert_eq!(d[0].message, "client has no `name`");
+        let (_, d) = read("name: [oops\n");
+        assert!(
+            d[0].message.starts_with("front matter is not valid YAML"),
+            "{d:?}"
+        );
+        assert!(d[0].line >= 2);
+    }
+}

@@ -1,0 +1,509 @@
+//! The contact log: dated headings (`## 2026-11-02 visit @王强 — brought tea`) become
+//! entries, dated task items (`- [ ] 2026-11-16 call`) become follow-ups, and the rest
+//! of the body is the client's background text.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::dates::leading_date;
+use crate::diag::{Diagnostic, column_of};
+use crate::model::{Date, Entry, FollowUp, Kind, Person};
+use crate::suggest::closest;
+
+/// Markdown extensions notes may use; the renderer uses the same set.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// What the body of a note holds.
+#[derive(Debug, Default)]
+pub struct Log {
+    pub entries: Vec<Entry>,
+    pub followups: Vec<FollowUp>,
+    pub profile: String,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Maps byte offsets in the body to 1-based file lines and their text.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str, first_line: usize) -> Lines<'a> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines {
+            text,
+            starts,
+            first_line,
+        }
+    }
+
+    /// (0-based index into the body's lines, byte offset of that line's start)
+    fn index_of(&self, offset: usize) -> (usize, usize) {
+        let i = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        (i, self.starts.get(i).copied().unwrap_or(0))
+    }
+
+    fn line_text(&self, index: usize) -> &'a str {
+        let start = self.starts.get(index).copied().unwrap_or(self.text.len());
+        let end = self
+            .starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&e| e.saturating_sub(1));
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
+
+    /// File line number, the line's text, and the byte offset of `offset` in it.
+    fn locate(&self, offset: usize) -> (usize, &'a str, usize) {
+        let (i, start) = self.index_of(offset);
+        (
+            self.first_line + i,
+            self.line_text(i),
+            offset.saturating_sub(start),
+        )
+    }
+}
+
+struct Heading {
+    level: u8,
+    start: usize,
+    end: usize,
+}
+
+/// Parse the body of a note. `people` resolves `@mentions`; `today` flags entries from
+/// the future.
+pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], today: Date) -> Log {
+    let lines = Lines::new(body, body_line);
+    let mut log = Log::default();
+    let mut headings = Vec::new();
+    let mut item_starts: Vec<usize> = Vec::new();
+    let mut tasks: Vec<(bool, usize)> = Vec::new(); // (checked, offset after the marker)
+
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => headings.push(Heading {
+                level: level as u8,
+                start: range.start,
+                end: range.end,
+            }),
+            Event::Start(Tag::Item) => item_starts.push(range.start),
+            Event::End(TagEnd::Item) => {
+                item_starts.pop();
+            }
+            Event::TaskListMarker(checked) => tasks.push((checked, range.end)),
+            _ => {}
+        }
+    }
+
+    // Which headings are log entries (or broken attempts at one)?
+    let mut regions: Vec<(usize, usize)> = Vec::new(); // byte ranges owned by entries
+    let dated: Vec<(usize, Option<Entry>)> = headings
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| (2..=4).contains(&h.level))
+        .filter_map(|(i, h)| {
+            parse_heading(file, &lines, h, people, today, &mut log.diags).map(|e| (i, e))
+        })
+        .collect();
+    for (n, (i, entry)) in dated.iter().enumerate() {
+        let Some(h) = headings.get(*i) else { continue };
+        // The body runs to the next heading of the same or a higher level, or the
+        // next dated heading, whichever comes first.
+        let next_dated = dated
+            .get(n + 1)
+            .and_then(|(j, _)| headings.get(*j))
+            .map(|h| h.start);
+        let next_peer = headings
+            .iter()
+            .skip(i + 1)
+            .find(|o| o.level <= h.level)
+            .map(|o| o.start);
+        let end = [next_dated, next_peer]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(body.len());
+        regions.push((h.start, end));
+        if let Some(mut e) = entry.clone() {
+            e.body = body
+                .get(h.end..end)
+                .unwrap_or("")
+                .trim_matches(['\n', '\r'])
+                .to_string();
+            log.entries.push(e);
+        }
+    }
+
+    // Background text: everything outside entries.
+    let mut pos = 0;
+    for &(s, e) in &regions {
+        log.profile.push_str(body.get(pos..s).unwrap_or(""));
+        pos = e;
+    }
+    log.profile.push_str(body.get(pos..).unwrap_or(""));
+    log.profile = log.profile.trim().to_string();
+
+    for (checked, offset) in tasks {
+        if let Some(f) = parse_task(file, &lines, checked, offset, &mut log.diags) {
+            log.followups.push(f);
+        }
+    }
+    // Newest first; entries on the same day keep file order.
+    log.entries.sort_by_key(|e| std::cmp::Reverse(e.date));
+    log
+}
+
+/// Returns None for an ordinary heading, Some(None) for a dated heading with errors.
+fn parse_heading(
+    file: &str,
+    lines: &Lines<'_>,
+    h: &Heading,
+    people: &[Person],
+    today: Date,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Option<Entry>> {
+    let (line_no, line, at) = lines.locate(h.start);
+    // Skip the `#` marks and spaces: what follows is the heading's text.
+    let after_marks = line.get(at..)?.trim_start_matches('#');
+    let text_start = line.len() - after_marks.trim_start().len();
+    let text = line.get(text_start..)?;
+    // A closing sequence of `#` is not part of the text.
+    let text = text.trim_end().trim_end_matches('#').trim_end();
+    let (date_len, date) = leading_date(text)?;
+    let col = |byte_in_text: usize| column_of(line, text_start + byte_in_text);
+    let width = |s: &str| s.chars().count();
+    let date = match date {
+        Ok(d) => d,
+        Err(p) => {
+            let token = text.get(..date_len).unwrap_or("");
+            diags.push(
+                Diagnostic::error(file, p.message)
+                    .at(line_no, col(0), width(token), line)
+                    .help(p.help),
+            );
+            return Some(None);
+        }
+    };
+
+    let rest = text.get(date_len..).unwrap_or("");
+    let kind_start = date_len + (rest.len() - rest.trim_start().len());
+    let rest = rest.trim_start();
+    let word_len = rest
+        .find(|c: char| c.is_whitespace() || ":：,，.。、@—–(（".contains(c))
+        .unwrap_or(rest.len());
+    let word = rest.get(..word_len).unwrap_or("");
+    if word.is_empty() {
+        diags.push(
+            Diagnostic::error(file, "log entry has no kind")
+                .at(line_no, col(date_len), 1, line)
+                .help(format!(
+                    "write a kind after the date, e.g. `{date} call`; kinds: {}",
+                    kind_list()
+                )),
+        );
+        return Some(None);
+    }
+    // `拜访王强`: a Chinese alias directly followed by more text.
+    let (kind, kind_len) = match Kind::parse(word) {
+        Some(k) => (k, word.len()),
+        None => match Kind::ALL
+            .into_iter()
+            .find(|k| word.starts_with(k.alias_zh()))
+        {
+            Some(k) => (k, k.alias_zh().len()),
+            None => {
+                let names = Kind::ALL.iter().flat_map(|k| [k.as_str(), k.alias_zh()]);
+                let help = match closest(word, names) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("kinds are: {}", kind_list()),
+                };
+                diags.push(
+                    Diagnostic::error(file, format!("unknown kind `{word}`"))
+                        .at(line_no, col(kind_start), width(word), line)
+                        .help(help),
+                );
+                return Some(None);
+            }
+        },
+    };
+
+    // Mentions, then the summary.
+    let mut pos = kind_start + kind_len;
+    let mut mentioned = Vec::new();
+    loop {
+        let rest = text.get(pos..).unwrap_or("");
+        let trimmed = rest.trim_start_matches([' ', '\t', ',', '，', '、', ';', '；', ':', '：']);
+        let Some(name_part) = trimmed.strip_prefix('@') else {
+            pos += rest.len() - rest.trim_start().len();
+            break;
+        };
+        let at = pos + (rest.len() - trimmed.len());
+        let name_len = name_part
+            .find(|c: char| c.is_whitespace() || ",，、;；:：@—()（）".contains(c))
+            .unwrap_or(name_part.len());
+        let name = name_part.get(..name_len).unwrap_or("");
+        pos = at + 1 + name_len;
+        if name.is_empty() {
+            continue;
+        }
+        match resolve_mention(name, people) {
+            Ok(p) => mentioned.push(p.to_string()),
+            Err(why) => {
+                let mut d = Diagnostic::warning(file, why.message(name)).at(
+                    line_no,
+                    col(at),
+                    width(name) + 1,
+                    line,
+                );
+                if let Some(h) = why.help(name, people) {
+                    d = d.help(h);
+                }
+                diags.push(d);
+                mentioned.push(name.to_string());
+            }
+        }
+    }
+    let summary = text
+        .get(pos..)
+        .unwrap_or("")
+        .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
+        .trim_end()
+        .to_string();
+
+    if date > today {
+        diags.push(
+            Diagnostic::warning(file, format!("entry is dated after today ({today})"))
+                .at(line_no, col(0), date_len, line)
+                .help("a future entry does not count as a contact; plan it as a follow-up: `- [ ] DATE call`"),
+        );
+    }
+    Some(Some(Entry {
+        date,
+        kind,
+        people: mentioned,
+        summary,
+        line: line_no,
+        body: String::new(),
+    }))
+}
+
+fn kind_list() -> String {
+    Kind::ALL
+        .iter()
+        .map(|k| format!("{} {}", k.as_str(), k.alias_zh()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+enum Unresolved {
+    Unknown,
+    Ambiguous(Vec<String>),
+}
+
+impl Unresolved {
+    fn message(&self, name: &str) -> String {
+        match self {
+            Unresolved::Unknown => format!("`@{name}` is not one of this client's people"),
+            Unresolved::Ambiguous(_) => format!("`@{name}` could be more than one person"),
+        }
+    }
+
+    fn help(&self, name: &str, people: &[Person]) -> Option<String> {
+        match self {
+            Unresolved::Ambiguous(names) => {
+                Some(format!("write more of the name: {}", names.join(", ")))
+            }
+            Unresolved::Unknown => Some(
+                match closest(name, people.iter().map(|p| p.name.as_str())) {
+                    Some(s) => format!("did you mean `@{}`?", s.replace(' ', "")),
+                    None => "add them under `people:` in the front matter".to_string(),
+                },
+            ),
+        }
+    }
+}
+
+/// `@Lena` is the person whose name equals it, equals it without spaces, or starts
+/// with it (ASCII case ignored). An exact match wins over prefixes.
+fn resolve_mention<'p>(name: &str, people: &'p [Person]) -> Result<&'p str, Unresolved> {
+    let norm = |s: &str| s.to_lowercase();
+    let want = norm(name);
+    if let Some(p) = people
+        .iter()
+        .find(|p| norm(&p.name) == want || norm(&p.name.replace(' ', "")) == want)
+    {
+        return Ok(&p.name);
+    }
+    let prefixed: Vec<&Person> = people
+        .iter()
+        .filter(|p| {
+            norm(&p.name).starts_with(&want) || norm(&p.name.replace(' ', "")).starts_with(&want)
+        })
+        .collect();
+    match prefixed.as_slice() {
+        [one] => Ok(&one.name),
+        [] => Err(Unresolved::Unknown),
+        many => Err(Unresolved::Ambiguous(
+            many.iter().map(|p| p.name.clone()).collect(),
+        )),
+    }
+}
+
+fn parse_task(
+    file: &str,
+    lines: &Lines<'_>,
+    done: bool,
+    offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FollowUp> {
+    let (line_no, line, at) = lines.locate(offset);
+    let rest = line.get(at..)?;
+    let mut start = at + (rest.len() - rest.trim_start().len());
+    let mut text = rest.trim_start();
+    for prefix in ["next:", "next：", "Next:", "Next：", "NEXT:"] {
+        if let Some(r) = text.strip_prefix(prefix) {
+            start += prefix.len() + (r.len() - r.trim_start().len());
+            text = r.trim_start();
+            break;
+        }
+    }
+    let (len, date) = leading_date(text)?;
+    match date {
+        Ok(date) => Some(FollowUp {
+            date,
+            text: text
+                .get(len..)
+                .unwrap_or("")
+                .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
+                .trim_end()
+                .to_string(),
+            done,
+            line: line_no,
+        }),
+        Err(p) => {
+            let token = text.get(..len).unwrap_or("");
+            diags.push(
+                Diagnostic::error(file, p.message)
+                    .at(line_no, column_of(line, start), token.chars().count(), line)
+                    .help(p.help),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people() -> Vec<Person> {
+        ["王强", "Lena Fischer", "Li Na", "Li Ming"]
+            .into_iter()
+            .map(|n| Person {
+                name: n.into(),
+                ..Person::default()
+            })
+            .collect()
+    }
+
+    fn today() -> Date {
+        "2026-11-22".parse().unwrap()
+    }
+
+    fn log(body: &str) -> Log {
+        parse_log("a.md", body, 10, &people(), today())
+    }
+
+    #[test]
+    fn entries_with_kinds_mentions_and_summary() {
+        let l = log(
+            "## Background\nA family firm.\n\n## 2026-11-02 visit @王强 @Lena — brought **tea**\nTalked.\n\n### 2026-10-01 电话：@LiNa\nShort.\n",
+        );
+        assert!(l.diags.is_empty(), "{:?}", l.diags);
+        assert_eq!(l.entries.len(), 2);
+        let e = &l.entries[0];
+        assert_eq!((e.kind, e.line), (Kind::Visit, 13));
+        assert_eq!(e.people, vec!["王强", "Lena Fischer"]);
+        assert_eq!(e.summary, "brought **tea**");
+        assert_eq!(e.body, "Talked.");
+        assert_eq!(l.entries[1].kind, Kind::Call);
+        assert_eq!(l.entries[1].people, vec!["Li Na"]);
+        assert_eq!(l.profile, "## Background\nA family firm.");
+    }
+
+    #[test]
+    fn chinese_alias_glued_to_text() {
+        let l = log("## 2026-11-02 拜访王总，带了茶叶\n");
+        assert_eq!(l.entries[0].kind, Kind::Visit);
+        assert_eq!(l.entries[0].summary, "王总，带了茶叶");
+    }
+
+    #[test]
+    fn unknown_kind_suggests() {
+        let l = log("intro\n\n## 2026-11-02 vist @王强\n");
+        assert_eq!(l.entries.len(), 0);
+        let d = &l.diags[0];
+        assert_eq!((d.line, d.column, d.width), (12, 15, 4));
+        assert_eq!(d.message, "unknown kind `vist`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `visit`?"));
+    }
+
+    #[test]
+    fn bad_dates_are_errors_with_iso_form() {
+        let l = log("## 2026/03/05 call\n## 2026年3月5日 拜访\n## 2026-02-30 call\n");
+        assert_eq!(l.entries.len(), 0);
+        assert_eq!(l.diags.len(), 3);
+        assert!(l.diags[0].help.as_deref().unwrap().contains("2026-03-05"));
+        assert_eq!(l.diags[1].line, 11);
+        assert!(l.diags[1].help.as_deref().unwrap().contains("2026-03-05"));
+        assert_eq!(l.diags[2].message, "`2026-02-30` is not a real date");
+    }
+
+    #[test]
+    fn future_entries_warn_and_mentions_resolve() {
+        let l = log("## 2026-12-01 call @Li\n## 2026-11-01 call @Bob\n");
+        let msgs: Vec<&str> = l.diags.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            msgs.contains(&"entry is dated after today (2026-11-22)"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.contains(&"`@Li` could be more than one person"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.contains(&"`@Bob` is not one of this client's people"),
+            "{msgs:?}"
+        );
+        assert_eq!(l.entries.len(), 2);
+    }
+
+    #[test]
+    fn followups_anywhere() {
+        let l = log(
+            "- [ ] 2026-11-16 call — send quote\n\n## 2026-11-02 visit\n- [x] next: 2026-11-10 sent samples\n- [ ] no date here\n- [ ] 2026/11/30 bad\n",
+        );
+        assert_eq!(l.followups.len(), 2);
+        assert_eq!(l.followups[0].text, "call — send quote");
+        assert!(!l.followups[0].done);
+        assert_eq!(l.followups[0].line, 10);
+        assert!(l.followups[1].done);
+        assert_eq!(l.followups[1].text, "sent samples");
+        assert_eq!((l.diags[0].line, l.diags[0].column), (15, 7));
+    }
+
+    #[test]
+    fn code_blocks_are_not_entries() {
+        let l = log("```\n## 2026-11-02 vist\n```\n");
+        assert!(l.entries.is_empty() && l.diags.is_empty());
+    }
+}

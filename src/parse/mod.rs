@@ -1,0 +1,138 @@
+//! Parse: one note file's bytes in, a `Client` and its diagnostics out.
+//!
+//! `frontmatter` reads the YAML profile (through `yaml`, the only YAML user, and
+//! `locate`, which finds lines for diagnostics); `log` reads the contact log and
+//! follow-ups; `dates` knows what a date looks like.
+
+pub mod dates;
+pub mod frontmatter;
+pub mod locate;
+pub mod log;
+pub mod yaml;
+
+use crate::diag::Diagnostic;
+use crate::model::{Client, Date};
+
+/// The result of parsing one note.
+#[derive(Debug)]
+pub struct Parsed {
+    /// None when the file could not be understood as a client note at all.
+    pub client: Option<Client>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Parse one note. `file` is its path relative to the notes folder; `stem` its file
+/// name without `.md`, the default id.
+pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date) -> Parsed {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes
+                .get(..e.valid_up_to())
+                .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+                + 1;
+            let mut d = Diagnostic::error(file, "file is not UTF-8 text")
+                .help("save the note as UTF-8 (most editors have an \"encoding\" menu)");
+            d.line = line;
+            d.column = 1;
+            return Parsed {
+                client: None,
+                diags: vec![d],
+            };
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let split = frontmatter::split(text);
+    let mut diags = Vec::new();
+    let Some((yaml, yaml_line)) = split.yaml else {
+        let first = text.lines().next().unwrap_or("");
+        let d = if split.unclosed {
+            Diagnostic::error(file, "front matter is never closed")
+                .at(1, 1, 3, first)
+                .help("end the front matter with a line that is exactly `---`")
+        } else {
+            Diagnostic::error(file, "note has no front matter")
+                .at(1, 1, first.chars().count(), first)
+                .help("start the note with `---`, then `name: …`, then `---`")
+        };
+        return Parsed {
+            client: None,
+            diags: vec![d],
+        };
+    };
+
+    let mut client = Client {
+        id: stem.to_string(),
+        file: file.to_string(),
+        ..Client::default()
+    };
+    let mut reader = frontmatter::Reader::new(file, yaml, yaml_line);
+    reader.read_client(&mut client);
+    diags.append(&mut reader.diags);
+    if client.name.is_empty() {
+        // Keep the client visible (its log still counts) under its file name.
+        client.name = stem.to_string();
+    }
+
+    let log = log::parse_log(file, split.body, split.body_line, &client.people, today);
+    client.entries = log.entries;
+    client.followups = log.followups;
+    client.profile = log.profile;
+    diags.extend(log.diags);
+    Parsed {
+        client: Some(client),
+        diags,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        "2026-11-22".parse().unwrap()
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let p = parse_note(
+            "a.md",
+            "a",
+            "\u{feff}---\r\nname: A\r\n---\r\n## 2026-11-02 call\r\nhi\r\n".as_bytes(),
+            today(),
+        );
+        assert!(p.diags.is_empty(), "{:?}", p.diags);
+        let c = p.client.unwrap();
+        assert_eq!(c.entries[0].line, 4);
+        assert_eq!(c.entries[0].body.trim(), "hi");
+    }
+
+    #[test]
+    fn not_utf8() {
+        let p = parse_note("gbk.md", "gbk", b"---\nname: \xc4\xe3\n---\n", today());
+        assert!(p.client.is_none());
+        assert_eq!(p.diags[0].message, "file is not UTF-8 text");
+        assert_eq!(p.diags[0].line, 2);
+    }
+
+    #[test]
+    fn bad_yaml_keeps_the_log() {
+        let p = parse_note(
+            "a.md",
+            "a",
+            b"---\nname: [x\n---\n## 2026-11-02 call\n",
+            today(),
+        );
+        let c = p.client.unwrap();
+        assert_eq!(c.name, "a");
+        assert_eq!(c.entries.len(), 1);
+        assert_eq!(p.diags.len(), 1);
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let p = parse_note("a.md", "a", b"# Meeting notes\n", today());
+        assert!(p.client.is_none());
+        assert_eq!(p.diags[0].message, "note has no front matter");
+    }
+}

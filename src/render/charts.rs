@@ -1,0 +1,210 @@
+//! Charts: inline SVG drawn with plotters' SVG backend.
+//!
+//! plotters draws the frame (axes, grid, the numeric y labels); bars, x labels and
+//! reference lines are added as our own SVG elements so each bar can carry a `<title>`
+//! (hover text with the exact figure). Words and Chinese text stay in the HTML around
+//! the chart, since plotters cannot measure CJK text without a font crate. Text drawn
+//! in the sentinel colour becomes `currentColor`, so charts follow dark mode.
+
+use plotters::prelude::*;
+
+use super::escape;
+
+/// One bar: its height and its hover text.
+pub struct Bar {
+    pub value: u32,
+    pub title: String,
+}
+
+/// What to draw.
+pub struct BarChart<'a> {
+    /// Accessible name of the chart (also its `<title>`).
+    pub label: &'a str,
+    pub bars: &'a [Bar],
+    /// Label under bar `i`, if any (keep them short and ASCII).
+    pub x_labels: &'a dyn Fn(usize) -> Option<String>,
+    /// A dashed reference line at this height, with its hover text.
+    pub reference: Option<(f64, String)>,
+    pub size: (u32, u32),
+    /// CSS class of the bars' fill (colours live in the stylesheet).
+    pub bar_class: &'a str,
+}
+
+const SENTINEL: RGBColor = RGBColor(1, 2, 3);
+const GRID: RGBColor = RGBColor(136, 136, 136);
+
+pub fn bar_chart(c: &BarChart<'_>) -> String {
+    let n = c.bars.len().max(1);
+    let top = c
+        .bars
+        .iter()
+        .map(|b| f64::from(b.value))
+        .chain(c.reference.as_ref().map(|r| r.0))
+        .fold(1.0_f64, f64::max);
+    let y_max = top.ceil().max(1.0) as u32;
+    let mut svg = String::new();
+    let mut frame = None;
+    {
+        let root = SVGBackend::with_string(&mut svg, c.size).into_drawing_area();
+        let built = ChartBuilder::on(&root)
+            .margin_top(8)
+            .margin_right(8)
+            .x_label_area_size(22)
+            .y_label_area_size(34)
+            .build_cartesian_2d(0f64..n as f64, 0u32..y_max);
+        if let Ok(mut chart) = built {
+            let y_labels = usize::try_from(y_max).unwrap_or(5).min(5) + 1;
+            let drawn = chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_labels(0)
+                .y_labels(y_labels)
+                .y_label_formatter(&|v| v.to_string())
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(GRID.mix(0.3))
+                .axis_style(GRID)
+                .label_style(("sans-serif", 13).into_font().color(&SENTINEL))
+                .draw();
+            if drawn.is_ok() {
+                let (x0, y0) = chart.backend_coord(&(0.0, 0));
+                let (x1, y1) = chart.backend_coord(&(n as f64, y_max));
+                frame = Some((f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1)));
+            }
+        }
+        if root.present().is_err() {
+            frame = None;
+        }
+    }
+    let Some((x0, y0, x1, y1)) = frame else {
+        return String::new();
+    };
+    let sx = (x1 - x0) / n as f64;
+    let sy = (y0 - y1) / f64::from(y_max);
+    let mut extra = String::with_capacity(c.bars.len() * 120);
+    for (i, bar) in c.bars.iter().enumerate() {
+        let h = f64::from(bar.value) * sy;
+        let x = x0 + i as f64 * sx;
+        let w = (sx * 0.8).max(1.0);
+        if bar.value > 0 {
+            extra.push_str(&format!(
+                "<rect class=\"{}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>\n",
+                c.bar_class,
+                x + sx * 0.1,
+                y0 - h,
+                w,
+                h,
+                escape(&bar.title)
+            ));
+        } else {
+            // An empty bar still answers hover, over the full column.
+            extra.push_str(&format!(
+                "<rect class=\"hit\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>\n",
+                x,
+                y1,
+                sx,
+                y0 - y1,
+                escape(&bar.title)
+            ));
+        }
+        if let Some(label) = (c.x_labels)(i) {
+            extra.push_str(&format!(
+                "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
+                x + sx / 2.0,
+                y0 + 16.0,
+                escape(&label)
+            ));
+        }
+    }
+    if let Some((value, title)) = &c.reference {
+        let y = y0 - value * sy;
+        extra.push_str(&format!(
+            "<line class=\"reference\" x1=\"{x0:.1}\" y1=\"{y:.1}\" x2=\"{x1:.1}\" y2=\"{y:.1}\"><title>{}</title></line>\n",
+            escape(title)
+        ));
+    }
+    finish(svg, c.label, &extra)
+}
+
+/// One horizontal bar split by share: a "mix" chart. Legend and figures go in HTML.
+pub fn mix_bar(label: &str, parts: &[(String, u32, String)], size: (u32, u32)) -> String {
+    let total: u32 = parts.iter().map(|p| p.1).sum();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        if root.present().is_err() {
+            return String::new();
+        }
+    }
+    let mut extra = String::new();
+    let mut x = 0.0;
+    let width = f64::from(size.0);
+    for (class, value, title) in parts {
+        if total == 0 || *value == 0 {
+            continue;
+        }
+        let w = width * f64::from(*value) / f64::from(total);
+        extra.push_str(&format!(
+            "<rect class=\"{}\" x=\"{x:.1}\" y=\"0\" width=\"{w:.1}\" height=\"{}\"><title>{}</title></rect>\n",
+            escape(class),
+            size.1,
+            escape(title)
+        ));
+        x += w;
+    }
+    finish(svg, label, &extra)
+}
+
+/// Label the SVG for screen readers, add our elements, and let text follow the page
+/// colour.
+fn finish(svg: String, label: &str, extra: &str) -> String {
+    let label = escape(label);
+    let svg = svg.replace("#010203", "currentColor");
+    let Some(open_end) = svg.find('>') else {
+        return String::new();
+    };
+    let close = svg.rfind("</svg>").unwrap_or(svg.len());
+    let (head, rest) = svg.split_at(open_end);
+    let body = rest.get(1..close.saturating_sub(open_end)).unwrap_or("");
+    let head = head.replacen("<svg ", "<svg class=\"chart\" role=\"img\" ", 1);
+    format!("{head} aria-label=\"{label}\">\n<title>{label}</title>\n{body}{extra}</svg>\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_have_titles_and_labels() {
+        let bars: Vec<Bar> = (0..4)
+            .map(|i| Bar {
+                value: i,
+                title: format!("week {i}: {i} <contacts>"),
+            })
+            .collect();
+        let svg = bar_chart(&BarChart {
+            label: "Contacts & \"more\"",
+            bars: &bars,
+            x_labels: &|i| (i == 0).then(|| "W1".to_string()),
+            reference: Some((1.5, "expected".into())),
+            size: (400, 160),
+            bar_class: "bar",
+        });
+        assert!(
+            svg.starts_with("<svg class=\"chart\" role=\"img\""),
+            "{svg}"
+        );
+        assert!(svg.contains("aria-label=\"Contacts &amp; &quot;more&quot;\""));
+        assert!(svg.contains("<title>week 3: 3 &lt;contacts&gt;</title>"));
+        assert!(svg.contains(">W1</text>"));
+        assert!(svg.contains("class=\"reference\""));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        assert!(!svg.contains("#010203"));
+        assert_eq!(svg.matches("<svg").count(), 1);
+    }
+
+    #[test]
+    fn empty_mix_is_still_svg() {
+        let svg = mix_bar("none", &[], (300, 20));
+        assert!(svg.contains("<title>none</title>"));
+    }
+}

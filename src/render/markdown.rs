@@ -1,0 +1,297 @@
+//! Markdown to safe HTML.
+//!
+//! Notes are untrusted: raw HTML is cleaned by ammonia, link targets other than
+//! http(s), mailto and tel (and relative ones) are dropped, and images become plain
+//! links (a report must not fetch anything). Chinese emphasis that CommonMark's
+//! flanking rules leave as literal `**` (`**重点：**客户`) is repaired.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::parse::log::markdown_options;
+
+/// Render a block of Markdown (an entry body, a background section).
+pub fn to_html(md: &str) -> String {
+    let events = transform(md);
+    let has_html = events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let mut out = String::with_capacity(md.len() + md.len() / 2);
+    pulldown_cmark::html::push_html(&mut out, events.into_iter());
+    if has_html { clean(&out) } else { out }
+}
+
+/// Render one line of inline Markdown (a heading's summary), without a wrapping block.
+pub fn inline_html(md: &str) -> String {
+    // As a heading, the text can only hold inline Markdown: `- x` stays text.
+    let src = format!("# {md}");
+    let html = to_html(&src);
+    html.trim_end()
+        .strip_prefix("<h1>")
+        .and_then(|s| s.strip_suffix("</h1>"))
+        .unwrap_or(&html)
+        .to_string()
+}
+
+fn clean(html: &str) -> String {
+    let mut b = ammonia::Builder::default();
+    b.url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .link_rel(Some("noopener noreferrer"));
+    b.clean(html).to_string()
+}
+
+/// Is this link target safe to put in an `href`?
+pub fn safe_url(url: &str) -> bool {
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
+    let lower = squeezed.to_ascii_lowercase();
+    match lower.find(':') {
+        // A colon after `/`, `?` or `#` is not a scheme: relative link.
+        Some(i) if !lower.get(..i).is_some_and(|s| s.contains(['/', '?', '#'])) => {
+            ["http", "https", "mailto", "tel"].contains(&lower.get(..i).unwrap_or(""))
+        }
+        _ => true,
+    }
+}
+
+fn transform(md: &str) -> Vec<Event<'_>> {
+    let mut out: Vec<Event<'_>> = Vec::new();
+    // Whether each open link was kept (so its end tag matches).
+    let mut links: Vec<bool> = Vec::new();
+    // A run of literal text events, for the emphasis repair.
+    let mut run: Vec<Event<'_>> = Vec::new();
+    let mut run_text = String::new();
+    for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        match event {
+            // Literal text only: not an escape (`\*`) or an entity (`&#42;`).
+            Event::Text(t)
+                if md.get(range.clone()) == Some(t.as_ref())
+                    && !md.get(..range.start).is_some_and(|s| s.ends_with('\\')) =>
+            {
+                run_text.push_str(&t);
+                run.push(Event::Text(t));
+                continue;
+            }
+            _ => flush(&mut run, &mut run_text, &mut out),
+        }
+        match event {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                title,
+                id,
+            }) => {
+                let keep = safe_url(&dest_url);
+                links.push(keep);
+                if keep {
+                    out.push(Event::Start(Tag::Link {
+                        dest_url,
+                        link_type,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if links.pop().unwrap_or(false) {
+                    out.push(Event::End(TagEnd::Link));
+                }
+            }
+            // An image becomes a link to it, with its description as text.
+            Event::Start(Tag::Image {
+                dest_url,
+                link_type,
+                title,
+                id,
+            }) => {
+                let keep = safe_url(&dest_url);
+                links.push(keep);
+                if keep {
+                    out.push(Event::Start(Tag::Link {
+                        dest_url,
+                        link_type,
+                        title,
+                        id,
+                    }));
+                }
+                out.push(Event::Text(CowStr::Borrowed("🖼 ")));
+            }
+            Event::End(TagEnd::Image) => {
+                if links.pop().unwrap_or(false) {
+                    out.push(Event::End(TagEnd::Link));
+                }
+            }
+            // Headings inside an entry are demoted so the page outline stays sane.
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                out.push(Event::Start(Tag::Heading {
+                    level: demote(level),
+                    id,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                out.push(Event::End(TagEnd::Heading(demote(level))))
+            }
+            other => out.push(other),
+        }
+    }
+    flush(&mut run, &mut run_text, &mut out);
+    out
+}
+
+fn flush<'a>(run: &mut Vec<Event<'a>>, text: &mut String, out: &mut Vec<Event<'a>>) {
+    if text.contains('*')
+        && let Some(fixed) = repair_emphasis(text)
+    {
+        out.extend(fixed);
+        run.clear();
+    } else {
+        out.append(run);
+    }
+    text.clear();
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H1,
+        HeadingLevel::H2 | HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// Turn literal `**x**` / `*x*` pairs left over by CommonMark's flanking rules into
+/// emphasis. Returns None when there is nothing to repair.
+fn repair_emphasis(text: &str) -> Option<Vec<Event<'static>>> {
+    let mut events = Vec::new();
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(open) = rest.find('*') {
+        let marker = if rest.get(open..)?.starts_with("**") {
+            "**"
+        } else {
+            "*"
+        };
+        let inner_start = open + marker.len();
+        let Some(close_rel) = rest.get(inner_start..)?.find(marker) else {
+            break;
+        };
+        let inner = rest.get(inner_start..inner_start + close_rel)?;
+        let valid = !inner.is_empty()
+            && !inner.starts_with(char::is_whitespace)
+            && !inner.ends_with(char::is_whitespace)
+            && !inner.contains('*');
+        if !valid {
+            let skip = inner_start;
+            events.push(Event::Text(CowStr::from(rest.get(..skip)?.to_string())));
+            rest = rest.get(skip..)?;
+            continue;
+        }
+        if open > 0 {
+            events.push(Event::Text(CowStr::from(rest.get(..open)?.to_string())));
+        }
+        let (start, end) = if marker == "**" {
+            (Tag::Strong, TagEnd::Strong)
+        } else {
+            (Tag::Emphasis, TagEnd::Emphasis)
+        };
+        events.push(Event::Start(start));
+        events.push(Event::Text(CowStr::from(inner.to_string())));
+        events.push(Event::End(end));
+        changed = true;
+        rest = rest.get(inner_start + close_rel + marker.len()..)?;
+    }
+    if !changed {
+        return None;
+    }
+    if !rest.is_empty() {
+        events.push(Event::Text(CowStr::from(rest.to_string())));
+    }
+    Some(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_emphasis_is_repaired() {
+        assert_eq!(
+            to_html("**重点：**客户"),
+            "<p><strong>重点：</strong>客户</p>\n"
+        );
+        assert_eq!(
+            to_html("这是**“重要”**的事"),
+            "<p>这是<strong>“重要”</strong>的事</p>\n"
+        );
+        assert_eq!(to_html("a **b** c"), "<p>a <strong>b</strong> c</p>\n");
+        assert_eq!(
+            to_html("预计 **23k** 的单子。"),
+            "<p>预计 <strong>23k</strong> 的单子。</p>\n"
+        );
+    }
+
+    #[test]
+    fn literal_asterisks_stay() {
+        assert_eq!(to_html("2 * 3 * 4"), "<p>2 * 3 * 4</p>\n");
+        assert_eq!(to_html(r"\*\*重点：\*\*客户"), "<p>**重点：**客户</p>\n");
+        assert_eq!(
+            to_html("`**重点：**客户`"),
+            "<p><code>**重点：**客户</code></p>\n"
+        );
+    }
+
+    #[test]
+    fn scripts_never_survive() {
+        let html = to_html(
+            "<script>alert(1)</script>\n\nhi <img src=x onerror=alert(1)> [x](javascript:alert(1)) <a href=\"javascript:alert(2)\">y</a>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+        let html = to_html(
+            "[x](JaVa\tScRiPt:alert(1)) [d](data:text/html;base64,xx) <javascript:alert(1)>",
+        );
+        // The text may stay; no link to it may.
+        assert!(!html.contains("href"), "{html}");
+    }
+
+    #[test]
+    fn links_and_images() {
+        assert_eq!(
+            to_html("[报价单](https://example.com/q.pdf)"),
+            "<p><a href=\"https://example.com/q.pdf\">报价单</a></p>\n"
+        );
+        let html = to_html("![photo](https://example.com/p.png)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.com/p.png\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn inline_summary() {
+        assert_eq!(
+            inline_html("brought **tea** <b>x</b>"),
+            "brought <strong>tea</strong> <b>x</b>"
+        );
+        assert_eq!(inline_html("- not a list"), "- not a list");
+        assert_eq!(inline_html("a <script>x</script>"), "a ");
+    }
+
+    #[test]
+    fn task_lists_render() {
+        let html = to_html("- [ ] 2026-11-16 call\n- [x] done\n");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+    }
+}

@@ -1,0 +1,218 @@
+//! Render: the analysed workspace as a static site. Pages come from Tera templates
+//! (`templates`), fed by page data (`pages`) with charts drawn as inline SVG
+//! (`charts`), Markdown made safe (`markdown`), personal data masked (`privacy`) and
+//! every label in the site's language (`i18n`). Files go through `write::Staging`.
+
+pub mod charts;
+pub mod i18n;
+pub mod markdown;
+pub mod pages;
+pub mod privacy;
+pub mod templates;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::Lang;
+use crate::diag::Diagnostic;
+use crate::workspace::Workspace;
+use crate::write::{Staging, slug};
+use pages::Site;
+
+/// Escape text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// What a build wrote.
+pub struct Built {
+    pub pages: usize,
+    pub overridden: Vec<String>,
+}
+
+/// Page names for the clients: slugs of their ids, made unique in id order.
+pub fn assign_slugs(ws: &Workspace) -> Vec<String> {
+    let mut used = BTreeSet::new();
+    ws.clients
+        .iter()
+        .map(|c| {
+            let base = slug(&c.id);
+            let mut s = base.clone();
+            let mut n = 2;
+            while !used.insert(s.clone()) {
+                s = format!("{base}-{n}");
+                n += 1;
+            }
+            s
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Common<'a> {
+    lang: &'static str,
+    lang_key: &'static str,
+    site_title: &'a str,
+    today: String,
+    errors: usize,
+    warnings: usize,
+    version: &'static str,
+}
+
+/// Render every page into `staging`.
+pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Built, String> {
+    let tpl = templates::load(&ws.root.join("templates"))?;
+    let site = Site {
+        ws,
+        lang,
+        slugs: assign_slugs(ws),
+        has_problems: {
+            let files: BTreeSet<&str> = ws.diags.iter().map(|d| d.file.as_str()).collect();
+            ws.clients
+                .iter()
+                .map(|c| files.contains(c.file.as_str()))
+                .collect()
+        },
+    };
+    let errors = ws.diags.iter().filter(|d| d.is_error()).count();
+    let common = Common {
+        lang: lang.code(),
+        lang_key: if lang == Lang::Zh { "zh" } else { "en" },
+        site_title: ws
+            .config
+            .title
+            .as_deref()
+            .unwrap_or(i18n::label(lang, "site_title")),
+        today: ws.today.to_string(),
+        errors,
+        warnings: ws.diags.len() - errors,
+        version: env!("CARGO_PKG_VERSION"),
+    };
+    let mut base = Context::from_serialize(&common).map_err(|e| templates::describe(&e))?;
+    base.insert("t", &i18n::table(lang));
+
+    let render = |name: &str,
+                  root: &str,
+                  nav: &str,
+                  title: &str,
+                  key: &str,
+                  data: &dyn ErasedSerialize|
+     -> Result<String, String> {
+        let mut ctx = base.clone();
+        ctx.insert("root", root);
+        ctx.insert("nav", nav);
+        ctx.insert("page_title", title);
+        data.insert_into(&mut ctx, key);
+        tpl.tera
+            .render(name, &ctx)
+            .map_err(|e| format!("template {name}: {}", templates::describe(&e)))
+    };
+    let write = |rel: &str, html: String| {
+        staging
+            .write(rel, html.as_bytes())
+            .map_err(|e| format!("{rel}: {e}"))
+    };
+    let t = |k| i18n::label(lang, k);
+
+    write("assets/style.css", tpl.style.clone())?;
+    let dash = pages::dashboard(&site);
+    write(
+        "index.html",
+        render(
+            "index.html",
+            "",
+            "dashboard",
+            t("nav_dashboard"),
+            "d",
+            &dash,
+        )?,
+    )?;
+
+    let rows: Vec<pages::Row> = pages::urgency_order(ws)
+        .into_iter()
+        .filter_map(|i| pages::row(&site, i, ""))
+        .collect();
+    write(
+        "clients.html",
+        render(
+            "clients.html",
+            "",
+            "clients",
+            t("nav_clients"),
+            "rows",
+            &rows,
+        )?,
+    )?;
+
+    // Diagnostics per file, for client pages and the problems page.
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in &ws.diags {
+        by_file.entry(d.file.as_str()).or_default().push(d);
+    }
+    let files: Vec<pages::ProblemFile> = by_file
+        .iter()
+        .map(|(file, diags)| {
+            let client = ws.clients.iter().position(|c| c.file == *file);
+            pages::ProblemFile {
+                file: (*file).to_string(),
+                href: client.map(|i| site.client_href(i, "")).unwrap_or_default(),
+                name: client
+                    .and_then(|i| ws.clients.get(i))
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                diags: diags.iter().map(|d| pages::diag_view(lang, d)).collect(),
+            }
+        })
+        .collect();
+    write(
+        "problems.html",
+        render(
+            "problems.html",
+            "",
+            "problems",
+            t("nav_problems"),
+            "files",
+            &files,
+        )?,
+    )?;
+
+    // Client pages: rendered and written in parallel, never all held at once.
+    let empty = Vec::new();
+    (0..ws.clients.len()).into_par_iter().try_for_each(|i| {
+        let c = ws.clients.get(i).ok_or("client index")?;
+        let diags = by_file.get(c.file.as_str()).unwrap_or(&empty);
+        let page = pages::client_page(&site, i, diags).ok_or("client page")?;
+        let html = render("client.html", "../", "clients", &c.name, "c", &page)?;
+        let slug = site.slugs.get(i).ok_or("slug")?;
+        write(&format!("clients/{slug}.html"), html)
+    })?;
+    Ok(Built {
+        pages: ws.clients.len() + 4,
+        overridden: tpl.overridden,
+    })
+}
+
+/// Lets one closure insert differently typed page data into a context.
+trait ErasedSerialize: Sync {
+    fn insert_into(&self, ctx: &mut Context, key: &str);
+}
+
+impl<T: Serialize + Sync> ErasedSerialize for T {
+    fn insert_into(&self, ctx: &mut Context, key: &str) {
+        ctx.insert(key, self);
+    }
+}
