@@ -176,9 +176,16 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
             recent.push((e.date, ci, ei));
         }
     }
-    // Newest first; ties by client order then entry order, for stable output.
-    recent.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // Newest first; ties by client order then entry order, for stable output. Only the
+    // first `recent_count` are needed: select them, then sort just those.
+    let order = |a: &(Date, usize, usize), b: &(Date, usize, usize)| {
+        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    };
+    if recent.len() > recent_count && recent_count > 0 {
+        recent.select_nth_unstable_by(recent_count - 1, order);
+    }
     recent.truncate(recent_count);
+    recent.sort_by(order);
     let mut kinds: Vec<(Kind, u32)> = Kind::ALL
         .iter()
         .copied()

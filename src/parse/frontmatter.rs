@@ -208,8 +208,16 @@ impl<'a> Reader<'a> {
                 return false;
             }
         };
-        for (key, value) in &entries {
+        for (i, (key, value)) in entries.iter().enumerate() {
             let path = [Step::Key(key)];
+            if entries.iter().take(i).any(|(k, _)| k == key) {
+                self.error(
+                    &path,
+                    false,
+                    format!("`{key}` is given twice"),
+                    Some("keep one; the last one is used".into()),
+                );
+            }
             match key.as_str() {
                 "name" => client.name = self.text(value, &path, key).unwrap_or_default(),
                 "id" => {
@@ -509,6 +517,13 @@ mod tests {
             (d[2].line, d[2].message.as_str()),
             (7, "unknown role `boss`")
         );
+    }
+
+    #[test]
+    fn duplicate_keys() {
+        let (c, d) = read("name: a\nname: b\n");
+        assert_eq!(c.name, "b");
+        assert_eq!(d[0].message, "`name` is given twice");
     }
 
     #[test]

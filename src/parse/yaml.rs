@@ -29,8 +29,8 @@ pub fn load(text: &str) -> Result<Node, YamlError> {
     if text.trim().is_empty() {
         return Ok(Node::Null);
     }
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Ok(value) => Ok(convert(value)),
+    match serde_yaml::from_str::<Node>(text) {
+        Ok(node) => Ok(node),
         Err(err) => {
             let (line, column) = err
                 .location()
@@ -50,20 +50,79 @@ pub fn load(text: &str) -> Result<Node, YamlError> {
     }
 }
 
-fn convert(value: serde_yaml::Value) -> Node {
-    use serde_yaml::Value;
-    match value {
-        Value::Null => Node::Null,
-        Value::Bool(b) => Node::Bool(b),
-        Value::Number(n) => Node::Number(n.to_string()),
-        Value::String(s) => Node::String(s),
-        Value::Sequence(items) => Node::List(items.into_iter().map(convert).collect()),
-        Value::Mapping(map) => Node::Map(
-            map.into_iter()
-                .map(|(k, v)| (convert(k).to_text(), convert(v)))
-                .collect(),
-        ),
-        Value::Tagged(tagged) => convert(tagged.value),
+// Deserialise straight into `Node` (no intermediate YAML value tree).
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Number(v.to_string()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::Number(v.to_string()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::Number(v.to_string()))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+        Ok(Node::String(v))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(Node::List(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((k, v)) = map.next_entry::<Node, Node>()? {
+            entries.push((k.to_text(), v));
+        }
+        Ok(Node::Map(entries))
+    }
+
+    // `!tag value`: the tag is dropped, the value kept.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Node, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, variant): (Node, _) = data.variant()?;
+        variant.newtype_variant::<Node>()
     }
 }
 
@@ -132,6 +191,18 @@ mod tests {
         let e = load("name: a\n  bad: [\n").unwrap_err();
         assert!(e.line >= 2, "{e:?}");
         assert!(!e.message.contains(" at line "));
+    }
+
+    #[test]
+    fn all_shapes() {
+        let n = load("a: ~\nb: true\nc: 1.5\nd: [1, x]\ne: !custom 3\nf:\n  g: h\n").unwrap();
+        let m = n.as_map().unwrap();
+        assert_eq!(m[0].1, Node::Null);
+        assert_eq!(m[1].1, Node::Bool(true));
+        assert_eq!(m[2].1, Node::Number("1.5".into()));
+        assert_eq!(m[3].1.to_text(), "1, x");
+        assert_eq!(m[4].1, Node::Number("3".into()));
+        assert_eq!(m[5].1.to_text(), "g: h");
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //! the chart, since plotters cannot measure CJK text without a font crate. Text drawn
 //! in the sentinel colour becomes `currentColor`, so charts follow dark mode.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
 use plotters::prelude::*;
 
 use super::escape;
@@ -33,19 +37,30 @@ pub struct BarChart<'a> {
 const SENTINEL: RGBColor = RGBColor(1, 2, 3);
 const GRID: RGBColor = RGBColor(136, 136, 136);
 
-pub fn bar_chart(c: &BarChart<'_>) -> String {
-    let n = c.bars.len().max(1);
-    let top = c
-        .bars
-        .iter()
-        .map(|b| f64::from(b.value))
-        .chain(c.reference.as_ref().map(|r| r.0))
-        .fold(1.0_f64, f64::max);
-    let y_max = top.ceil().max(1.0) as u32;
+/// The frame plotters draws for a chart: everything but the bars, and the plotting
+/// area in pixels. It depends only on the size, the bar count and the y range, so it
+/// is drawn once per distinct frame and reused (a big speed-up for 10,000 clients).
+#[derive(Clone)]
+struct Frame {
+    svg: Arc<str>,
+    area: (f64, f64, f64, f64),
+}
+
+type FrameKey = ((u32, u32), usize, u32);
+
+/// Frames already drawn in this build.
+#[derive(Default)]
+pub struct FrameCache(Mutex<BTreeMap<FrameKey, Frame>>);
+
+fn frame(cache: &FrameCache, size: (u32, u32), n: usize, y_max: u32) -> Option<Frame> {
+    let key = (size, n, y_max);
+    if let Some(f) = cache.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Some(f);
+    }
     let mut svg = String::new();
-    let mut frame = None;
+    let mut area = None;
     {
-        let root = SVGBackend::with_string(&mut svg, c.size).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         let built = ChartBuilder::on(&root)
             .margin_top(8)
             .margin_right(8)
@@ -68,14 +83,45 @@ pub fn bar_chart(c: &BarChart<'_>) -> String {
             if drawn.is_ok() {
                 let (x0, y0) = chart.backend_coord(&(0.0, 0));
                 let (x1, y1) = chart.backend_coord(&(n as f64, y_max));
-                frame = Some((f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1)));
+                area = Some((f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1)));
             }
         }
         if root.present().is_err() {
-            frame = None;
+            area = None;
         }
     }
-    let Some((x0, y0, x1, y1)) = frame else {
+    let f = Frame {
+        svg: Arc::from(svg.replace("#010203", "currentColor")),
+        area: area?,
+    };
+    if let Ok(mut m) = cache.0.lock() {
+        m.insert(key, f.clone());
+    }
+    Some(f)
+}
+
+/// A number with one decimal, without the slow exact float formatting.
+fn px(v: f64) -> String {
+    let tenths = (v * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let t = tenths.abs();
+    format!("{sign}{}.{}", t / 10, t % 10)
+}
+
+pub fn bar_chart(cache: &FrameCache, c: &BarChart<'_>) -> String {
+    let n = c.bars.len().max(1);
+    let top = c
+        .bars
+        .iter()
+        .map(|b| f64::from(b.value))
+        .chain(c.reference.as_ref().map(|r| r.0))
+        .fold(1.0_f64, f64::max);
+    let y_max = top.ceil().max(1.0) as u32;
+    let Some(Frame {
+        svg,
+        area: (x0, y0, x1, y1),
+    }) = frame(cache, c.size, n, y_max)
+    else {
         return String::new();
     };
     let sx = (x1 - x0) / n as f64;
@@ -84,45 +130,42 @@ pub fn bar_chart(c: &BarChart<'_>) -> String {
     for (i, bar) in c.bars.iter().enumerate() {
         let h = f64::from(bar.value) * sy;
         let x = x0 + i as f64 * sx;
-        let w = (sx * 0.8).max(1.0);
-        if bar.value > 0 {
-            extra.push_str(&format!(
-                "<rect class=\"{}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>\n",
-                c.bar_class,
-                x + sx * 0.1,
-                y0 - h,
-                w,
-                h,
-                escape(&bar.title)
-            ));
+        let (class, rx, ry, rw, rh) = if bar.value > 0 {
+            (c.bar_class, x + sx * 0.1, y0 - h, (sx * 0.8).max(1.0), h)
         } else {
             // An empty bar still answers hover, over the full column.
-            extra.push_str(&format!(
-                "<rect class=\"hit\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>\n",
-                x,
-                y1,
-                sx,
-                y0 - y1,
-                escape(&bar.title)
-            ));
-        }
+            ("hit", x, y1, sx, y0 - y1)
+        };
+        let _ = writeln!(
+            extra,
+            "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
+            px(rx),
+            px(ry),
+            px(rw),
+            px(rh),
+            escape(&bar.title)
+        );
         if let Some(label) = (c.x_labels)(i) {
-            extra.push_str(&format!(
-                "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
-                x + sx / 2.0,
-                y0 + 16.0,
+            let _ = writeln!(
+                extra,
+                "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                px(x + sx / 2.0),
+                px(y0 + 16.0),
                 escape(&label)
-            ));
+            );
         }
     }
     if let Some((value, title)) = &c.reference {
-        let y = y0 - value * sy;
-        extra.push_str(&format!(
-            "<line class=\"reference\" x1=\"{x0:.1}\" y1=\"{y:.1}\" x2=\"{x1:.1}\" y2=\"{y:.1}\"><title>{}</title></line>\n",
+        let y = px(y0 - value * sy);
+        let _ = writeln!(
+            extra,
+            "<line class=\"reference\" x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"><title>{}</title></line>",
+            px(x0),
+            px(x1),
             escape(title)
-        ));
+        );
     }
-    finish(svg, c.label, &extra)
+    finish(&svg, c.label, &extra)
 }
 
 /// One horizontal bar split by share: a "mix" chart. Legend and figures go in HTML.
@@ -144,21 +187,22 @@ pub fn mix_bar(label: &str, parts: &[(String, u32, String)], size: (u32, u32)) -
         }
         let w = width * f64::from(*value) / f64::from(total);
         extra.push_str(&format!(
-            "<rect class=\"{}\" x=\"{x:.1}\" y=\"0\" width=\"{w:.1}\" height=\"{}\"><title>{}</title></rect>\n",
+            "<rect class=\"{}\" x=\"{}\" y=\"0\" width=\"{}\" height=\"{}\"><title>{}</title></rect>\n",
             escape(class),
+            px(x),
+            px(w),
             size.1,
             escape(title)
         ));
         x += w;
     }
-    finish(svg, label, &extra)
+    finish(&svg, label, &extra)
 }
 
 /// Label the SVG for screen readers, add our elements, and let text follow the page
 /// colour.
-fn finish(svg: String, label: &str, extra: &str) -> String {
+fn finish(svg: &str, label: &str, extra: &str) -> String {
     let label = escape(label);
-    let svg = svg.replace("#010203", "currentColor");
     let Some(open_end) = svg.find('>') else {
         return String::new();
     };
@@ -181,14 +225,17 @@ mod tests {
                 title: format!("week {i}: {i} <contacts>"),
             })
             .collect();
-        let svg = bar_chart(&BarChart {
-            label: "Contacts & \"more\"",
-            bars: &bars,
-            x_labels: &|i| (i == 0).then(|| "W1".to_string()),
-            reference: Some((1.5, "expected".into())),
-            size: (400, 160),
-            bar_class: "bar",
-        });
+        let svg = bar_chart(
+            &FrameCache::default(),
+            &BarChart {
+                label: "Contacts & \"more\"",
+                bars: &bars,
+                x_labels: &|i| (i == 0).then(|| "W1".to_string()),
+                reference: Some((1.5, "expected".into())),
+                size: (400, 160),
+                bar_class: "bar",
+            },
+        );
         assert!(
             svg.starts_with("<svg class=\"chart\" role=\"img\""),
             "{svg}"
@@ -200,6 +247,13 @@ mod tests {
         assert!(svg.trim_end().ends_with("</svg>"));
         assert!(!svg.contains("#010203"));
         assert_eq!(svg.matches("<svg").count(), 1);
+    }
+
+    #[test]
+    fn one_decimal() {
+        assert_eq!(px(12.34), "12.3");
+        assert_eq!(px(-0.05), "-0.1");
+        assert_eq!(px(7.0), "7.0");
     }
 
     #[test]

@@ -75,7 +75,8 @@ struct Common<'a> {
 
 /// Render every page into `staging`.
 pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Built, String> {
-    let tpl = templates::load(&ws.root.join("templates"))?;
+    let labels = i18n::table(lang);
+    let tpl = templates::load(&ws.root.join("templates"), &labels)?;
     let site = Site {
         ws,
         lang,
@@ -87,6 +88,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                 .map(|c| files.contains(c.file.as_str()))
                 .collect()
         },
+        frames: charts::FrameCache::default(),
     };
     let errors = ws.diags.iter().filter(|d| d.is_error()).count();
     let common = Common {
@@ -103,7 +105,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         version: env!("CARGO_PKG_VERSION"),
     };
     let mut base = Context::from_serialize(&common).map_err(|e| templates::describe(&e))?;
-    base.insert("t", &i18n::table(lang));
+    base.insert("t", &labels);
 
     let render = |name: &str,
                   root: &str,
@@ -128,78 +130,85 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     };
     let t = |k| i18n::label(lang, k);
 
-    write("assets/style.css", tpl.style.clone())?;
-    let dash = pages::dashboard(&site);
-    write(
-        "index.html",
-        render(
-            "index.html",
-            "",
-            "dashboard",
-            t("nav_dashboard"),
-            "d",
-            &dash,
-        )?,
-    )?;
-
-    let rows: Vec<pages::Row> = pages::urgency_order(ws)
-        .into_iter()
-        .filter_map(|i| pages::row(&site, i, ""))
-        .collect();
-    write(
-        "clients.html",
-        render(
-            "clients.html",
-            "",
-            "clients",
-            t("nav_clients"),
-            "rows",
-            &rows,
-        )?,
-    )?;
-
     // Diagnostics per file, for client pages and the problems page.
     let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
     for d in &ws.diags {
         by_file.entry(d.file.as_str()).or_default().push(d);
     }
-    let files: Vec<pages::ProblemFile> = by_file
-        .iter()
-        .map(|(file, diags)| {
-            let client = ws.clients.iter().position(|c| c.file == *file);
-            pages::ProblemFile {
-                file: (*file).to_string(),
-                href: client.map(|i| site.client_href(i, "")).unwrap_or_default(),
-                name: client
-                    .and_then(|i| ws.clients.get(i))
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default(),
-                diags: diags.iter().map(|d| pages::diag_view(lang, d)).collect(),
-            }
-        })
-        .collect();
-    write(
-        "problems.html",
-        render(
-            "problems.html",
-            "",
-            "problems",
-            t("nav_problems"),
-            "files",
-            &files,
-        )?,
-    )?;
+    // The overview pages and the client pages are independent: build them side by side.
+    let overview = || -> Result<(), String> {
+        write("assets/style.css", tpl.style.clone())?;
+        let dash = pages::dashboard(&site);
+        write(
+            "index.html",
+            render(
+                "index.html",
+                "",
+                "dashboard",
+                t("nav_dashboard"),
+                "d",
+                &dash,
+            )?,
+        )?;
 
-    // Client pages: rendered and written in parallel, never all held at once.
-    let empty = Vec::new();
-    (0..ws.clients.len()).into_par_iter().try_for_each(|i| {
-        let c = ws.clients.get(i).ok_or("client index")?;
-        let diags = by_file.get(c.file.as_str()).unwrap_or(&empty);
-        let page = pages::client_page(&site, i, diags).ok_or("client page")?;
-        let html = render("client.html", "../", "clients", &c.name, "c", &page)?;
-        let slug = site.slugs.get(i).ok_or("slug")?;
-        write(&format!("clients/{slug}.html"), html)
-    })?;
+        let rows: Vec<pages::Row> = pages::urgency_order(ws)
+            .into_iter()
+            .filter_map(|i| pages::row(&site, i, ""))
+            .collect();
+        write(
+            "clients.html",
+            render(
+                "clients.html",
+                "",
+                "clients",
+                t("nav_clients"),
+                "rows",
+                &rows,
+            )?,
+        )?;
+
+        let files: Vec<pages::ProblemFile> = by_file
+            .iter()
+            .map(|(file, diags)| {
+                let client = ws.clients.iter().position(|c| c.file == *file);
+                pages::ProblemFile {
+                    file: (*file).to_string(),
+                    href: client.map(|i| site.client_href(i, "")).unwrap_or_default(),
+                    name: client
+                        .and_then(|i| ws.clients.get(i))
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default(),
+                    diags: diags.iter().map(|d| pages::diag_view(lang, d)).collect(),
+                }
+            })
+            .collect();
+        write(
+            "problems.html",
+            render(
+                "problems.html",
+                "",
+                "problems",
+                t("nav_problems"),
+                "files",
+                &files,
+            )?,
+        )?;
+        Ok(())
+    };
+    let client_pages = || -> Result<(), String> {
+        let empty = Vec::new();
+        (0..ws.clients.len()).into_par_iter().try_for_each(|i| {
+            let c = ws.clients.get(i).ok_or("client index")?;
+            let diags = by_file.get(c.file.as_str()).unwrap_or(&empty);
+            let page = pages::client_page(&site, i, diags).ok_or("client page")?;
+            let html = render("client.html", "../", "clients", &c.name, "c", &page)?;
+            let slug = site.slugs.get(i).ok_or("slug")?;
+            write(&format!("clients/{slug}.html"), html)
+        })
+    };
+    let (a, b) = rayon::join(overview, client_pages);
+    a?;
+    b?;
     Ok(Built {
         pages: ws.clients.len() + 4,
         overridden: tpl.overridden,

@@ -22,6 +22,7 @@ pub struct Site<'a> {
     pub slugs: Vec<String>,
     /// Per client: does its note have diagnostics?
     pub has_problems: Vec<bool>,
+    pub frames: charts::FrameCache,
 }
 
 impl Site<'_> {
@@ -240,22 +241,25 @@ pub fn dashboard(site: &Site<'_>) -> Dashboard {
         })
         .collect();
     let first_week = ws.team.first_week;
-    let weekly_svg = charts::bar_chart(&BarChart {
-        label: t("weekly_chart"),
-        bars: &weekly,
-        x_labels: &|i| {
-            // Label the first week of each quarter-ish: every 13 weeks.
-            (i % 13 == 0).then(|| {
-                first_week
-                    .checked_add(jiff::Span::new().weeks(i as i64))
-                    .map(|d| format!("{}-{:02}", d.year(), d.month()))
-                    .unwrap_or_default()
-            })
+    let weekly_svg = charts::bar_chart(
+        &site.frames,
+        &BarChart {
+            label: t("weekly_chart"),
+            bars: &weekly,
+            x_labels: &|i| {
+                // Label the first week of each quarter-ish: every 13 weeks.
+                (i % 13 == 0).then(|| {
+                    first_week
+                        .checked_add(jiff::Span::new().weeks(i as i64))
+                        .map(|d| format!("{}-{:02}", d.year(), d.month()))
+                        .unwrap_or_default()
+                })
+            },
+            reference: None,
+            size: (720, 200),
+            bar_class: "bar",
         },
-        reference: None,
-        size: (720, 200),
-        bar_class: "bar",
-    });
+    );
 
     let kinds_total: u32 = ws.team.kinds.iter().map(|k| k.1).sum();
     let kinds_legend: Vec<LegendItem> = ws
@@ -350,18 +354,6 @@ pub struct PersonView {
 }
 
 #[derive(Serialize)]
-pub struct EntryView {
-    pub date: String,
-    pub kind: &'static str,
-    pub kind_label: &'static str,
-    pub people: String,
-    pub summary_html: String,
-    pub body_html: String,
-    pub line: usize,
-    pub counts: bool,
-}
-
-#[derive(Serialize)]
 pub struct FollowUpView {
     pub date: String,
     pub text_html: String,
@@ -452,7 +444,10 @@ pub struct ClientPage {
     pub extra: Vec<(String, String)>,
     pub people: Vec<PersonView>,
     pub followups: Vec<FollowUpView>,
-    pub entries: Vec<EntryView>,
+    /// The contact log as one `<ol>`: built here, not in the template, because a
+    /// template loop over thousands of entries is the slowest part of a large build.
+    pub log_html: String,
+    pub entry_count: usize,
     pub profile_html: String,
     pub monthly_svg: String,
     pub monthly_first: String,
@@ -486,27 +481,30 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         })
         .collect();
     let expected_text = format!("{expected:.1}");
-    let monthly_svg = charts::bar_chart(&BarChart {
-        label: i18n::label(lang, "monthly_chart"),
-        bars: &bars,
-        x_labels: &|m| {
-            (m % 3 == 0).then(|| {
-                first_month
-                    .checked_add(jiff::Span::new().months(m as i64))
-                    .map(|d| format!("{:02}-{:02}", d.year() % 100, d.month()))
-                    .unwrap_or_default()
-            })
+    let monthly_svg = charts::bar_chart(
+        &site.frames,
+        &BarChart {
+            label: i18n::label(lang, "monthly_chart"),
+            bars: &bars,
+            x_labels: &|m| {
+                (m % 3 == 0).then(|| {
+                    first_month
+                        .checked_add(jiff::Span::new().months(m as i64))
+                        .map(|d| format!("{:02}-{:02}", d.year() % 100, d.month()))
+                        .unwrap_or_default()
+                })
+            },
+            reference: Some((
+                expected,
+                format!(
+                    "{}: {expected_text}",
+                    i18n::label(lang, "expected_per_month")
+                ),
+            )),
+            size: (640, 200),
+            bar_class: "bar",
         },
-        reference: Some((
-            expected,
-            format!(
-                "{}: {expected_text}",
-                i18n::label(lang, "expected_per_month")
-            ),
-        )),
-        size: (640, 200),
-        bar_class: "bar",
-    });
+    );
     let field = |kind: &str, v: Option<&String>| {
         privacy::field(kind, v.map(String::as_str), privacy).unwrap_or_default()
     };
@@ -579,20 +577,8 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
                 line: f.line,
             })
             .collect(),
-        entries: c
-            .entries
-            .iter()
-            .map(|e| EntryView {
-                date: e.date.to_string(),
-                kind: e.kind.as_str(),
-                kind_label: i18n::kind(lang, e.kind),
-                people: e.people.join(", "),
-                summary_html: markdown::inline_html(&e.summary),
-                body_html: markdown::to_html(&e.body),
-                line: e.line,
-                counts: e.kind.is_contact() && e.date <= ws.today,
-            })
-            .collect(),
+        log_html: log_html(lang, c, ws.today),
+        entry_count: c.entries.len(),
         profile_html: markdown::to_html(&c.profile),
         monthly_svg,
         monthly_first: format!("{}-{:02}", first_month.year(), first_month.month()),
@@ -600,6 +586,50 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         expected_per_month: expected_text,
         problems: diags.iter().map(|d| diag_view(lang, d)).collect(),
     })
+}
+
+/// The contact log, newest first, as an ordered list of entries.
+pub fn log_html(lang: Lang, c: &Client, today: crate::model::Date) -> String {
+    use super::escape;
+    use std::fmt::Write as _;
+    let mut out =
+        String::with_capacity(c.entries.iter().map(|e| e.body.len() + 200).sum::<usize>() + 32);
+    out.push_str("<ol class=\"log\">\n");
+    for e in &c.entries {
+        let counts = e.kind.is_contact() && e.date <= today;
+        let _ = write!(
+            out,
+            "<li class=\"entry{}\" id=\"l{}\">\n<h3><time datetime=\"{d}\">{d}</time> <span class=\"kind k-{}\">{}</span>",
+            if counts { "" } else { " not-counted" },
+            e.line,
+            e.kind.as_str(),
+            escape(i18n::kind(lang, e.kind)),
+            d = e.date,
+        );
+        if !e.people.is_empty() {
+            let _ = write!(
+                out,
+                " <span class=\"people\">@ {}</span>",
+                escape(&e.people.join(", "))
+            );
+        }
+        if !e.summary.is_empty() {
+            let _ = write!(
+                out,
+                " <span class=\"summary\">{}</span>",
+                markdown::inline_html(&e.summary)
+            );
+        }
+        out.push_str("</h3>\n");
+        if !e.body.trim().is_empty() {
+            out.push_str("<div class=\"prose\">");
+            out.push_str(&markdown::to_html(&e.body));
+            out.push_str("</div>\n");
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ol>\n");
+    out
 }
 
 /// `¥1,234,567` (whole yuan; cents are noise in a relationship report).

@@ -1,6 +1,7 @@
 //! Templates: Tera templates and the stylesheet, embedded in the binary and
 //! overridable, file by file, from a `templates/` folder in the notes folder.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use tera::Tera;
@@ -8,7 +9,6 @@ use tera::Tera;
 /// (name, embedded text). Names are what a user's override file must be called.
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("clients.html", include_str!("../../templates/clients.html")),
     ("client.html", include_str!("../../templates/client.html")),
@@ -27,8 +27,10 @@ pub struct Templates {
     pub overridden: Vec<String>,
 }
 
-/// Load the embedded templates, replaced by any same-named file in `dir`.
-pub fn load(dir: &Path) -> Result<Templates, String> {
+/// Load the embedded templates, replaced by any same-named file in `dir`. Plain label
+/// references (`{{ t.overdue }}`) are filled in once here, from `labels`, rather than
+/// looked up on every page: the result is the same, and large sites build faster.
+pub fn load(dir: &Path, labels: &BTreeMap<&str, &str>) -> Result<Templates, String> {
     let mut overridden = Vec::new();
     let mut sources: Vec<(String, String)> = Vec::new();
     for (name, text) in EMBEDDED {
@@ -40,7 +42,7 @@ pub fn load(dir: &Path) -> Result<Templates, String> {
             }
             Err(_) => (*text).to_string(),
         };
-        sources.push(((*name).to_string(), text));
+        sources.push(((*name).to_string(), inline_labels(&text, labels)));
     }
     let style = match std::fs::read_to_string(dir.join("style.css")) {
         Ok(s) => {
@@ -69,4 +71,69 @@ pub fn describe(e: &tera::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+/// Replace `{{ t.key }}` by the label's text, HTML-escaped (as autoescape would).
+/// Unknown keys and any other use of `t` are left for Tera.
+pub fn inline_labels(text: &str, labels: &BTreeMap<&str, &str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{ t.") {
+        let after = rest.get(start + 5..).unwrap_or("");
+        let key_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let key = after.get(..key_len).unwrap_or("");
+        let tail = after.get(key_len..).unwrap_or("");
+        match (labels.get(key), tail.strip_prefix(" }}")) {
+            (Some(label), Some(remaining)) => {
+                out.push_str(rest.get(..start).unwrap_or(""));
+                out.push_str(&super::escape(label));
+                rest = remaining;
+            }
+            _ => {
+                out.push_str(rest.get(..start + 5).unwrap_or(""));
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_inlined_and_escaped() {
+        let labels: BTreeMap<&str, &str> = [("a", "A & B"), ("b", "乙")].into_iter().collect();
+        assert_eq!(
+            inline_labels(
+                "<p>{{ t.a }}|{{ t.b }}|{{ t.zz }}|{{ t.a | upper }}</p>",
+                &labels
+            ),
+            "<p>A &amp; B|乙|{{ t.zz }}|{{ t.a | upper }}</p>"
+        );
+    }
+
+    #[test]
+    fn embedded_templates_compile_in_both_languages() {
+        for lang in [crate::config::Lang::En, crate::config::Lang::Zh] {
+            let labels = super::super::i18n::table(lang);
+            let t = load(Path::new("/nonexistent"), &labels).unwrap();
+            assert!(t.overridden.is_empty());
+            // Every label reference in the embedded templates is a known label.
+            for (name, _) in EMBEDDED {
+                let src = t.tera.get_template(name).map(|_| ()).is_ok();
+                assert!(src, "{name}");
+            }
+            for (name, text) in EMBEDDED {
+                assert!(
+                    !inline_labels(text, &labels).contains("{{ t."),
+                    "unknown label in {name}"
+                );
+            }
+        }
+    }
 }
