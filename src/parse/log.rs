@@ -79,6 +79,9 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// Task-list markers found in a body: (checked, byte offset just after `[ ]`).
+type Tasks = Vec<(bool, usize)>;
+
 struct Heading {
     level: u8,
     start: usize,
@@ -87,7 +90,7 @@ struct Heading {
 
 /// Headings and task-list markers of a Markdown body: (headings, (checked, offset just
 /// after the `[ ]` marker)).
-fn structure(body: &str) -> (Vec<Heading>, Vec<(bool, usize)>) {
+fn structure(body: &str) -> (Vec<Heading>, Tasks) {
     if let Some(found) = simple_structure(body) {
         return found;
     }
@@ -112,7 +115,7 @@ fn structure(body: &str) -> (Vec<Heading>, Vec<(bool, usize)>) {
 /// could start anything subtler (code, HTML, quotes, indented or setext text), and the
 /// full parser is used instead. Much faster on large folders; `structure_agrees` tests
 /// that both give the same result.
-fn simple_structure(body: &str) -> Option<(Vec<Heading>, Vec<(bool, usize)>)> {
+fn simple_structure(body: &str) -> Option<(Vec<Heading>, Tasks)> {
     let mut headings = Vec::new();
     let mut tasks = Vec::new();
     let mut offset = 0;
@@ -607,7 +610,7 @@ mod tests {
         assert_eq!((l.diags[0].line, l.diags[0].column), (15, 7));
     }
 
-    fn full_parse(body: &str) -> (Vec<(u8, usize)>, Vec<(bool, usize)>) {
+    fn full_parse(body: &str) -> (Vec<(u8, usize)>, Tasks) {
         let mut h = Vec::new();
         let mut t = Vec::new();
         for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
