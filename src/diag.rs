@@ -92,6 +92,20 @@ impl Diagnostic {
     /// Render for a terminal: `path:line:col: error: message`, the source line with a
     /// caret, and a `help:` line.
     pub fn render(&self, color: bool) -> String {
+        if self.source.is_empty() {
+            // Nothing to show under the header: keep it to the header and the hint.
+            let mut out = format!(
+                "{}: {}: {}",
+                self.location(),
+                self.severity.as_str(),
+                self.message
+            );
+            if let Some(help) = &self.help {
+                out.push_str("\nhelp: ");
+                out.push_str(help);
+            }
+            return out;
+        }
         let header = format!("{}: {}", self.location(), self.severity.as_str());
         let level = match self.severity {
             Severity::Error => Level::ERROR,

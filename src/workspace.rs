@@ -97,8 +97,13 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
                 format!("id `{}` is already used by {}", client.id, first.file),
             )
             .help("give this client its own `id:` (ids name the client's page and must be unique)");
-            d.line = 1;
-            d.column = 1;
+            match client.anchor("id") {
+                Some(a) => d = d.at(a.line, a.column, a.width, &a.source),
+                None => {
+                    d.line = 1;
+                    d.column = 1;
+                }
+            }
             diags.push(d);
             continue;
         }

@@ -123,7 +123,17 @@ pub fn parse_birthday(text: &str) -> Result<Birthday, DateProblem> {
             // 2000 is a leap year, so 02-29 is accepted.
             return match Date::new(2000, month, day) {
                 Ok(_) => Ok(Birthday::MonthDay { month, day }),
-                Err(_) => Err(impossible(t, 2000, month)),
+                Err(_) => Err(DateProblem {
+                    message: format!("`{t}` is not a real date"),
+                    help: match Date::new(2000, month, 1) {
+                        Ok(first) => format!(
+                            "{} has at most {} days",
+                            month_name(month),
+                            first.days_in_month()
+                        ),
+                        Err(_) => "months run from 01 to 12; write MM-DD, e.g. `04-08`".to_string(),
+                    },
+                }),
             };
         }
     }
@@ -187,7 +197,10 @@ mod tests {
             Ok(Birthday::MonthDay { month: 4, day: 8 })
         );
         assert!(parse_birthday("02-29").is_ok());
-        assert!(parse_birthday("02-30").is_err());
+        assert_eq!(
+            parse_birthday("02-30").unwrap_err().help,
+            "February has at most 29 days"
+        );
         assert!(matches!(
             parse_birthday("1980-04-08"),
             Ok(Birthday::Full(_))

@@ -180,16 +180,26 @@ impl<'a> Reader<'a> {
         let root = match yaml::load(self.yaml) {
             Ok(node) => node,
             Err(e) => {
-                let text = self
-                    .yaml
-                    .split('\n')
-                    .nth(e.line.saturating_sub(1))
-                    .unwrap_or("");
+                // At the end of the text (an unclosed bracket, say), point at the last
+                // line that has something on it.
+                let lines: Vec<&str> = self.yaml.split('\n').collect();
+                let (idx, col) = match lines.get(e.line.saturating_sub(1)) {
+                    Some(l) if !l.trim().is_empty() => (e.line.saturating_sub(1), e.column),
+                    _ => {
+                        let last = lines
+                            .iter()
+                            .rposition(|l| !l.trim().is_empty())
+                            .unwrap_or(0);
+                        let len = lines.get(last).map_or(0, |l| l.trim_end().chars().count());
+                        (last, len + 1)
+                    }
+                };
+                let text = lines.get(idx).copied().unwrap_or("");
                 let d = Diagnostic::error(
                     self.file,
                     format!("front matter is not valid YAML: {}", e.message),
                 )
-                .at(self.first_line + e.line - 1, e.column, 1, text)
+                .at(self.first_line + idx, col, 1, text)
                 .help("front matter is YAML between two `---` lines: `key: value`, one per line");
                 self.diags.push(d);
                 return false;
@@ -210,19 +220,16 @@ impl<'a> Reader<'a> {
         };
         for (i, (key, value)) in entries.iter().enumerate() {
             let path = [Step::Key(key)];
-            if entries.iter().take(i).any(|(k, _)| k == key) {
-                self.error(
-                    &path,
-                    false,
-                    format!("`{key}` is given twice"),
-                    Some("keep one; the last one is used".into()),
-                );
+            let earlier = entries.iter().take(i).filter(|(k, _)| k == key).count();
+            if earlier > 0 {
+                self.duplicate(key, earlier);
             }
             match key.as_str() {
                 "name" => client.name = self.text(value, &path, key).unwrap_or_default(),
                 "id" => {
                     if let Some(id) = self.text(value, &path, key) {
                         client.id = id;
+                        client.anchors.push(self.anchor(key, &path));
                     }
                 }
                 "owner" => client.owner = self.text(value, &path, key),
@@ -232,14 +239,7 @@ impl<'a> Reader<'a> {
                 "tags" => client.tags = self.list_of_text(value, &path, key),
                 "referred_by" => {
                     client.referred_by = self.text(value, &path, key);
-                    let d = self.point(Diagnostic::warning(self.file, ""), &path, true);
-                    client.anchors.push(Anchor {
-                        key: key.clone(),
-                        line: d.line,
-                        column: d.column,
-                        width: d.width,
-                        source: d.source,
-                    });
+                    client.anchors.push(self.anchor(key, &path));
                 }
                 "revenue" => client.revenue = self.revenue(value, &path),
                 "phone" => client.phone = self.text(value, &path, key),
@@ -263,6 +263,36 @@ impl<'a> Reader<'a> {
             );
         }
         true
+    }
+
+    /// Report the `nth` (0-based) repeat of a top-level key, pointing at that line.
+    fn duplicate(&mut self, key: &str, nth: usize) {
+        let prefix = format!("{key}:");
+        let found = self
+            .yaml
+            .split('\n')
+            .enumerate()
+            .filter(|(_, l)| l.starts_with(&prefix))
+            .nth(nth);
+        let mut d = Diagnostic::error(self.file, format!("`{key}` is given twice"))
+            .help("keep one; the last one is used");
+        match found {
+            Some((i, line)) => d = d.at(self.first_line + i, 1, key.chars().count(), line),
+            None => d = self.point(d, &[Step::Key(key)], false),
+        }
+        self.diags.push(d);
+    }
+
+    /// Where the value at `path` sits, for diagnostics raised later.
+    fn anchor(&self, key: &str, path: &[Step<'_>]) -> Anchor {
+        let d = self.point(Diagnostic::warning(self.file, ""), path, true);
+        Anchor {
+            key: key.to_string(),
+            line: d.line,
+            column: d.column,
+            width: d.width,
+            source: d.source,
+        }
     }
 
     fn unknown_key(&mut self, key: &str, path: &[Step<'_>], known: &[&str]) {
@@ -524,6 +554,12 @@ mod tests {
         let (c, d) = read("name: a\nname: b\n");
         assert_eq!(c.name, "b");
         assert_eq!(d[0].message, "`name` is given twice");
+    }
+
+    #[test]
+    fn duplicate_points_at_the_repeat() {
+        let (_, d) = read("name: a\nowner: x\nname: b\n");
+        assert_eq!((d[0].line, d[0].column), (4, 1));
     }
 
     #[test]
