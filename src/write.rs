@@ -96,10 +96,16 @@ impl Staging {
             ));
         }
         let path = self.dir.join(rel_path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        // Create folders only when needed: one syscall per page, not three.
+        match fs::write(&path, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(path, bytes)
+            }
+            other => other,
         }
-        fs::write(path, bytes)
     }
 
     /// Swap the new site in place of the old one.

@@ -142,9 +142,11 @@ fn transform(md: &str) -> Vec<Event<'_>> {
                 out.push(Event::End(TagEnd::Heading(demote(level))))
             }
             // A task box is shown, not a form control: ☐ open, ☑ done.
-            Event::TaskListMarker(done) => {
-                out.push(Event::Text(CowStr::Borrowed(if done { "☑ " } else { "☐ " })))
-            }
+            Event::TaskListMarker(done) => out.push(Event::Text(CowStr::Borrowed(if done {
+                "☑ "
+            } else {
+                "☐ "
+            }))),
             other => out.push(other),
         }
     }

@@ -377,7 +377,8 @@ pub struct DiagView {
 }
 
 pub fn diag_view(lang: Lang, d: &Diagnostic) -> DiagView {
-    use unicode_width_lite::width;
+    use unicode_width::UnicodeWidthStr;
+    let width = |s: &str| s.width();
     let before: String = d.source.chars().take(d.column.saturating_sub(1)).collect();
     let under: String = d
         .source
@@ -396,20 +397,6 @@ pub fn diag_view(lang: Lang, d: &Diagnostic) -> DiagView {
         source: d.source.clone(),
         caret_pad: " ".repeat(width(&before)),
         caret: "^".repeat(width(&under).max(1)),
-    }
-}
-
-/// Display width in a monospace font: CJK and other wide characters take two cells.
-mod unicode_width_lite {
-    pub fn width(s: &str) -> usize {
-        s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
-    }
-
-    fn is_wide(c: char) -> bool {
-        matches!(u32::from(c),
-            0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-            | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF | 0x20000..=0x3FFFD)
     }
 }
 
