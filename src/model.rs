@@ -317,6 +317,20 @@ pub struct Person {
     pub extra: Vec<(String, String)>,
 }
 
+/// A date to remember: once (`2026-12-05`), or every year (`MM-DD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSpec {
+    Once(Date),
+    Yearly { month: i8, day: i8 },
+}
+
+/// An entry of the `dates:` list in the front matter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyDate {
+    pub date: DateSpec,
+    pub what: String,
+}
+
 /// One dated heading of the contact log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -330,6 +344,10 @@ pub struct Entry {
     pub line: usize,
     /// The entry's body, Markdown.
     pub body: String,
+    /// For deals: the amount found in the summary (`¥120,000`, `12万`).
+    pub amount: Option<f64>,
+    /// For feedback: the score found in the summary (`8/10`), out of 10.
+    pub score: Option<f64>,
 }
 
 /// A dated task item: `- [ ] 2026-11-16 call — send quote`.
@@ -339,6 +357,8 @@ pub struct FollowUp {
     pub text: String,
     pub done: bool,
     pub line: usize,
+    /// Line of the log entry whose body holds this item, if any.
+    pub entry_line: Option<usize>,
 }
 
 /// Where a front-matter value sits in its file, for diagnostics raised after parsing
@@ -363,6 +383,12 @@ pub struct Client {
     pub tier: Option<Tier>,
     /// The cadence written in the note, if any (else the tier's default applies).
     pub cadence: Option<Cadence>,
+    /// Rhythms per kind (`cadence: {any: 14d, visit: 2m}`), besides the plain one.
+    pub kind_cadences: Vec<(Kind, Cadence)>,
+    /// Gross margin, 0 to 1.
+    pub margin: Option<f64>,
+    /// Dates to remember (`dates:`).
+    pub dates: Vec<KeyDate>,
     pub since: Option<Date>,
     pub tags: Vec<String>,
     pub referred_by: Option<String>,

@@ -5,7 +5,7 @@ use super::dates::{parse_birthday, parse_iso};
 use super::locate::{Step, locate};
 use super::yaml::{self, Node};
 use crate::diag::{Diagnostic, column_of};
-use crate::model::{Anchor, Cadence, Client, Person, Role, Tier};
+use crate::model::{Anchor, Birthday, Cadence, Client, DateSpec, KeyDate, Kind, Person, Role, Tier};
 use crate::suggest::closest;
 
 /// A note split into its front matter and body.
@@ -56,7 +56,9 @@ pub fn split(text: &str) -> Split<'_> {
     }
 }
 
-const CLIENT_KEYS: [&str; 14] = [
+const CLIENT_KEYS: [&str; 16] = [
+    "margin",
+    "dates",
     "name",
     "id",
     "owner",
@@ -234,7 +236,31 @@ impl<'a> Reader<'a> {
                 }
                 "owner" => client.owner = self.text(value, &path, key),
                 "tier" => client.tier = self.tier(value, &path),
-                "cadence" => client.cadence = self.cadence(value, &path),
+                "cadence" => match value {
+                    Node::Map(rhythms) => {
+                        for (k, v) in rhythms {
+                            let p = [Step::Key("cadence"), Step::Key(k)];
+                            let kind = Kind::parse(k.trim());
+                            let c = self.cadence(v, &p);
+                            match (k.trim().eq_ignore_ascii_case("any"), kind, c) {
+                                (true, _, c) => client.cadence = c,
+                                (false, Some(kind), Some(c)) => client.kind_cadences.push((kind, c)),
+                                (false, Some(_), None) => {}
+                                (false, None, _) => {
+                                    let names = std::iter::once("any").chain(Kind::ALL.iter().map(|k| k.as_str()));
+                                    let help = match closest(k, names) {
+                                        Some(s) => format!("did you mean `{s}`?"),
+                                        None => "use `any` or a kind: `cadence: {any: 14d, visit: 2m}`".to_string(),
+                                    };
+                                    self.error(&p, false, format!("`{k}` is not a kind of contact"), Some(help));
+                                }
+                            }
+                        }
+                    }
+                    _ => client.cadence = self.cadence(value, &path),
+                },
+                "margin" => client.margin = self.margin(value, &path),
+                "dates" => client.dates = self.dates(value),
                 "since" => client.since = self.date(value, &path, key),
                 "tags" => client.tags = self.list_of_text(value, &path, key),
                 "referred_by" => {
@@ -303,6 +329,48 @@ impl<'a> Reader<'a> {
                 Some(format!("did you mean `{s}`?")),
             );
         }
+    }
+
+    fn margin(&mut self, node: &Node, path: &[Step<'_>]) -> Option<f64> {
+        let text = self.text(node, path, "margin")?;
+        let (number, scale) = match text.strip_suffix('%') {
+            Some(t) => (t.trim(), 100.0),
+            None => (text.as_str(), 1.0),
+        };
+        match number.parse::<f64>().map(|v| v / scale) {
+            Ok(v) if (0.0..=1.0).contains(&v) => Some(v),
+            _ => {
+                self.error(path, true, format!("margin `{text}` is not between 0 and 1"), Some("write the gross margin as a fraction (`0.18`) or a percentage (`18%`)".into()));
+                None
+            }
+        }
+    }
+
+    fn dates(&mut self, node: &Node) -> Vec<KeyDate> {
+        let Node::List(items) = node else {
+            if *node != Node::Null {
+                self.error(&[Step::Key("dates")], true, "`dates` should be a list".into(), Some("write `- {date: 06-18, what: 年中供应商大会}` under `dates:`".into()));
+            }
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let base = [Step::Key("dates"), Step::Index(i)];
+            let map = item.as_map().unwrap_or(&[]);
+            let get = |k: &str| map.iter().find(|(key, _)| key == k).map(|(_, v)| v);
+            let what = get("what").map(Node::to_text).unwrap_or_default();
+            let Some(date) = get("date").map(Node::to_text) else {
+                self.error(&base, false, "date to remember has no `date`".into(), Some("write `- {date: 06-18, what: 年中供应商大会}`".into()));
+                continue;
+            };
+            let path = [Step::Key("dates"), Step::Index(i), Step::Key("date")];
+            match parse_birthday(&date) {
+                Ok(Birthday::Full(d)) => out.push(KeyDate { date: DateSpec::Once(d), what }),
+                Ok(Birthday::MonthDay { month, day }) => out.push(KeyDate { date: DateSpec::Yearly { month, day }, what }),
+                Err(e) => self.error(&path, true, e.message, Some(e.help.replace("the year is unknown", "it comes back every year"))),
+            }
+        }
+        out
     }
 
     fn tier(&mut self, node: &Node, path: &[Step<'_>]) -> Option<Tier> {
@@ -547,6 +615,20 @@ mod tests {
             (d[2].line, d[2].message.as_str()),
             (7, "unknown role `boss`")
         );
+    }
+
+    #[test]
+    fn playbook_fields() {
+        let (c, d) = read("name: a\ncadence: {any: 2w, 拜访: 2m}\nmargin: 18%\ndates:\n  - {date: 06-18, what: 年中大会}\n  - {date: 2003-12-08, what: founding}\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.cadence.map(|c| c.to_string()), Some("2w".into()));
+        assert_eq!(c.kind_cadences, vec![(Kind::Visit, Cadence::parse("2m").unwrap())]);
+        assert_eq!(c.margin, Some(0.18));
+        assert_eq!(c.dates[0].date, DateSpec::Yearly { month: 6, day: 18 });
+        assert!(matches!(c.dates[1].date, DateSpec::Once(_)));
+        let (_, d) = read("name: a\ncadence:\n  any: 2w\n  vist: 2m\nmargin: 1.8\n");
+        assert_eq!((d[0].line, d[0].help.as_deref()), (5, Some("did you mean `visit`?")));
+        assert_eq!(d[1].line, 6);
     }
 
     #[test]

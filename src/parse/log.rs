@@ -196,6 +196,7 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
 
     // Which headings are log entries (or broken attempts at one)?
     let mut regions: Vec<(usize, usize)> = Vec::new(); // byte ranges owned by entries
+    let mut entry_lines: Vec<Option<usize>> = Vec::new(); // and their heading lines
     let dated: Vec<(usize, Option<Entry>)> = headings
         .iter()
         .enumerate()
@@ -223,6 +224,7 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
             .min()
             .unwrap_or(body.len());
         regions.push((h.start, end));
+        entry_lines.push(entry.as_ref().map(|e| e.line));
         if let Some(mut e) = entry.clone() {
             e.body = body
                 .get(h.end..end)
@@ -243,7 +245,13 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
     log.profile = log.profile.trim().to_string();
 
     for (checked, offset) in tasks {
-        if let Some(f) = parse_task(file, &lines, checked, offset, &mut log.diags) {
+        if let Some(mut f) = parse_task(file, &lines, checked, offset, &mut log.diags) {
+            // Which entry's body holds it (complaints are resolved by their own items).
+            f.entry_line = regions
+                .iter()
+                .zip(&entry_lines)
+                .find(|((s, e), _)| (*s..*e).contains(&offset))
+                .and_then(|(_, l)| *l);
             log.followups.push(f);
         }
     }
@@ -380,10 +388,50 @@ fn parse_heading(
         date,
         kind,
         people: mentioned,
-        summary,
         line: line_no,
         body: String::new(),
+        amount: (kind == Kind::Deal).then(|| amount(&summary)).flatten(),
+        score: (kind == Kind::Feedback).then(|| score(&summary)).flatten(),
+        summary,
     }))
+}
+
+/// The amount of a deal, from its summary: the first number marked with a currency
+/// (`¥120,000`, `RMB 45000`, `$9.5k`), else a number at the very start; `万`/`w`
+/// (ten thousand), `亿`, `k` and `m` multiply.
+pub fn amount(summary: &str) -> Option<f64> {
+    const MARKS: [&str; 7] = ["¥", "￥", "$", "€", "RMB", "CNY", "USD"];
+    let start = MARKS
+        .iter()
+        .filter_map(|m| summary.find(m).map(|i| i + m.len()))
+        .min()
+        .or_else(|| summary.starts_with(|c: char| c.is_ascii_digit()).then_some(0))?;
+    let rest = summary.get(start..)?.trim_start();
+    let len = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.' || c == '_'))
+        .unwrap_or(rest.len());
+    let number: String = rest.get(..len)?.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+    let value: f64 = number.trim_end_matches('.').parse().ok()?;
+    let unit = rest.get(len..)?.trim_start().chars().next();
+    let factor = match unit {
+        Some('万' | 'w' | 'W') => 1e4,
+        Some('亿') => 1e8,
+        Some('k' | 'K' | '千') => 1e3,
+        Some('m' | 'M') if !rest.get(len..)?.trim_start().starts_with("mo") => 1e6,
+        _ => 1.0,
+    };
+    Some(value * factor).filter(|v| v.is_finite())
+}
+
+/// A feedback score out of 10, from its summary: `8/10`, `9.5 / 10`.
+pub fn score(summary: &str) -> Option<f64> {
+    let slash = summary.find("/10").or_else(|| summary.find("/ 10"))?;
+    let before = summary.get(..slash)?.trim_end();
+    let digits = before
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(before, |i| before.get(i + 1..).unwrap_or(""));
+    let v: f64 = digits.parse().ok()?;
+    (0.0..=10.0).contains(&v).then_some(v)
 }
 
 fn kind_list() -> String {
@@ -488,6 +536,7 @@ fn parse_task(
                 .to_string(),
             done,
             line: line_no,
+            entry_line: None,
         }),
         Err(p) => {
             let token = text.get(..len).unwrap_or("");
@@ -585,6 +634,31 @@ mod tests {
             "{msgs:?}"
         );
         assert_eq!(l.entries.len(), 2);
+    }
+
+    #[test]
+    fn amounts_and_scores() {
+        assert_eq!(amount("¥120,000 — Q4 order"), Some(120_000.0));
+        assert_eq!(amount("RMB 45000 pilot"), Some(45_000.0));
+        assert_eq!(amount("12万 二期"), Some(120_000.0));
+        assert_eq!(amount("¥1.5万"), Some(15_000.0));
+        assert_eq!(amount("$9.5k order"), Some(9_500.0));
+        assert_eq!(amount("Q4 order"), None);
+        assert_eq!(amount("signed for 2 months"), None);
+        assert_eq!(score("8/10 happy with delivery"), Some(8.0));
+        assert_eq!(score("满意度 9.5 / 10"), Some(9.5));
+        assert_eq!(score("happy"), None);
+        assert_eq!(score("12/10"), None);
+    }
+
+    #[test]
+    fn followups_know_their_entry() {
+        let l = log("- [ ] 2026-11-30 top\n\n## 2026-08-01 complaint — tiles\n- [x] 2026-08-05 replaced\n\n## 2026-07-01 call\n");
+        assert_eq!(l.followups[0].entry_line, None);
+        assert_eq!(l.followups[1].entry_line, Some(12));
+        let d = parse_log("a.md", "## 2026-09-10 成交 ¥120,000 — Q4\n## 2026-10-12 feedback — 8/10 ok\n", 1, &[], today());
+        assert_eq!(d.entries[1].amount, Some(120_000.0));
+        assert_eq!(d.entries[0].score, Some(8.0));
     }
 
     #[test]

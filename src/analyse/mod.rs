@@ -1,7 +1,16 @@
 //! Analyse: contact history and follow-up cadence as of a given `today`.
 //!
 //! Pure functions over the model: no I/O, no clock. The same clients and the same
-//! `today` always give the same numbers.
+//! `today` always give the same numbers. This file holds the cadence figures; the
+//! relationship practices (客情) are in `people`, `moments`, `holidays`, `revenue`,
+//! `deals` and `book`.
+
+pub mod book;
+pub mod deals;
+pub mod holidays;
+pub mod moments;
+pub mod people;
+pub mod revenue;
 
 use crate::model::{Cadence, Client, Date, Kind, TierCadences};
 
@@ -32,6 +41,27 @@ pub fn days_between(a: Date, b: Date) -> i64 {
     a.until(b).map_or(0, |s| i64::from(s.get_days()))
 }
 
+/// One rhythm of contact: the plain cadence (`kind: None`, "any contact") or one kind's
+/// (`cadence: {visit: 2m}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rhythm {
+    pub kind: Option<Kind>,
+    pub every: Cadence,
+    pub last: Option<Date>,
+    pub next_due: Option<Date>,
+    pub status: Status,
+    pub days_overdue: i64,
+}
+
+fn status_of(next_due: Option<Date>, today: Date) -> Status {
+    match next_due {
+        None => Status::Never,
+        Some(due) if today > due => Status::Overdue,
+        Some(due) if days_between(today, due) <= 7 => Status::Due,
+        Some(_) => Status::Ok,
+    }
+}
+
 /// A client's cadence figures as of `today`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientStats {
@@ -47,6 +77,8 @@ pub struct ClientStats {
     pub contacts_12m: u32,
     /// Contacts per calendar month, the 24 months up to and including today's.
     pub monthly: Vec<u32>,
+    /// Every rhythm, the plain one first. `status` above is the worst of them.
+    pub rhythms: Vec<Rhythm>,
     /// Indices into `client.followups` of open ones, and of those already missed.
     pub open_followups: Vec<usize>,
     pub missed_followups: Vec<usize>,
@@ -76,13 +108,33 @@ pub fn client_stats(client: &Client, today: Date, cadences: &TierCadences) -> Cl
             .filter(|e| counts(e.kind, e.date, today))
     };
     let last_contact = contacts().map(|e| e.date).max();
-    let next_due = last_contact.and_then(|d| cadence.add_to(d));
-    let status = match next_due {
-        None => Status::Never,
-        Some(due) if today > due => Status::Overdue,
-        Some(due) if days_between(today, due) <= 7 => Status::Due,
-        Some(_) => Status::Ok,
-    };
+    let plain_due = last_contact.and_then(|d| cadence.add_to(d));
+    let mut rhythms = vec![Rhythm {
+        kind: None,
+        every: cadence,
+        last: last_contact,
+        next_due: plain_due,
+        status: status_of(plain_due, today),
+        days_overdue: plain_due.map_or(0, |d| days_between(d, today).max(0)),
+    }];
+    // A kind never logged is measured from the start of the relationship (`since`, or
+    // the first contact): a client seen for a year but never visited is overdue a visit.
+    let first_contact = contacts().map(|e| e.date).min();
+    for &(kind, every) in &client.kind_cadences {
+        let last = contacts().filter(|e| e.kind == kind).map(|e| e.date).max();
+        let start = last.or(client.since.filter(|s| *s <= today)).or(first_contact);
+        let next_due = if last_contact.is_none() { None } else { start.and_then(|d| every.add_to(d)) };
+        rhythms.push(Rhythm {
+            kind: Some(kind),
+            every,
+            last,
+            next_due,
+            status: status_of(next_due, today),
+            days_overdue: next_due.map_or(0, |d| days_between(d, today).max(0)),
+        });
+    }
+    let status = rhythms.iter().map(|r| r.status).min().unwrap_or(Status::Never);
+    let next_due = rhythms.iter().filter_map(|r| r.next_due).min();
     let year_ago = today
         .checked_sub(jiff::Span::new().days(365))
         .unwrap_or(today);
@@ -111,8 +163,9 @@ pub fn client_stats(client: &Client, today: Date, cadences: &TierCadences) -> Cl
         last_contact,
         next_due,
         days_since_contact: last_contact.map(|d| days_between(d, today)),
-        days_overdue: next_due.map_or(0, |d| days_between(d, today).max(0)),
+        days_overdue: rhythms.iter().map(|r| r.days_overdue).max().unwrap_or(0),
         status,
+        rhythms,
         contacts_12m: u32::try_from(contacts().filter(|e| e.date > year_ago).count())
             .unwrap_or(u32::MAX),
         monthly,
@@ -224,6 +277,8 @@ mod tests {
             summary: String::new(),
             line: 1,
             body: String::new(),
+            amount: None,
+            score: None,
         }
     }
 
@@ -296,6 +351,26 @@ mod tests {
     }
 
     #[test]
+    fn rhythms_per_kind() {
+        let today = d("2026-11-22");
+        let mut c = client(Some(Tier::Key), vec![entry("2026-11-20", Kind::Call), entry("2026-08-01", Kind::Visit)]);
+        c.cadence = Some(Cadence::days(14));
+        c.kind_cadences = vec![(Kind::Visit, Cadence::parse("2m").unwrap())];
+        let s = client_stats(&c, today, &TierCadences::default());
+        assert_eq!(s.rhythms.len(), 2);
+        assert_eq!(s.rhythms[0].status, Status::Ok);
+        // Visit 2026-08-01 + 2 months = 10-01: 52 days late.
+        assert_eq!((s.rhythms[1].next_due, s.rhythms[1].status, s.rhythms[1].days_overdue), (Some(d("2026-10-01")), Status::Overdue, 52));
+        assert_eq!((s.status, s.days_overdue, s.next_due), (Status::Overdue, 52, Some(d("2026-10-01"))));
+        // Never visited: measured from `since`.
+        let mut c = client(None, vec![entry("2026-11-20", Kind::Call)]);
+        c.since = Some(d("2026-10-01"));
+        c.kind_cadences = vec![(Kind::Visit, Cadence::parse("1m").unwrap())];
+        let s = client_stats(&c, today, &TierCadences::default());
+        assert_eq!((s.rhythms[1].next_due, s.rhythms[1].status), (Some(d("2026-11-01")), Status::Overdue));
+    }
+
+    #[test]
     fn monthly_and_followups() {
         let today = d("2026-11-22");
         let mut c = client(
@@ -313,18 +388,21 @@ mod tests {
                 text: "a".into(),
                 done: false,
                 line: 1,
+                entry_line: None,
             },
             FollowUp {
                 date: d("2026-11-30"),
                 text: "b".into(),
                 done: false,
                 line: 2,
+                entry_line: None,
             },
             FollowUp {
                 date: d("2026-11-01"),
                 text: "c".into(),
                 done: true,
                 line: 3,
+                entry_line: None,
             },
         ];
         let s = client_stats(&c, today, &TierCadences::default());

@@ -1,0 +1,152 @@
+//! Whole-book views: clients cooling off, who referred whom, and each rep's book.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Client, Date, Tier};
+
+use super::{ClientStats, Status, counts, days_between};
+
+/// Contacts in the last 90 days and in the 90 days before.
+pub fn recent_rates(client: &Client, today: Date) -> (u32, u32) {
+    let (mut recent, mut before) = (0, 0);
+    for e in client.entries.iter().filter(|e| counts(e.kind, e.date, today)) {
+        match days_between(e.date, today) {
+            0..90 => recent += 1,
+            90..180 => before += 1,
+            _ => {}
+        }
+    }
+    (recent, before)
+}
+
+/// Cooling off: fewer than half as many contacts in the last 90 days as in the 90 before.
+pub fn is_cooling(client: &Client, today: Date) -> bool {
+    let (recent, before) = recent_rates(client, today);
+    before > 0 && recent * 2 < before
+}
+
+/// Cooling clients, key clients first, then the steepest drop.
+pub fn cooling(clients: &[Client], today: Date) -> Vec<usize> {
+    let mut out: Vec<(bool, i64, usize)> = clients
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| is_cooling(c, today))
+        .map(|(i, c)| {
+            let (r, b) = recent_rates(c, today);
+            (c.tier != Some(Tier::Key), i64::from(r) - i64::from(b), i)
+        })
+        .collect();
+    out.sort();
+    out.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// Who referred whom: for each referrer (client index), the clients it referred.
+/// Referrers sorted by how many they referred, then by index.
+pub fn referrals(clients: &[Client], index_of: impl Fn(&str) -> Option<usize>) -> Vec<(usize, Vec<usize>)> {
+    let mut map: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, c) in clients.iter().enumerate() {
+        if let Some(r) = c.referred_by.as_deref().and_then(&index_of) {
+            map.entry(r).or_default().push(i);
+        }
+    }
+    let mut out: Vec<(usize, Vec<usize>)> = map.into_iter().collect();
+    out.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// One rep's book.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Book {
+    /// The owner as written; empty for clients with no owner.
+    pub owner: String,
+    pub clients: Vec<usize>,
+    pub overdue: usize,
+    /// Share of clients that are `ok` or `due` (not overdue, not never contacted).
+    pub on_cadence: f64,
+    /// Contacts per week over the last 52 weeks (same weeks as the team chart).
+    pub weekly: Vec<u32>,
+}
+
+pub fn books(clients: &[Client], stats: &[ClientStats], first_week: Date, today: Date) -> Vec<Book> {
+    let mut by_owner: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, c) in clients.iter().enumerate() {
+        by_owner.entry(c.owner.clone().unwrap_or_default()).or_default().push(i);
+    }
+    by_owner
+        .into_iter()
+        .map(|(owner, idx)| {
+            let status = |i: &usize| stats.get(*i).map(|s| s.status);
+            let overdue = idx.iter().filter(|i| status(i) == Some(Status::Overdue)).count();
+            let fine = idx.iter().filter(|i| matches!(status(i), Some(Status::Ok | Status::Due))).count();
+            let mut weekly = vec![0u32; 52];
+            for e in idx.iter().filter_map(|&i| clients.get(i)).flat_map(|c| &c.entries) {
+                if counts(e.kind, e.date, today)
+                    && e.date >= first_week
+                    && let Some(slot) = usize::try_from(days_between(first_week, e.date) / 7).ok().and_then(|w| weekly.get_mut(w))
+                {
+                    *slot += 1;
+                }
+            }
+            Book {
+                on_cadence: if idx.is_empty() { 0.0 } else { fine as f64 / idx.len() as f64 },
+                owner,
+                overdue,
+                clients: idx,
+                weekly,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, Kind, TierCadences};
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn e(date: &str) -> Entry {
+        Entry { date: d(date), kind: Kind::Call, people: vec![], summary: String::new(), line: 1, body: String::new(), amount: None, score: None }
+    }
+
+    #[test]
+    fn cooling_off() {
+        let today = d("2026-11-22");
+        // Before (90–179 days ago): 4 contacts; last 90 days: 1 → cooling.
+        let c = Client {
+            tier: Some(Tier::Key),
+            entries: vec![e("2026-11-01"), e("2026-08-01"), e("2026-07-01"), e("2026-06-15"), e("2026-06-01")],
+            ..Client::default()
+        };
+        assert_eq!(recent_rates(&c, today), (1, 4));
+        assert!(is_cooling(&c, today));
+        let warm = Client { entries: vec![e("2026-11-01"), e("2026-10-01"), e("2026-07-01")], ..Client::default() };
+        assert!(!is_cooling(&warm, today));
+        assert_eq!(cooling(&[warm, c], today), vec![1]);
+    }
+
+    #[test]
+    fn referral_graph_and_books() {
+        let mk = |id: &str, by: Option<&str>, owner: &str| Client {
+            id: id.into(),
+            referred_by: by.map(String::from),
+            owner: Some(owner.into()).filter(|o: &String| !o.is_empty()),
+            entries: vec![e("2026-11-20")],
+            ..Client::default()
+        };
+        let clients = vec![mk("a", None, "王磊"), mk("b", Some("a"), "王磊"), mk("c", Some("a"), "Anna"), mk("d", Some("b"), "")];
+        let ids: Vec<&str> = clients.iter().map(|c| c.id.as_str()).collect();
+        let r = referrals(&clients, |id| ids.iter().position(|x| *x == id));
+        assert_eq!(r, vec![(0, vec![1, 2]), (1, vec![3])]);
+        let today = d("2026-11-22");
+        let stats: Vec<_> = clients.iter().map(|c| super::super::client_stats(c, today, &TierCadences::default())).collect();
+        let b = books(&clients, &stats, d("2025-11-24"), today);
+        let owners: Vec<&str> = b.iter().map(|b| b.owner.as_str()).collect();
+        assert_eq!(owners, ["", "Anna", "王磊"]);
+        assert_eq!(b[2].clients, vec![0, 1]);
+        assert_eq!(b[2].on_cadence, 1.0);
+        assert_eq!(b[2].weekly[51], 2);
+    }
+}

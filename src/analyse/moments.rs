@@ -1,0 +1,271 @@
+//! Personal moments and holidays: upcoming birthdays, partnership anniversaries, the
+//! `dates:` a rep keeps, holidays; and whether greetings were actually sent.
+
+use crate::model::{Client, Date, DateSpec, Kind, Tier};
+
+use super::holidays::{self, CustomHoliday, Holiday};
+use super::{counts, days_between};
+
+/// How far ahead "upcoming" looks, in days (inclusive).
+pub const UPCOMING_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MomentKind {
+    Birthday,
+    Anniversary,
+    Date,
+    Holiday,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Moment {
+    pub date: Date,
+    pub kind: MomentKind,
+    /// Index of the client (None for holidays).
+    pub client: Option<usize>,
+    /// The person (birthday), the `dates:` text, or the holiday's name or key.
+    pub what: String,
+    /// Built-in holiday key, for translation.
+    pub holiday_key: Option<&'static str>,
+    /// Years since (birthdays with a year, anniversaries, past `dates:`).
+    pub years: Option<i16>,
+}
+
+fn add_days(d: Date, n: i64) -> Date {
+    d.checked_add(jiff::Span::new().days(n)).unwrap_or(d)
+}
+
+/// The first `month-day` on or after `from`.
+fn next_yearly(from: Date, month: i8, day: i8) -> Option<Date> {
+    let this = holidays::on(from.year(), month, day)?;
+    if this >= from { Some(this) } else { holidays::on(from.year() + 1, month, day) }
+}
+
+/// A client's moments from `today` to `today + days`.
+pub fn client_moments(ci: usize, client: &Client, today: Date, days: i64) -> Vec<Moment> {
+    let until = add_days(today, days);
+    let mut out = Vec::new();
+    let mut push = |date: Option<Date>, kind: MomentKind, what: String, since_year: Option<i16>| {
+        if let Some(date) = date.filter(|d| *d >= today && *d <= until) {
+            let years = since_year.map(|y| date.year() - y).filter(|y| *y > 0);
+            out.push(Moment { date, kind, client: Some(ci), what, holiday_key: None, years });
+        }
+    };
+    for p in &client.people {
+        if let Some(b) = p.birthday {
+            let (m, d) = b.month_day();
+            let year = match b {
+                crate::model::Birthday::Full(d) => Some(d.year()),
+                crate::model::Birthday::MonthDay { .. } => None,
+            };
+            push(next_yearly(today, m, d), MomentKind::Birthday, p.name.clone(), year);
+        }
+    }
+    if let Some(since) = client.since {
+        push(next_yearly(today, since.month(), since.day()), MomentKind::Anniversary, String::new(), Some(since.year()));
+    }
+    for k in &client.dates {
+        match k.date {
+            DateSpec::Yearly { month, day } => push(next_yearly(today, month, day), MomentKind::Date, k.what.clone(), None),
+            // A date still to come happens once; one in the past comes back every year.
+            DateSpec::Once(d) if d >= today => push(Some(d), MomentKind::Date, k.what.clone(), None),
+            DateSpec::Once(d) => push(next_yearly(today, d.month(), d.day()), MomentKind::Date, k.what.clone(), Some(d.year())),
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every moment of every client, and the holidays, from today to `today + days`.
+pub fn upcoming(clients: &[Client], today: Date, days: i64, custom: &[CustomHoliday]) -> Vec<Moment> {
+    let mut out: Vec<Moment> = clients
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| client_moments(i, c, today, days))
+        .collect();
+    for h in holidays::between(today, add_days(today, days), custom) {
+        out.push(Moment { date: h.date, kind: MomentKind::Holiday, client: None, what: h.name, holiday_key: h.key, years: None });
+    }
+    out.sort();
+    out
+}
+
+/// Was a greeting or gift logged from `before` days before `date` to `after` days after?
+pub fn greeted(client: &Client, date: Date, before: i64, after: i64, today: Date) -> Option<Date> {
+    let (from, to) = (add_days(date, -before), add_days(date, after));
+    client
+        .entries
+        .iter()
+        .filter(|e| matches!(e.kind, Kind::Greeting | Kind::Gift) && counts(e.kind, e.date, today))
+        .map(|e| e.date)
+        .find(|d| *d >= from && *d <= to)
+}
+
+/// A birthday in the last 12 months, and whether it was greeted within 3 days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BirthdayCheck {
+    pub person: String,
+    pub date: Date,
+    pub greeted: bool,
+}
+
+/// Birthdays of the last 365 days that are at least 3 days past (so the window closed).
+pub fn birthday_checks(client: &Client, today: Date) -> Vec<BirthdayCheck> {
+    let mut out = Vec::new();
+    for p in &client.people {
+        let Some(b) = p.birthday else { continue };
+        let (m, d) = b.month_day();
+        for year in [today.year() - 1, today.year()] {
+            let Some(date) = holidays::on(year, m, d) else { continue };
+            let age = days_between(date, today);
+            if (3..365).contains(&age) {
+                out.push(BirthdayCheck { person: p.name.clone(), date, greeted: greeted(client, date, 3, 3, today).is_some() });
+            }
+        }
+    }
+    out.sort_by(|a, b| b.date.cmp(&a.date));
+    out
+}
+
+/// Clients a holiday greeting is expected for: everyone but dormant clients and those
+/// with no contact before the holiday's window closed.
+fn eligible(client: &Client, holiday: Date, today: Date) -> bool {
+    client.tier != Some(Tier::Dormant)
+        && client.entries.iter().any(|e| counts(e.kind, e.date, today) && e.date <= add_days(holiday, 3))
+}
+
+/// Greeting coverage of one holiday.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    pub holiday: Holiday,
+    /// Client indices, key clients first, then by name.
+    pub greeted: Vec<usize>,
+    pub missed: Vec<usize>,
+}
+
+impl Coverage {
+    pub fn share(&self) -> f64 {
+        let total = self.greeted.len() + self.missed.len();
+        if total == 0 { 0.0 } else { self.greeted.len() as f64 / total as f64 }
+    }
+}
+
+fn key_first(clients: &[Client], v: &mut [usize]) {
+    v.sort_by(|&a, &b| {
+        let rank = |i: usize| clients.get(i).map_or((true, ""), |c| (c.tier != Some(Tier::Key), c.name.as_str()));
+        rank(a).cmp(&rank(b))
+    });
+}
+
+/// Coverage of every holiday in the last 12 months whose greeting window (7 days
+/// before to 3 days after) has closed.
+pub fn holiday_coverage(clients: &[Client], today: Date, custom: &[CustomHoliday]) -> Vec<Coverage> {
+    let from = add_days(today, -365);
+    holidays::between(from, add_days(today, -3), custom)
+        .into_iter()
+        .map(|h| coverage(clients, h, today, today))
+        .collect()
+}
+
+fn coverage(clients: &[Client], holiday: Holiday, window_end: Date, today: Date) -> Coverage {
+    let (mut greeted, mut missed) = (Vec::new(), Vec::new());
+    for (i, c) in clients.iter().enumerate() {
+        if !eligible(c, holiday.date, today) {
+            continue;
+        }
+        let after = days_between(holiday.date, window_end).clamp(-7, 3);
+        if greeted_in(c, holiday.date, after, today) {
+            greeted.push(i);
+        } else {
+            missed.push(i);
+        }
+    }
+    key_first(clients, &mut greeted);
+    key_first(clients, &mut missed);
+    Coverage { holiday, greeted, missed }
+}
+
+fn greeted_in(c: &Client, date: Date, after: i64, today: Date) -> bool {
+    greeted(c, date, 7, after, today).is_some()
+}
+
+/// The next holiday (from today on) and who still needs a greeting for it.
+pub fn next_holiday(clients: &[Client], today: Date, custom: &[CustomHoliday]) -> Option<Coverage> {
+    let h = holidays::between(today, add_days(today, 366), custom).into_iter().next()?;
+    // Greetings count from 7 days before the holiday up to today.
+    Some(coverage(clients, h, today, today))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Birthday, Entry, KeyDate, Person};
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn e(date: &str, kind: Kind) -> Entry {
+        Entry { date: d(date), kind, people: vec![], summary: String::new(), line: 1, body: String::new(), amount: None, score: None }
+    }
+
+    fn client() -> Client {
+        Client {
+            name: "A".into(),
+            since: Some(d("2019-12-01")),
+            people: vec![
+                Person { name: "王强".into(), birthday: Some(Birthday::Full(d("1975-11-28"))), ..Person::default() },
+                Person { name: "Lena".into(), birthday: Some(Birthday::MonthDay { month: 1, day: 10 }), ..Person::default() },
+                Person { name: "Old".into(), birthday: Some(Birthday::MonthDay { month: 10, day: 1 }), ..Person::default() },
+            ],
+            dates: vec![
+                KeyDate { date: DateSpec::Yearly { month: 12, day: 8 }, what: "founding".into() },
+                KeyDate { date: DateSpec::Once(d("2026-12-20")), what: "wedding".into() },
+                KeyDate { date: DateSpec::Once(d("2026-01-05")), what: "too far".into() },
+            ],
+            entries: vec![e("2026-10-02", Kind::Greeting), e("2026-02-14", Kind::Gift), e("2025-06-01", Kind::Call)],
+            ..Client::default()
+        }
+    }
+
+    #[test]
+    fn upcoming_moments() {
+        let today = d("2026-11-22");
+        let m = client_moments(0, &client(), today, 30);
+        let got: Vec<(String, MomentKind, String, Option<i16>)> = m.iter().map(|m| (m.date.to_string(), m.kind.clone(), m.what.clone(), m.years)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("2026-11-28".into(), MomentKind::Birthday, "王强".into(), Some(51)),
+                ("2026-12-01".into(), MomentKind::Anniversary, "".into(), Some(7)),
+                ("2026-12-08".into(), MomentKind::Date, "founding".into(), None),
+                ("2026-12-20".into(), MomentKind::Date, "wedding".into(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn birthday_greeting_rate() {
+        // Lena 2026-01-10: no greeting; Old 2026-10-01: greeted 10-02; 王强 2025-11-28: none.
+        let checks = birthday_checks(&client(), d("2026-11-22"));
+        let got: Vec<(&str, bool)> = checks.iter().map(|c| (c.person.as_str(), c.greeted)).collect();
+        assert_eq!(got, [("Old", true), ("Lena", false), ("王强", false)]);
+    }
+
+    #[test]
+    fn holiday_coverage_and_next() {
+        let today = d("2026-11-22");
+        let clients = vec![client()];
+        let cov = holiday_coverage(&clients, today, &[]);
+        let spring = cov.iter().find(|c| c.holiday.key == Some("spring_festival")).unwrap();
+        assert_eq!(spring.holiday.date, d("2026-02-17"));
+        assert_eq!(spring.greeted, vec![0], "gift on 02-14 is within 7 days before");
+        let national = cov.iter().find(|c| c.holiday.key == Some("national_day")).unwrap();
+        assert_eq!(national.greeted, vec![0], "greeting 10-02 is within 3 days after");
+        let mid = cov.iter().find(|c| c.holiday.key == Some("mid_autumn")).unwrap();
+        assert_eq!(mid.missed, vec![0]);
+        let next = next_holiday(&clients, today, &[]).unwrap();
+        assert_eq!((next.holiday.key, next.holiday.date), (Some("new_year"), d("2027-01-01")));
+        assert_eq!(next.missed, vec![0]);
+    }
+}

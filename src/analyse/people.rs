@@ -1,0 +1,119 @@
+//! Knowing the people inside a client: when each was last mentioned, in which kinds of
+//! contact, and whether the decision-maker is being neglected.
+
+use crate::model::{Client, Date, Kind, Role};
+
+use super::{counts, days_between};
+
+/// A decision-maker not contacted for this many days is stale.
+pub const STALE_DAYS: i64 = 90;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonStats {
+    pub name: String,
+    pub role: Option<Role>,
+    /// Newest entry (not after today) that mentions them, any kind.
+    pub last_mentioned: Option<Date>,
+    /// Newest contact entry that mentions them.
+    pub last_contacted: Option<Date>,
+    /// Kinds of the entries that mention them, in `Kind` order.
+    pub kinds: Vec<Kind>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct People {
+    pub people: Vec<PersonStats>,
+    pub no_decision_maker: bool,
+    /// Set when no decision-maker was contacted in the last 90 days: their names.
+    pub stale_decision_makers: Vec<String>,
+}
+
+pub fn people(client: &Client, today: Date) -> People {
+    let people: Vec<PersonStats> = client
+        .people
+        .iter()
+        .map(|p| {
+            let mentions = || client.entries.iter().filter(|e| e.date <= today && e.people.iter().any(|n| *n == p.name));
+            let mut kinds: Vec<Kind> = mentions().map(|e| e.kind).collect();
+            kinds.sort();
+            kinds.dedup();
+            PersonStats {
+                name: p.name.clone(),
+                role: p.role,
+                last_mentioned: mentions().map(|e| e.date).max(),
+                last_contacted: mentions().filter(|e| counts(e.kind, e.date, today)).map(|e| e.date).max(),
+                kinds,
+            }
+        })
+        .collect();
+    let dms: Vec<&PersonStats> = people.iter().filter(|p| p.role == Some(Role::DecisionMaker)).collect();
+    let fresh = |p: &&PersonStats| p.last_contacted.is_some_and(|d| days_between(d, today) <= STALE_DAYS);
+    let stale = if !dms.is_empty() && !dms.iter().any(fresh) {
+        dms.iter().map(|p| p.name.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    People {
+        no_decision_maker: dms.is_empty(),
+        stale_decision_makers: stale,
+        people,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, Person};
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn e(date: &str, kind: Kind, who: &[&str]) -> Entry {
+        Entry {
+            date: d(date),
+            kind,
+            people: who.iter().map(|s| s.to_string()).collect(),
+            summary: String::new(),
+            line: 1,
+            body: String::new(),
+            amount: None,
+            score: None,
+        }
+    }
+
+    fn person(name: &str, role: Option<Role>) -> Person {
+        Person { name: name.into(), role, ..Person::default() }
+    }
+
+    #[test]
+    fn last_mentions_and_stale_decision_maker() {
+        let today = d("2026-11-22");
+        let c = Client {
+            people: vec![person("王强", Some(Role::DecisionMaker)), person("Lena", Some(Role::User))],
+            entries: vec![
+                e("2026-11-20", Kind::Note, &["王强"]),
+                e("2026-11-10", Kind::Wechat, &["Lena"]),
+                e("2026-08-20", Kind::Visit, &["王强", "Lena"]),
+                e("2026-12-01", Kind::Call, &["王强"]),
+            ],
+            ..Client::default()
+        };
+        let p = people(&c, today);
+        // 王强: mentioned 11-20 (a note), last contacted 08-20: 94 days ago, stale.
+        assert_eq!(p.people[0].last_mentioned, Some(d("2026-11-20")));
+        assert_eq!(p.people[0].last_contacted, Some(d("2026-08-20")));
+        assert_eq!(p.people[0].kinds, vec![Kind::Visit, Kind::Note]);
+        assert_eq!(p.stale_decision_makers, vec!["王强"]);
+        assert!(!p.no_decision_maker);
+        assert_eq!(p.people[1].kinds, vec![Kind::Visit, Kind::Wechat]);
+    }
+
+    #[test]
+    fn no_decision_maker() {
+        let c = Client { people: vec![person("A", Some(Role::User))], ..Client::default() };
+        let p = people(&c, d("2026-11-22"));
+        assert!(p.no_decision_maker);
+        assert!(p.stale_decision_makers.is_empty());
+    }
+}
