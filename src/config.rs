@@ -6,8 +6,9 @@
 
 use std::path::Path;
 
+use crate::analyse::holidays::CustomHoliday;
 use crate::diag::{Diagnostic, column_of};
-use crate::model::{Cadence, Tier, TierCadences};
+use crate::model::{Birthday, Cadence, DateSpec, Tier, TierCadences};
 use crate::parse::locate::{Step, locate};
 use crate::parse::yaml::{self, Node};
 use crate::suggest::closest;
@@ -56,6 +57,10 @@ pub struct Config {
     pub timezone: Option<String>,
     pub cadences: TierCadences,
     pub privacy: Privacy,
+    /// Holidays besides the built-in ones.
+    pub holidays: Vec<CustomHoliday>,
+    /// The revenue year for the 80/20 view (default: the latest full year).
+    pub pareto_year: Option<i32>,
 }
 
 impl Default for Config {
@@ -66,11 +71,21 @@ impl Default for Config {
             timezone: None,
             cadences: TierCadences::default(),
             privacy: Privacy::default(),
+            holidays: Vec::new(),
+            pareto_year: None,
         }
     }
 }
 
-const KEYS: [&str; 5] = ["title", "language", "timezone", "cadence", "privacy"];
+const KEYS: [&str; 7] = [
+    "title",
+    "language",
+    "timezone",
+    "cadence",
+    "privacy",
+    "holidays",
+    "pareto_year",
+];
 const PRIVACY_FIELDS: [&str; 4] = ["phone", "wechat", "email", "birth_year"];
 
 /// Load `touchbase.yaml` from `root` if there is one. Errors are returned as
@@ -184,6 +199,16 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             }
             "cadence" => read_cadences(&mut ck, value, &mut cfg.cadences),
             "privacy" => read_privacy(&mut ck, value, &mut cfg.privacy),
+            "holidays" => read_holidays(&mut ck, value, &mut cfg.holidays),
+            "pareto_year" => match value.to_text().trim().parse::<i32>() {
+                Ok(y) if (1900..=2200).contains(&y) => cfg.pareto_year = Some(y),
+                _ => ck.error(
+                    &path,
+                    true,
+                    format!("`{value}` is not a year"),
+                    "write a year such as `2025`".into(),
+                ),
+            },
             _ => ck.unknown(&path, key, &KEYS),
         }
     }
@@ -227,6 +252,53 @@ fn read_cadences(ck: &mut Checker<'_>, value: &Node, out: &mut TierCadences) {
                 true,
                 format!("`{c}` is not a cadence"),
                 "write `14d`, `2w`, `1m`, `1y` or a number of days".into(),
+            ),
+        }
+    }
+}
+
+fn read_holidays(ck: &mut Checker<'_>, value: &Node, out: &mut Vec<CustomHoliday>) {
+    let Node::List(items) = value else {
+        ck.error(
+            &[Step::Key("holidays")],
+            true,
+            "`holidays` should be a list".into(),
+            "e.g. `holidays: [{date: 11-11, name: 双十一}]`".into(),
+        );
+        return;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let path = [Step::Key("holidays"), Step::Index(i)];
+        let map = item.as_map().unwrap_or(&[]);
+        let get = |k: &str| {
+            map.iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.to_text())
+        };
+        match (get("date"), get("name")) {
+            (Some(date), Some(name)) if !name.trim().is_empty() => {
+                match crate::parse::dates::parse_birthday(&date) {
+                    Ok(Birthday::MonthDay { month, day }) => out.push(CustomHoliday {
+                        date: DateSpec::Yearly { month, day },
+                        name,
+                    }),
+                    Ok(Birthday::Full(d)) => out.push(CustomHoliday {
+                        date: DateSpec::Once(d),
+                        name,
+                    }),
+                    Err(p) => ck.error(
+                        &path,
+                        true,
+                        p.message,
+                        "write `MM-DD` for every year, or `YYYY-MM-DD` for once".into(),
+                    ),
+                }
+            }
+            _ => ck.error(
+                &path,
+                false,
+                "a holiday needs `date` and `name`".into(),
+                "e.g. `- {date: 11-11, name: 双十一}`".into(),
             ),
         }
     }
@@ -306,6 +378,17 @@ mod tests {
             (4, Some("did you mean `key`?"))
         );
         assert_eq!((d[2].line, d[2].column), (5, 12));
+    }
+
+    #[test]
+    fn holidays_and_pareto_year() {
+        let c = parse("holidays:\n  - {date: 11-11, name: 双十一}\n  - {date: 2026-12-24, name: Christmas Eve}\npareto_year: 2024\n").unwrap();
+        assert_eq!(c.holidays.len(), 2);
+        assert_eq!(c.holidays[0].date, DateSpec::Yearly { month: 11, day: 11 });
+        assert_eq!(c.pareto_year, Some(2024));
+        let d = parse("holidays:\n  - {date: 13-01, name: x}\n  - {name: y}\npareto_year: soon\n")
+            .unwrap_err();
+        assert_eq!(d.iter().map(|d| d.line).collect::<Vec<_>>(), vec![2, 3, 4]);
     }
 
     #[test]

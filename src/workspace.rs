@@ -6,6 +6,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::analyse::book::{self, Book};
+use crate::analyse::deals::{self, Complaint, Deal};
+use crate::analyse::moments::{self, BirthdayCheck, Coverage, Moment};
+use crate::analyse::people::{self, People};
+use crate::analyse::revenue::{self, Drift, Pareto};
 use crate::analyse::{self, ClientStats, Team};
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic};
@@ -23,10 +28,134 @@ pub struct Workspace {
     /// `stats[i]` belongs to `clients[i]`.
     pub stats: Vec<ClientStats>,
     pub team: Team,
+    /// The relationship practices (客情), client by client and for the team.
+    pub playbook: Playbook,
     /// Every problem, sorted by file and position.
     pub diags: Vec<Diagnostic>,
     /// How many note files were read.
     pub files: usize,
+}
+
+/// Per-client vectors are indexed like `Workspace::clients`.
+pub struct Playbook {
+    pub people: Vec<People>,
+    pub deals: Vec<Vec<Deal>>,
+    pub complaints: Vec<Vec<Complaint>>,
+    pub scores: Vec<Option<(Date, f64)>>,
+    pub birthdays: Vec<Vec<BirthdayCheck>>,
+    pub given_up: Vec<bool>,
+    pub cooling: Vec<usize>,
+    /// Per client: is it cooling off? (the same as `cooling`, for lookups)
+    pub is_cooling: Vec<bool>,
+    /// Per client: its tier-drift suggestion and revenue rank, if any.
+    pub drift_of: Vec<Option<(Drift, usize)>>,
+    /// Per client: the clients it referred.
+    pub referred: Vec<Vec<usize>>,
+    /// The next 30 days, every client and the holidays.
+    pub upcoming: Vec<Moment>,
+    /// Holidays of the last 12 months and who was greeted.
+    pub coverage: Vec<Coverage>,
+    /// Holidays of the next 90 days (at least the next one) and who needs a greeting.
+    pub next_holidays: Vec<Coverage>,
+    pub pareto: Option<Pareto>,
+    pub drift: Vec<(usize, Drift, usize)>,
+    /// (referrer, referred clients), most referrals first.
+    pub referrals: Vec<(usize, Vec<usize>)>,
+    pub books: Vec<Book>,
+}
+
+fn playbook(
+    clients: &[Client],
+    stats: &[ClientStats],
+    team: &Team,
+    config: &Config,
+    today: Date,
+) -> Playbook {
+    let per_client: Vec<_> = clients
+        .par_iter()
+        .zip(stats)
+        .map(|(c, s)| {
+            (
+                people::people(c, today),
+                deals::deals(c, today),
+                deals::complaints(c, today),
+                deals::latest_score(c, today),
+                moments::birthday_checks(c, today),
+                deals::given_up_early(c, s, today),
+            )
+        })
+        .collect();
+    // The team-wide parts are independent of each other: compute them side by side.
+    let ((cooling, upcoming), ((coverage, next_holidays), books)) = rayon::join(
+        || {
+            rayon::join(
+                || book::cooling(clients, today),
+                || moments::upcoming(clients, today, moments::UPCOMING_DAYS, &config.holidays),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || moments::holiday_coverage(clients, today, &config.holidays),
+                        || moments::next_holidays(clients, today, 90, &config.holidays),
+                    )
+                },
+                || book::books(clients, stats, team.first_week, today),
+            )
+        },
+    );
+    let mut pb = Playbook {
+        people: Vec::with_capacity(clients.len()),
+        deals: Vec::with_capacity(clients.len()),
+        complaints: Vec::with_capacity(clients.len()),
+        scores: Vec::with_capacity(clients.len()),
+        birthdays: Vec::with_capacity(clients.len()),
+        given_up: Vec::with_capacity(clients.len()),
+        cooling,
+        is_cooling: vec![false; clients.len()],
+        drift_of: vec![None; clients.len()],
+        referred: vec![Vec::new(); clients.len()],
+        upcoming,
+        coverage,
+        next_holidays,
+        pareto: None,
+        drift: Vec::new(),
+        referrals: book::referrals(clients, |id| {
+            clients.binary_search_by(|c| c.id.as_str().cmp(id)).ok()
+        }),
+        books,
+    };
+    for (p, d, c, s, b, g) in per_client {
+        pb.people.push(p);
+        pb.deals.push(d);
+        pb.complaints.push(c);
+        pb.scores.push(s);
+        pb.birthdays.push(b);
+        pb.given_up.push(g);
+    }
+    if let Some(year) = revenue::pareto_year(clients, today, config.pareto_year) {
+        pb.pareto = revenue::pareto(clients, year);
+    }
+    if let Some(p) = &pb.pareto {
+        pb.drift = revenue::tier_drift(clients, p);
+    }
+    for &i in &pb.cooling {
+        if let Some(slot) = pb.is_cooling.get_mut(i) {
+            *slot = true;
+        }
+    }
+    for &(i, d, rank) in &pb.drift {
+        if let Some(slot) = pb.drift_of.get_mut(i) {
+            *slot = Some((d, rank));
+        }
+    }
+    for (r, list) in &pb.referrals {
+        if let Some(slot) = pb.referred.get_mut(*r) {
+            slot.clone_from(list);
+        }
+    }
+    pb
 }
 
 /// Why nothing could be done (exit status 2).
@@ -117,6 +246,7 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
         .map(|c| analyse::client_stats(c, today, &config.cadences))
         .collect();
     let team = analyse::team(&clients, &stats, today, 20);
+    let playbook = playbook(&clients, &stats, &team, &config, today);
     diag::sort(&mut diags);
     Ok(Workspace {
         root: root.to_path_buf(),
@@ -125,6 +255,7 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
         clients,
         stats,
         team,
+        playbook,
         diags,
         files: files.len(),
     })

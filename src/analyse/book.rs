@@ -9,7 +9,11 @@ use super::{ClientStats, Status, counts, days_between};
 /// Contacts in the last 90 days and in the 90 days before.
 pub fn recent_rates(client: &Client, today: Date) -> (u32, u32) {
     let (mut recent, mut before) = (0, 0);
-    for e in client.entries.iter().filter(|e| counts(e.kind, e.date, today)) {
+    for e in client
+        .entries
+        .iter()
+        .filter(|e| counts(e.kind, e.date, today))
+    {
         match days_between(e.date, today) {
             0..90 => recent += 1,
             90..180 => before += 1,
@@ -42,7 +46,10 @@ pub fn cooling(clients: &[Client], today: Date) -> Vec<usize> {
 
 /// Who referred whom: for each referrer (client index), the clients it referred.
 /// Referrers sorted by how many they referred, then by index.
-pub fn referrals(clients: &[Client], index_of: impl Fn(&str) -> Option<usize>) -> Vec<(usize, Vec<usize>)> {
+pub fn referrals(
+    clients: &[Client],
+    index_of: impl Fn(&str) -> Option<usize>,
+) -> Vec<(usize, Vec<usize>)> {
     let mut map: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, c) in clients.iter().enumerate() {
         if let Some(r) = c.referred_by.as_deref().and_then(&index_of) {
@@ -67,28 +74,52 @@ pub struct Book {
     pub weekly: Vec<u32>,
 }
 
-pub fn books(clients: &[Client], stats: &[ClientStats], first_week: Date, today: Date) -> Vec<Book> {
+pub fn books(
+    clients: &[Client],
+    stats: &[ClientStats],
+    first_week: Date,
+    today: Date,
+) -> Vec<Book> {
     let mut by_owner: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, c) in clients.iter().enumerate() {
-        by_owner.entry(c.owner.clone().unwrap_or_default()).or_default().push(i);
+        by_owner
+            .entry(c.owner.clone().unwrap_or_default())
+            .or_default()
+            .push(i);
     }
     by_owner
         .into_iter()
         .map(|(owner, idx)| {
             let status = |i: &usize| stats.get(*i).map(|s| s.status);
-            let overdue = idx.iter().filter(|i| status(i) == Some(Status::Overdue)).count();
-            let fine = idx.iter().filter(|i| matches!(status(i), Some(Status::Ok | Status::Due))).count();
+            let overdue = idx
+                .iter()
+                .filter(|i| status(i) == Some(Status::Overdue))
+                .count();
+            let fine = idx
+                .iter()
+                .filter(|i| matches!(status(i), Some(Status::Ok | Status::Due)))
+                .count();
             let mut weekly = vec![0u32; 52];
-            for e in idx.iter().filter_map(|&i| clients.get(i)).flat_map(|c| &c.entries) {
+            for e in idx
+                .iter()
+                .filter_map(|&i| clients.get(i))
+                .flat_map(|c| &c.entries)
+            {
                 if counts(e.kind, e.date, today)
                     && e.date >= first_week
-                    && let Some(slot) = usize::try_from(days_between(first_week, e.date) / 7).ok().and_then(|w| weekly.get_mut(w))
+                    && let Some(slot) = usize::try_from(days_between(first_week, e.date) / 7)
+                        .ok()
+                        .and_then(|w| weekly.get_mut(w))
                 {
                     *slot += 1;
                 }
             }
             Book {
-                on_cadence: if idx.is_empty() { 0.0 } else { fine as f64 / idx.len() as f64 },
+                on_cadence: if idx.is_empty() {
+                    0.0
+                } else {
+                    fine as f64 / idx.len() as f64
+                },
                 owner,
                 overdue,
                 clients: idx,
@@ -108,7 +139,16 @@ mod tests {
     }
 
     fn e(date: &str) -> Entry {
-        Entry { date: d(date), kind: Kind::Call, people: vec![], summary: String::new(), line: 1, body: String::new(), amount: None, score: None }
+        Entry {
+            date: d(date),
+            kind: Kind::Call,
+            people: vec![],
+            summary: String::new(),
+            line: 1,
+            body: String::new(),
+            amount: None,
+            score: None,
+        }
     }
 
     #[test]
@@ -117,12 +157,21 @@ mod tests {
         // Before (90–179 days ago): 4 contacts; last 90 days: 1 → cooling.
         let c = Client {
             tier: Some(Tier::Key),
-            entries: vec![e("2026-11-01"), e("2026-08-01"), e("2026-07-01"), e("2026-06-15"), e("2026-06-01")],
+            entries: vec![
+                e("2026-11-01"),
+                e("2026-08-01"),
+                e("2026-07-01"),
+                e("2026-06-15"),
+                e("2026-06-01"),
+            ],
             ..Client::default()
         };
         assert_eq!(recent_rates(&c, today), (1, 4));
         assert!(is_cooling(&c, today));
-        let warm = Client { entries: vec![e("2026-11-01"), e("2026-10-01"), e("2026-07-01")], ..Client::default() };
+        let warm = Client {
+            entries: vec![e("2026-11-01"), e("2026-10-01"), e("2026-07-01")],
+            ..Client::default()
+        };
         assert!(!is_cooling(&warm, today));
         assert_eq!(cooling(&[warm, c], today), vec![1]);
     }
@@ -136,12 +185,20 @@ mod tests {
             entries: vec![e("2026-11-20")],
             ..Client::default()
         };
-        let clients = vec![mk("a", None, "王磊"), mk("b", Some("a"), "王磊"), mk("c", Some("a"), "Anna"), mk("d", Some("b"), "")];
+        let clients = vec![
+            mk("a", None, "王磊"),
+            mk("b", Some("a"), "王磊"),
+            mk("c", Some("a"), "Anna"),
+            mk("d", Some("b"), ""),
+        ];
         let ids: Vec<&str> = clients.iter().map(|c| c.id.as_str()).collect();
         let r = referrals(&clients, |id| ids.iter().position(|x| *x == id));
         assert_eq!(r, vec![(0, vec![1, 2]), (1, vec![3])]);
         let today = d("2026-11-22");
-        let stats: Vec<_> = clients.iter().map(|c| super::super::client_stats(c, today, &TierCadences::default())).collect();
+        let stats: Vec<_> = clients
+            .iter()
+            .map(|c| super::super::client_stats(c, today, &TierCadences::default()))
+            .collect();
         let b = books(&clients, &stats, d("2025-11-24"), today);
         let owners: Vec<&str> = b.iter().map(|b| b.owner.as_str()).collect();
         assert_eq!(owners, ["", "Anna", "王磊"]);

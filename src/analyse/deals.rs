@@ -31,24 +31,40 @@ fn add_days(d: Date, n: i64) -> Date {
 /// The client's deals up to today, oldest first.
 pub fn deals(client: &Client, today: Date) -> Vec<Deal> {
     let mut idx: Vec<usize> = (0..client.entries.len())
-        .filter(|&i| client.entries.get(i).is_some_and(|e| e.kind == Kind::Deal && e.date <= today))
+        .filter(|&i| {
+            client
+                .entries
+                .get(i)
+                .is_some_and(|e| e.kind == Kind::Deal && e.date <= today)
+        })
         .collect();
     idx.sort_by_key(|&i| (client.entries.get(i).map(|e| e.date), std::cmp::Reverse(i)));
     let mut previous: Option<Date> = None;
     let mut out = Vec::new();
     for i in idx {
-        let Some(e) = client.entries.get(i) else { continue };
+        let Some(e) = client.entries.get(i) else {
+            continue;
+        };
         let touches = client
             .entries
             .iter()
             .filter(|t| t.kind != Kind::Deal || t.date != e.date)
-            .filter(|t| counts(t.kind, t.date, today) && t.date < e.date && previous.is_none_or(|p| t.date > p))
+            .filter(|t| {
+                counts(t.kind, t.date, today)
+                    && t.date < e.date
+                    && previous.is_none_or(|p| t.date > p)
+            })
             .count();
         let until = add_days(e.date, THANKS_DAYS);
         let thanked = client
             .entries
             .iter()
-            .filter(|t| matches!(t.kind, Kind::Gift | Kind::Greeting | Kind::Feedback) && t.date >= e.date && t.date <= until && t.date <= today)
+            .filter(|t| {
+                matches!(t.kind, Kind::Gift | Kind::Greeting | Kind::Feedback)
+                    && t.date >= e.date
+                    && t.date <= until
+                    && t.date <= today
+            })
             .map(|t| t.date)
             .min();
         out.push(Deal {
@@ -114,7 +130,11 @@ pub fn latest_score(client: &Client, today: Date) -> Option<(Date, f64)> {
 
 /// A prospect with fewer than 5 contacts and nothing for twice its cadence.
 pub fn given_up_early(client: &Client, stats: &ClientStats, today: Date) -> bool {
-    let contacts = client.entries.iter().filter(|e| counts(e.kind, e.date, today)).count();
+    let contacts = client
+        .entries
+        .iter()
+        .filter(|e| counts(e.kind, e.date, today))
+        .count();
     client.tier == Some(Tier::Prospect)
         && (1..5).contains(&contacts)
         && stats
@@ -124,7 +144,13 @@ pub fn given_up_early(client: &Client, stats: &ClientStats, today: Date) -> bool
 
 /// The reference for how many contacts it takes to close: share of deals closed at the
 /// 1st, 2nd, 3rd, 4th and 5th–12th contact.
-pub const REFERENCE: [(&str, f64); 5] = [("1", 0.02), ("2", 0.03), ("3", 0.05), ("4", 0.10), ("5–12", 0.80)];
+pub const REFERENCE: [(&str, f64); 5] = [
+    ("1", 0.02),
+    ("2", 0.03),
+    ("3", 0.05),
+    ("4", 0.10),
+    ("5–12", 0.80),
+];
 
 /// Team histogram of deals by the contact they closed at (touches + 1): buckets as in
 /// `REFERENCE`, plus one for 13 and more.
@@ -167,7 +193,16 @@ mod tests {
     }
 
     fn e(date: &str, kind: Kind, line: usize) -> Entry {
-        Entry { date: d(date), kind, people: vec![], summary: String::new(), line, body: String::new(), amount: None, score: None }
+        Entry {
+            date: d(date),
+            kind,
+            people: vec![],
+            summary: String::new(),
+            line,
+            body: String::new(),
+            amount: None,
+            score: None,
+        }
     }
 
     #[test]
@@ -191,7 +226,10 @@ mod tests {
         assert_eq!(ds.len(), 2);
         // First deal 09-10: earlier contacts 08-01, 06-01 (the note and the same-day call don't count... the call
         // on 09-10 is not strictly before).
-        assert_eq!((ds[0].date, ds[0].touches, ds[0].amount), (d("2026-09-10"), 2, Some(120_000.0)));
+        assert_eq!(
+            (ds[0].date, ds[0].touches, ds[0].amount),
+            (d("2026-09-10"), 2, Some(120_000.0))
+        );
         assert_eq!(ds[0].thanked, None, "the gift on 10-01 is 21 days later");
         assert!(ds[0].thanks_missing);
         // Second deal 11-15: contacts after 09-10 and before 11-15: 10-01 gift, 10-20 call.
@@ -203,11 +241,32 @@ mod tests {
     fn complaints_resolve_with_done_items() {
         let today = d("2026-11-22");
         let c = Client {
-            entries: vec![e("2026-08-01", Kind::Complaint, 10), e("2026-11-06", Kind::Complaint, 20)],
+            entries: vec![
+                e("2026-08-01", Kind::Complaint, 10),
+                e("2026-11-06", Kind::Complaint, 20),
+            ],
             followups: vec![
-                FollowUp { date: d("2026-08-03"), text: "call".into(), done: true, line: 11, entry_line: Some(10) },
-                FollowUp { date: d("2026-08-05"), text: "fixed".into(), done: true, line: 12, entry_line: Some(10) },
-                FollowUp { date: d("2026-11-24"), text: "visit".into(), done: false, line: 21, entry_line: Some(20) },
+                FollowUp {
+                    date: d("2026-08-03"),
+                    text: "call".into(),
+                    done: true,
+                    line: 11,
+                    entry_line: Some(10),
+                },
+                FollowUp {
+                    date: d("2026-08-05"),
+                    text: "fixed".into(),
+                    done: true,
+                    line: 12,
+                    entry_line: Some(10),
+                },
+                FollowUp {
+                    date: d("2026-11-24"),
+                    text: "visit".into(),
+                    done: false,
+                    line: 21,
+                    entry_line: Some(20),
+                },
             ],
             ..Client::default()
         };
@@ -221,11 +280,17 @@ mod tests {
 
     #[test]
     fn histogram_and_given_up() {
-        assert_eq!(closing_histogram([0, 1, 4, 7, 11, 12, 30].into_iter()), [1, 1, 0, 0, 3, 2]);
+        assert_eq!(
+            closing_histogram([0, 1, 4, 7, 11, 12, 30].into_iter()),
+            [1, 1, 0, 0, 3, 2]
+        );
         let today = d("2026-11-22");
         let c = Client {
             tier: Some(Tier::Prospect),
-            entries: vec![e("2026-07-20", Kind::Call, 1), e("2026-07-01", Kind::Email, 2)],
+            entries: vec![
+                e("2026-07-20", Kind::Call, 1),
+                e("2026-07-01", Kind::Email, 2),
+            ],
             ..Client::default()
         };
         let s = super::super::client_stats(&c, today, &TierCadences::default());

@@ -2,8 +2,9 @@
 //! and National Day, plus any added in touchbase.yaml. Lunar dates are computed with
 //! ICU4X's Chinese calendar (GB/T 33661-2017), not a table of a few years.
 
+use icu_calendar::Iso;
 use icu_calendar::cal::ChineseTraditional;
-use icu_calendar::types::MonthCode;
+use icu_calendar::types::Month;
 
 use crate::model::{Date, DateSpec};
 
@@ -26,16 +27,28 @@ pub struct CustomHoliday {
 /// The ISO date of a Chinese-calendar month and day in the lunar year that starts in
 /// `year`.
 pub fn lunar(year: i16, month: u8, day: u8) -> Option<Date> {
-    let code = MonthCode::new_normal(month)?;
-    let date = icu_calendar::Date::try_new_from_codes(None, i32::from(year), code, day, ChineseTraditional::new()).ok()?;
-    let iso = date.to_iso();
-    let y = i16::try_from(iso.extended_year()).ok()?;
-    Date::new(y, i8::try_from(iso.month().ordinal).ok()?, i8::try_from(iso.day_of_month().0).ok()?).ok()
+    let date = icu_calendar::Date::try_new(
+        i32::from(year).into(),
+        Month::new(month),
+        day,
+        ChineseTraditional::new(),
+    )
+    .ok()?;
+    let iso = date.to_calendar(Iso);
+    let y = i16::try_from(iso.year().extended_year()).ok()?;
+    Date::new(
+        y,
+        i8::try_from(iso.month().ordinal).ok()?,
+        i8::try_from(iso.day_of_month().0).ok()?,
+    )
+    .ok()
 }
 
 /// `month-day` in `year`; 02-29 falls on 02-28 in other years.
 pub fn on(year: i16, month: i8, day: i8) -> Option<Date> {
-    Date::new(year, month, day).ok().or_else(|| Date::new(year, month, day - 1).ok())
+    Date::new(year, month, day)
+        .ok()
+        .or_else(|| Date::new(year, month, day - 1).ok())
 }
 
 /// Every holiday from `from` to `to`, inclusive, in date order.
@@ -52,7 +65,11 @@ pub fn between(from: Date, to: Date, custom: &[CustomHoliday]) -> Vec<Holiday> {
         ];
         for (key, date) in builtin {
             if let Some(date) = date {
-                out.push(Holiday { date, key: Some(key), name: key.to_string() });
+                out.push(Holiday {
+                    date,
+                    key: Some(key),
+                    name: key.to_string(),
+                });
             }
         }
         for h in custom {
@@ -61,7 +78,11 @@ pub fn between(from: Date, to: Date, custom: &[CustomHoliday]) -> Vec<Holiday> {
                 DateSpec::Once(d) => (d.year() == year).then_some(d),
             };
             if let Some(date) = date {
-                out.push(Holiday { date, key: None, name: h.name.clone() });
+                out.push(Holiday {
+                    date,
+                    key: None,
+                    name: h.name.clone(),
+                });
             }
         }
     }
@@ -95,7 +116,10 @@ mod tests {
 
     #[test]
     fn holidays_in_a_range() {
-        let custom = [CustomHoliday { date: DateSpec::Yearly { month: 11, day: 11 }, name: "双十一".into() }];
+        let custom = [CustomHoliday {
+            date: DateSpec::Yearly { month: 11, day: 11 },
+            name: "双十一".into(),
+        }];
         let h = between(d("2026-09-20"), d("2026-11-30"), &custom);
         let names: Vec<&str> = h.iter().map(|h| h.name.as_str()).collect();
         assert_eq!(names, ["mid_autumn", "national_day", "双十一"]);

@@ -122,8 +122,14 @@ pub fn client_stats(client: &Client, today: Date, cadences: &TierCadences) -> Cl
     let first_contact = contacts().map(|e| e.date).min();
     for &(kind, every) in &client.kind_cadences {
         let last = contacts().filter(|e| e.kind == kind).map(|e| e.date).max();
-        let start = last.or(client.since.filter(|s| *s <= today)).or(first_contact);
-        let next_due = if last_contact.is_none() { None } else { start.and_then(|d| every.add_to(d)) };
+        let start = last
+            .or(client.since.filter(|s| *s <= today))
+            .or(first_contact);
+        let next_due = if last_contact.is_none() {
+            None
+        } else {
+            start.and_then(|d| every.add_to(d))
+        };
         rhythms.push(Rhythm {
             kind: Some(kind),
             every,
@@ -133,7 +139,11 @@ pub fn client_stats(client: &Client, today: Date, cadences: &TierCadences) -> Cl
             days_overdue: next_due.map_or(0, |d| days_between(d, today).max(0)),
         });
     }
-    let status = rhythms.iter().map(|r| r.status).min().unwrap_or(Status::Never);
+    let status = rhythms
+        .iter()
+        .map(|r| r.status)
+        .min()
+        .unwrap_or(Status::Never);
     let next_due = rhythms.iter().filter_map(|r| r.next_due).min();
     let year_ago = today
         .checked_sub(jiff::Span::new().days(365))
@@ -353,21 +363,40 @@ mod tests {
     #[test]
     fn rhythms_per_kind() {
         let today = d("2026-11-22");
-        let mut c = client(Some(Tier::Key), vec![entry("2026-11-20", Kind::Call), entry("2026-08-01", Kind::Visit)]);
+        let mut c = client(
+            Some(Tier::Key),
+            vec![
+                entry("2026-11-20", Kind::Call),
+                entry("2026-08-01", Kind::Visit),
+            ],
+        );
         c.cadence = Some(Cadence::days(14));
         c.kind_cadences = vec![(Kind::Visit, Cadence::parse("2m").unwrap())];
         let s = client_stats(&c, today, &TierCadences::default());
         assert_eq!(s.rhythms.len(), 2);
         assert_eq!(s.rhythms[0].status, Status::Ok);
         // Visit 2026-08-01 + 2 months = 10-01: 52 days late.
-        assert_eq!((s.rhythms[1].next_due, s.rhythms[1].status, s.rhythms[1].days_overdue), (Some(d("2026-10-01")), Status::Overdue, 52));
-        assert_eq!((s.status, s.days_overdue, s.next_due), (Status::Overdue, 52, Some(d("2026-10-01"))));
+        assert_eq!(
+            (
+                s.rhythms[1].next_due,
+                s.rhythms[1].status,
+                s.rhythms[1].days_overdue
+            ),
+            (Some(d("2026-10-01")), Status::Overdue, 52)
+        );
+        assert_eq!(
+            (s.status, s.days_overdue, s.next_due),
+            (Status::Overdue, 52, Some(d("2026-10-01")))
+        );
         // Never visited: measured from `since`.
         let mut c = client(None, vec![entry("2026-11-20", Kind::Call)]);
         c.since = Some(d("2026-10-01"));
         c.kind_cadences = vec![(Kind::Visit, Cadence::parse("1m").unwrap())];
         let s = client_stats(&c, today, &TierCadences::default());
-        assert_eq!((s.rhythms[1].next_due, s.rhythms[1].status), (Some(d("2026-11-01")), Status::Overdue));
+        assert_eq!(
+            (s.rhythms[1].next_due, s.rhythms[1].status),
+            (Some(d("2026-11-01")), Status::Overdue)
+        );
     }
 
     #[test]

@@ -38,7 +38,11 @@ fn add_days(d: Date, n: i64) -> Date {
 /// The first `month-day` on or after `from`.
 fn next_yearly(from: Date, month: i8, day: i8) -> Option<Date> {
     let this = holidays::on(from.year(), month, day)?;
-    if this >= from { Some(this) } else { holidays::on(from.year() + 1, month, day) }
+    if this >= from {
+        Some(this)
+    } else {
+        holidays::on(from.year() + 1, month, day)
+    }
 }
 
 /// A client's moments from `today` to `today + days`.
@@ -48,7 +52,14 @@ pub fn client_moments(ci: usize, client: &Client, today: Date, days: i64) -> Vec
     let mut push = |date: Option<Date>, kind: MomentKind, what: String, since_year: Option<i16>| {
         if let Some(date) = date.filter(|d| *d >= today && *d <= until) {
             let years = since_year.map(|y| date.year() - y).filter(|y| *y > 0);
-            out.push(Moment { date, kind, client: Some(ci), what, holiday_key: None, years });
+            out.push(Moment {
+                date,
+                kind,
+                client: Some(ci),
+                what,
+                holiday_key: None,
+                years,
+            });
         }
     };
     for p in &client.people {
@@ -58,18 +69,40 @@ pub fn client_moments(ci: usize, client: &Client, today: Date, days: i64) -> Vec
                 crate::model::Birthday::Full(d) => Some(d.year()),
                 crate::model::Birthday::MonthDay { .. } => None,
             };
-            push(next_yearly(today, m, d), MomentKind::Birthday, p.name.clone(), year);
+            push(
+                next_yearly(today, m, d),
+                MomentKind::Birthday,
+                p.name.clone(),
+                year,
+            );
         }
     }
     if let Some(since) = client.since {
-        push(next_yearly(today, since.month(), since.day()), MomentKind::Anniversary, String::new(), Some(since.year()));
+        push(
+            next_yearly(today, since.month(), since.day()),
+            MomentKind::Anniversary,
+            String::new(),
+            Some(since.year()),
+        );
     }
     for k in &client.dates {
         match k.date {
-            DateSpec::Yearly { month, day } => push(next_yearly(today, month, day), MomentKind::Date, k.what.clone(), None),
+            DateSpec::Yearly { month, day } => push(
+                next_yearly(today, month, day),
+                MomentKind::Date,
+                k.what.clone(),
+                None,
+            ),
             // A date still to come happens once; one in the past comes back every year.
-            DateSpec::Once(d) if d >= today => push(Some(d), MomentKind::Date, k.what.clone(), None),
-            DateSpec::Once(d) => push(next_yearly(today, d.month(), d.day()), MomentKind::Date, k.what.clone(), Some(d.year())),
+            DateSpec::Once(d) if d >= today => {
+                push(Some(d), MomentKind::Date, k.what.clone(), None)
+            }
+            DateSpec::Once(d) => push(
+                next_yearly(today, d.month(), d.day()),
+                MomentKind::Date,
+                k.what.clone(),
+                Some(d.year()),
+            ),
         }
     }
     out.sort();
@@ -77,14 +110,26 @@ pub fn client_moments(ci: usize, client: &Client, today: Date, days: i64) -> Vec
 }
 
 /// Every moment of every client, and the holidays, from today to `today + days`.
-pub fn upcoming(clients: &[Client], today: Date, days: i64, custom: &[CustomHoliday]) -> Vec<Moment> {
+pub fn upcoming(
+    clients: &[Client],
+    today: Date,
+    days: i64,
+    custom: &[CustomHoliday],
+) -> Vec<Moment> {
     let mut out: Vec<Moment> = clients
         .iter()
         .enumerate()
         .flat_map(|(i, c)| client_moments(i, c, today, days))
         .collect();
     for h in holidays::between(today, add_days(today, days), custom) {
-        out.push(Moment { date: h.date, kind: MomentKind::Holiday, client: None, what: h.name, holiday_key: h.key, years: None });
+        out.push(Moment {
+            date: h.date,
+            kind: MomentKind::Holiday,
+            client: None,
+            what: h.name,
+            holiday_key: h.key,
+            years: None,
+        });
     }
     out.sort();
     out
@@ -116,14 +161,20 @@ pub fn birthday_checks(client: &Client, today: Date) -> Vec<BirthdayCheck> {
         let Some(b) = p.birthday else { continue };
         let (m, d) = b.month_day();
         for year in [today.year() - 1, today.year()] {
-            let Some(date) = holidays::on(year, m, d) else { continue };
+            let Some(date) = holidays::on(year, m, d) else {
+                continue;
+            };
             let age = days_between(date, today);
             if (3..365).contains(&age) {
-                out.push(BirthdayCheck { person: p.name.clone(), date, greeted: greeted(client, date, 3, 3, today).is_some() });
+                out.push(BirthdayCheck {
+                    person: p.name.clone(),
+                    date,
+                    greeted: greeted(client, date, 3, 3, today).is_some(),
+                });
             }
         }
     }
-    out.sort_by(|a, b| b.date.cmp(&a.date));
+    out.sort_by_key(|b| std::cmp::Reverse(b.date));
     out
 }
 
@@ -131,7 +182,10 @@ pub fn birthday_checks(client: &Client, today: Date) -> Vec<BirthdayCheck> {
 /// with no contact before the holiday's window closed.
 fn eligible(client: &Client, holiday: Date, today: Date) -> bool {
     client.tier != Some(Tier::Dormant)
-        && client.entries.iter().any(|e| counts(e.kind, e.date, today) && e.date <= add_days(holiday, 3))
+        && client
+            .entries
+            .iter()
+            .any(|e| counts(e.kind, e.date, today) && e.date <= add_days(holiday, 3))
 }
 
 /// Greeting coverage of one holiday.
@@ -146,20 +200,32 @@ pub struct Coverage {
 impl Coverage {
     pub fn share(&self) -> f64 {
         let total = self.greeted.len() + self.missed.len();
-        if total == 0 { 0.0 } else { self.greeted.len() as f64 / total as f64 }
+        if total == 0 {
+            0.0
+        } else {
+            self.greeted.len() as f64 / total as f64
+        }
     }
 }
 
 fn key_first(clients: &[Client], v: &mut [usize]) {
     v.sort_by(|&a, &b| {
-        let rank = |i: usize| clients.get(i).map_or((true, ""), |c| (c.tier != Some(Tier::Key), c.name.as_str()));
+        let rank = |i: usize| {
+            clients
+                .get(i)
+                .map_or((true, ""), |c| (c.tier != Some(Tier::Key), c.name.as_str()))
+        };
         rank(a).cmp(&rank(b))
     });
 }
 
 /// Coverage of every holiday in the last 12 months whose greeting window (7 days
 /// before to 3 days after) has closed.
-pub fn holiday_coverage(clients: &[Client], today: Date, custom: &[CustomHoliday]) -> Vec<Coverage> {
+pub fn holiday_coverage(
+    clients: &[Client],
+    today: Date,
+    custom: &[CustomHoliday],
+) -> Vec<Coverage> {
     let from = add_days(today, -365);
     holidays::between(from, add_days(today, -3), custom)
         .into_iter()
@@ -182,18 +248,32 @@ fn coverage(clients: &[Client], holiday: Holiday, window_end: Date, today: Date)
     }
     key_first(clients, &mut greeted);
     key_first(clients, &mut missed);
-    Coverage { holiday, greeted, missed }
+    Coverage {
+        holiday,
+        greeted,
+        missed,
+    }
 }
 
 fn greeted_in(c: &Client, date: Date, after: i64, today: Date) -> bool {
     greeted(c, date, 7, after, today).is_some()
 }
 
-/// The next holiday (from today on) and who still needs a greeting for it.
-pub fn next_holiday(clients: &[Client], today: Date, custom: &[CustomHoliday]) -> Option<Coverage> {
-    let h = holidays::between(today, add_days(today, 366), custom).into_iter().next()?;
-    // Greetings count from 7 days before the holiday up to today.
-    Some(coverage(clients, h, today, today))
+/// The holidays of the next `days` days (at least the very next one), and for each who
+/// still needs a greeting. Greetings count from 7 days before the holiday up to today.
+pub fn next_holidays(
+    clients: &[Client],
+    today: Date,
+    days: i64,
+    custom: &[CustomHoliday],
+) -> Vec<Coverage> {
+    let until = add_days(today, days);
+    holidays::between(today, add_days(today, 366), custom)
+        .into_iter()
+        .enumerate()
+        .take_while(|(n, h)| *n == 0 || h.date <= until)
+        .map(|(_, h)| coverage(clients, h, today, today))
+        .collect()
 }
 
 #[cfg(test)]
@@ -206,7 +286,16 @@ mod tests {
     }
 
     fn e(date: &str, kind: Kind) -> Entry {
-        Entry { date: d(date), kind, people: vec![], summary: String::new(), line: 1, body: String::new(), amount: None, score: None }
+        Entry {
+            date: d(date),
+            kind,
+            people: vec![],
+            summary: String::new(),
+            line: 1,
+            body: String::new(),
+            amount: None,
+            score: None,
+        }
     }
 
     fn client() -> Client {
@@ -214,16 +303,41 @@ mod tests {
             name: "A".into(),
             since: Some(d("2019-12-01")),
             people: vec![
-                Person { name: "王强".into(), birthday: Some(Birthday::Full(d("1975-11-28"))), ..Person::default() },
-                Person { name: "Lena".into(), birthday: Some(Birthday::MonthDay { month: 1, day: 10 }), ..Person::default() },
-                Person { name: "Old".into(), birthday: Some(Birthday::MonthDay { month: 10, day: 1 }), ..Person::default() },
+                Person {
+                    name: "王强".into(),
+                    birthday: Some(Birthday::Full(d("1975-11-28"))),
+                    ..Person::default()
+                },
+                Person {
+                    name: "Lena".into(),
+                    birthday: Some(Birthday::MonthDay { month: 1, day: 10 }),
+                    ..Person::default()
+                },
+                Person {
+                    name: "Old".into(),
+                    birthday: Some(Birthday::MonthDay { month: 10, day: 1 }),
+                    ..Person::default()
+                },
             ],
             dates: vec![
-                KeyDate { date: DateSpec::Yearly { month: 12, day: 8 }, what: "founding".into() },
-                KeyDate { date: DateSpec::Once(d("2026-12-20")), what: "wedding".into() },
-                KeyDate { date: DateSpec::Once(d("2026-01-05")), what: "too far".into() },
+                KeyDate {
+                    date: DateSpec::Yearly { month: 12, day: 8 },
+                    what: "founding".into(),
+                },
+                KeyDate {
+                    date: DateSpec::Once(d("2026-12-20")),
+                    what: "wedding".into(),
+                },
+                KeyDate {
+                    date: DateSpec::Once(d("2026-01-05")),
+                    what: "too far".into(),
+                },
             ],
-            entries: vec![e("2026-10-02", Kind::Greeting), e("2026-02-14", Kind::Gift), e("2025-06-01", Kind::Call)],
+            entries: vec![
+                e("2026-10-02", Kind::Greeting),
+                e("2026-02-14", Kind::Gift),
+                e("2025-06-01", Kind::Call),
+            ],
             ..Client::default()
         }
     }
@@ -232,14 +346,37 @@ mod tests {
     fn upcoming_moments() {
         let today = d("2026-11-22");
         let m = client_moments(0, &client(), today, 30);
-        let got: Vec<(String, MomentKind, String, Option<i16>)> = m.iter().map(|m| (m.date.to_string(), m.kind.clone(), m.what.clone(), m.years)).collect();
+        let got: Vec<(String, MomentKind, String, Option<i16>)> = m
+            .iter()
+            .map(|m| (m.date.to_string(), m.kind.clone(), m.what.clone(), m.years))
+            .collect();
         assert_eq!(
             got,
             vec![
-                ("2026-11-28".into(), MomentKind::Birthday, "王强".into(), Some(51)),
-                ("2026-12-01".into(), MomentKind::Anniversary, "".into(), Some(7)),
-                ("2026-12-08".into(), MomentKind::Date, "founding".into(), None),
-                ("2026-12-20".into(), MomentKind::Date, "wedding".into(), None),
+                (
+                    "2026-11-28".into(),
+                    MomentKind::Birthday,
+                    "王强".into(),
+                    Some(51)
+                ),
+                (
+                    "2026-12-01".into(),
+                    MomentKind::Anniversary,
+                    "".into(),
+                    Some(7)
+                ),
+                (
+                    "2026-12-08".into(),
+                    MomentKind::Date,
+                    "founding".into(),
+                    None
+                ),
+                (
+                    "2026-12-20".into(),
+                    MomentKind::Date,
+                    "wedding".into(),
+                    None
+                ),
             ]
         );
     }
@@ -248,7 +385,10 @@ mod tests {
     fn birthday_greeting_rate() {
         // Lena 2026-01-10: no greeting; Old 2026-10-01: greeted 10-02; 王强 2025-11-28: none.
         let checks = birthday_checks(&client(), d("2026-11-22"));
-        let got: Vec<(&str, bool)> = checks.iter().map(|c| (c.person.as_str(), c.greeted)).collect();
+        let got: Vec<(&str, bool)> = checks
+            .iter()
+            .map(|c| (c.person.as_str(), c.greeted))
+            .collect();
         assert_eq!(got, [("Old", true), ("Lena", false), ("王强", false)]);
     }
 
@@ -257,15 +397,47 @@ mod tests {
         let today = d("2026-11-22");
         let clients = vec![client()];
         let cov = holiday_coverage(&clients, today, &[]);
-        let spring = cov.iter().find(|c| c.holiday.key == Some("spring_festival")).unwrap();
+        let spring = cov
+            .iter()
+            .find(|c| c.holiday.key == Some("spring_festival"))
+            .unwrap();
         assert_eq!(spring.holiday.date, d("2026-02-17"));
-        assert_eq!(spring.greeted, vec![0], "gift on 02-14 is within 7 days before");
-        let national = cov.iter().find(|c| c.holiday.key == Some("national_day")).unwrap();
-        assert_eq!(national.greeted, vec![0], "greeting 10-02 is within 3 days after");
-        let mid = cov.iter().find(|c| c.holiday.key == Some("mid_autumn")).unwrap();
+        assert_eq!(
+            spring.greeted,
+            vec![0],
+            "gift on 02-14 is within 7 days before"
+        );
+        let national = cov
+            .iter()
+            .find(|c| c.holiday.key == Some("national_day"))
+            .unwrap();
+        assert_eq!(
+            national.greeted,
+            vec![0],
+            "greeting 10-02 is within 3 days after"
+        );
+        let mid = cov
+            .iter()
+            .find(|c| c.holiday.key == Some("mid_autumn"))
+            .unwrap();
         assert_eq!(mid.missed, vec![0]);
-        let next = next_holiday(&clients, today, &[]).unwrap();
-        assert_eq!((next.holiday.key, next.holiday.date), (Some("new_year"), d("2027-01-01")));
-        assert_eq!(next.missed, vec![0]);
+        let next = next_holidays(&clients, today, 90, &[]);
+        let got: Vec<(Option<&str>, Date)> = next
+            .iter()
+            .map(|c| (c.holiday.key, c.holiday.date))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("new_year"), d("2027-01-01")),
+                (Some("spring_festival"), d("2027-02-06"))
+            ]
+        );
+        assert_eq!(next[0].missed, vec![0]);
+        assert_eq!(
+            next_holidays(&clients, today, 10, &[]).len(),
+            1,
+            "the next one at least"
+        );
     }
 }

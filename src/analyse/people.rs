@@ -33,7 +33,12 @@ pub fn people(client: &Client, today: Date) -> People {
         .people
         .iter()
         .map(|p| {
-            let mentions = || client.entries.iter().filter(|e| e.date <= today && e.people.iter().any(|n| *n == p.name));
+            let mentions = || {
+                client
+                    .entries
+                    .iter()
+                    .filter(|e| e.date <= today && e.people.contains(&p.name))
+            };
             let mut kinds: Vec<Kind> = mentions().map(|e| e.kind).collect();
             kinds.sort();
             kinds.dedup();
@@ -41,13 +46,22 @@ pub fn people(client: &Client, today: Date) -> People {
                 name: p.name.clone(),
                 role: p.role,
                 last_mentioned: mentions().map(|e| e.date).max(),
-                last_contacted: mentions().filter(|e| counts(e.kind, e.date, today)).map(|e| e.date).max(),
+                last_contacted: mentions()
+                    .filter(|e| counts(e.kind, e.date, today))
+                    .map(|e| e.date)
+                    .max(),
                 kinds,
             }
         })
         .collect();
-    let dms: Vec<&PersonStats> = people.iter().filter(|p| p.role == Some(Role::DecisionMaker)).collect();
-    let fresh = |p: &&PersonStats| p.last_contacted.is_some_and(|d| days_between(d, today) <= STALE_DAYS);
+    let dms: Vec<&PersonStats> = people
+        .iter()
+        .filter(|p| p.role == Some(Role::DecisionMaker))
+        .collect();
+    let fresh = |p: &&PersonStats| {
+        p.last_contacted
+            .is_some_and(|d| days_between(d, today) <= STALE_DAYS)
+    };
     let stale = if !dms.is_empty() && !dms.iter().any(fresh) {
         dms.iter().map(|p| p.name.clone()).collect()
     } else {
@@ -83,14 +97,21 @@ mod tests {
     }
 
     fn person(name: &str, role: Option<Role>) -> Person {
-        Person { name: name.into(), role, ..Person::default() }
+        Person {
+            name: name.into(),
+            role,
+            ..Person::default()
+        }
     }
 
     #[test]
     fn last_mentions_and_stale_decision_maker() {
         let today = d("2026-11-22");
         let c = Client {
-            people: vec![person("王强", Some(Role::DecisionMaker)), person("Lena", Some(Role::User))],
+            people: vec![
+                person("王强", Some(Role::DecisionMaker)),
+                person("Lena", Some(Role::User)),
+            ],
             entries: vec![
                 e("2026-11-20", Kind::Note, &["王强"]),
                 e("2026-11-10", Kind::Wechat, &["Lena"]),
@@ -111,7 +132,10 @@ mod tests {
 
     #[test]
     fn no_decision_maker() {
-        let c = Client { people: vec![person("A", Some(Role::User))], ..Client::default() };
+        let c = Client {
+            people: vec![person("A", Some(Role::User))],
+            ..Client::default()
+        };
         let p = people(&c, d("2026-11-22"));
         assert!(p.no_decision_maker);
         assert!(p.stale_decision_makers.is_empty());

@@ -23,7 +23,11 @@ impl Pareto {
             .iter()
             .map(|(_, r)| {
                 sum += r;
-                if self.total > 0.0 { sum / self.total } else { 0.0 }
+                if self.total > 0.0 {
+                    sum / self.total
+                } else {
+                    0.0
+                }
             })
             .collect()
     }
@@ -36,7 +40,10 @@ pub fn pareto_year(clients: &[Client], today: Date, configured: Option<i32>) -> 
         return configured;
     }
     let years = || clients.iter().flat_map(|c| c.revenue.keys().copied());
-    years().filter(|y| *y < i32::from(today.year())).max().or_else(|| years().max())
+    years()
+        .filter(|y| *y < i32::from(today.year()))
+        .max()
+        .or_else(|| years().max())
 }
 
 pub fn pareto(clients: &[Client], year: i32) -> Option<Pareto> {
@@ -93,7 +100,11 @@ mod tests {
     use super::*;
 
     fn c(tier: Option<Tier>, rev: &[(i32, f64)]) -> Client {
-        Client { tier, revenue: rev.iter().copied().collect(), ..Client::default() }
+        Client {
+            tier,
+            revenue: rev.iter().copied().collect(),
+            ..Client::default()
+        }
     }
 
     #[test]
@@ -116,7 +127,10 @@ mod tests {
         assert!((p.top20_share - 0.5).abs() < 1e-9);
         assert_eq!(p.cumulative(), vec![0.5, 0.8, 0.9, 0.96, 1.0]);
         // Rank 1 is regular → promote; key client #3 is ranked 5th of 5 → review.
-        assert_eq!(tier_drift(&clients, &p), vec![(0, Drift::Promote, 1), (3, Drift::Review, 5)]);
+        assert_eq!(
+            tier_drift(&clients, &p),
+            vec![(0, Drift::Promote, 1), (3, Drift::Review, 5)]
+        );
         assert!(pareto(&clients, 2019).is_none());
     }
 }

@@ -5,7 +5,9 @@ use super::dates::{parse_birthday, parse_iso};
 use super::locate::{Step, locate};
 use super::yaml::{self, Node};
 use crate::diag::{Diagnostic, column_of};
-use crate::model::{Anchor, Birthday, Cadence, Client, DateSpec, KeyDate, Kind, Person, Role, Tier};
+use crate::model::{
+    Anchor, Birthday, Cadence, Client, DateSpec, KeyDate, Kind, Person, Role, Tier,
+};
 use crate::suggest::closest;
 
 /// A note split into its front matter and body.
@@ -236,29 +238,39 @@ impl<'a> Reader<'a> {
                 }
                 "owner" => client.owner = self.text(value, &path, key),
                 "tier" => client.tier = self.tier(value, &path),
-                "cadence" => match value {
-                    Node::Map(rhythms) => {
-                        for (k, v) in rhythms {
-                            let p = [Step::Key("cadence"), Step::Key(k)];
-                            let kind = Kind::parse(k.trim());
-                            let c = self.cadence(v, &p);
-                            match (k.trim().eq_ignore_ascii_case("any"), kind, c) {
-                                (true, _, c) => client.cadence = c,
-                                (false, Some(kind), Some(c)) => client.kind_cadences.push((kind, c)),
-                                (false, Some(_), None) => {}
-                                (false, None, _) => {
-                                    let names = std::iter::once("any").chain(Kind::ALL.iter().map(|k| k.as_str()));
-                                    let help = match closest(k, names) {
+                "cadence" => {
+                    match value {
+                        Node::Map(rhythms) => {
+                            for (k, v) in rhythms {
+                                let p = [Step::Key("cadence"), Step::Key(k)];
+                                let kind = Kind::parse(k.trim());
+                                let c = self.cadence(v, &p);
+                                match (k.trim().eq_ignore_ascii_case("any"), kind, c) {
+                                    (true, _, c) => client.cadence = c,
+                                    (false, Some(kind), Some(c)) => {
+                                        client.kind_cadences.push((kind, c))
+                                    }
+                                    (false, Some(_), None) => {}
+                                    (false, None, _) => {
+                                        let names = std::iter::once("any")
+                                            .chain(Kind::ALL.iter().map(|k| k.as_str()));
+                                        let help = match closest(k, names) {
                                         Some(s) => format!("did you mean `{s}`?"),
                                         None => "use `any` or a kind: `cadence: {any: 14d, visit: 2m}`".to_string(),
                                     };
-                                    self.error(&p, false, format!("`{k}` is not a kind of contact"), Some(help));
+                                        self.error(
+                                            &p,
+                                            false,
+                                            format!("`{k}` is not a kind of contact"),
+                                            Some(help),
+                                        );
+                                    }
                                 }
                             }
                         }
+                        _ => client.cadence = self.cadence(value, &path),
                     }
-                    _ => client.cadence = self.cadence(value, &path),
-                },
+                }
                 "margin" => client.margin = self.margin(value, &path),
                 "dates" => client.dates = self.dates(value),
                 "since" => client.since = self.date(value, &path, key),
@@ -340,7 +352,15 @@ impl<'a> Reader<'a> {
         match number.parse::<f64>().map(|v| v / scale) {
             Ok(v) if (0.0..=1.0).contains(&v) => Some(v),
             _ => {
-                self.error(path, true, format!("margin `{text}` is not between 0 and 1"), Some("write the gross margin as a fraction (`0.18`) or a percentage (`18%`)".into()));
+                self.error(
+                    path,
+                    true,
+                    format!("margin `{text}` is not between 0 and 1"),
+                    Some(
+                        "write the gross margin as a fraction (`0.18`) or a percentage (`18%`)"
+                            .into(),
+                    ),
+                );
                 None
             }
         }
@@ -349,7 +369,12 @@ impl<'a> Reader<'a> {
     fn dates(&mut self, node: &Node) -> Vec<KeyDate> {
         let Node::List(items) = node else {
             if *node != Node::Null {
-                self.error(&[Step::Key("dates")], true, "`dates` should be a list".into(), Some("write `- {date: 06-18, what: 年中供应商大会}` under `dates:`".into()));
+                self.error(
+                    &[Step::Key("dates")],
+                    true,
+                    "`dates` should be a list".into(),
+                    Some("write `- {date: 06-18, what: 年中供应商大会}` under `dates:`".into()),
+                );
             }
             return Vec::new();
         };
@@ -360,14 +385,33 @@ impl<'a> Reader<'a> {
             let get = |k: &str| map.iter().find(|(key, _)| key == k).map(|(_, v)| v);
             let what = get("what").map(Node::to_text).unwrap_or_default();
             let Some(date) = get("date").map(Node::to_text) else {
-                self.error(&base, false, "date to remember has no `date`".into(), Some("write `- {date: 06-18, what: 年中供应商大会}`".into()));
+                self.error(
+                    &base,
+                    false,
+                    "date to remember has no `date`".into(),
+                    Some("write `- {date: 06-18, what: 年中供应商大会}`".into()),
+                );
                 continue;
             };
             let path = [Step::Key("dates"), Step::Index(i), Step::Key("date")];
             match parse_birthday(&date) {
-                Ok(Birthday::Full(d)) => out.push(KeyDate { date: DateSpec::Once(d), what }),
-                Ok(Birthday::MonthDay { month, day }) => out.push(KeyDate { date: DateSpec::Yearly { month, day }, what }),
-                Err(e) => self.error(&path, true, e.message, Some(e.help.replace("the year is unknown", "it comes back every year"))),
+                Ok(Birthday::Full(d)) => out.push(KeyDate {
+                    date: DateSpec::Once(d),
+                    what,
+                }),
+                Ok(Birthday::MonthDay { month, day }) => out.push(KeyDate {
+                    date: DateSpec::Yearly { month, day },
+                    what,
+                }),
+                Err(e) => self.error(
+                    &path,
+                    true,
+                    e.message,
+                    Some(
+                        e.help
+                            .replace("the year is unknown", "it comes back every year"),
+                    ),
+                ),
             }
         }
         out
@@ -619,15 +663,23 @@ mod tests {
 
     #[test]
     fn playbook_fields() {
-        let (c, d) = read("name: a\ncadence: {any: 2w, 拜访: 2m}\nmargin: 18%\ndates:\n  - {date: 06-18, what: 年中大会}\n  - {date: 2003-12-08, what: founding}\n");
+        let (c, d) = read(
+            "name: a\ncadence: {any: 2w, 拜访: 2m}\nmargin: 18%\ndates:\n  - {date: 06-18, what: 年中大会}\n  - {date: 2003-12-08, what: founding}\n",
+        );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.cadence.map(|c| c.to_string()), Some("2w".into()));
-        assert_eq!(c.kind_cadences, vec![(Kind::Visit, Cadence::parse("2m").unwrap())]);
+        assert_eq!(
+            c.kind_cadences,
+            vec![(Kind::Visit, Cadence::parse("2m").unwrap())]
+        );
         assert_eq!(c.margin, Some(0.18));
         assert_eq!(c.dates[0].date, DateSpec::Yearly { month: 6, day: 18 });
         assert!(matches!(c.dates[1].date, DateSpec::Once(_)));
         let (_, d) = read("name: a\ncadence:\n  any: 2w\n  vist: 2m\nmargin: 1.8\n");
-        assert_eq!((d[0].line, d[0].help.as_deref()), (5, Some("did you mean `visit`?")));
+        assert_eq!(
+            (d[0].line, d[0].help.as_deref()),
+            (5, Some("did you mean `visit`?"))
+        );
         assert_eq!(d[1].line, 6);
     }
 

@@ -405,12 +405,20 @@ pub fn amount(summary: &str) -> Option<f64> {
         .iter()
         .filter_map(|m| summary.find(m).map(|i| i + m.len()))
         .min()
-        .or_else(|| summary.starts_with(|c: char| c.is_ascii_digit()).then_some(0))?;
+        .or_else(|| {
+            summary
+                .starts_with(|c: char| c.is_ascii_digit())
+                .then_some(0)
+        })?;
     let rest = summary.get(start..)?.trim_start();
     let len = rest
         .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.' || c == '_'))
         .unwrap_or(rest.len());
-    let number: String = rest.get(..len)?.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+    let number: String = rest
+        .get(..len)?
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     let value: f64 = number.trim_end_matches('.').parse().ok()?;
     let unit = rest.get(len..)?.trim_start().chars().next();
     let factor = match unit {
@@ -653,10 +661,18 @@ mod tests {
 
     #[test]
     fn followups_know_their_entry() {
-        let l = log("- [ ] 2026-11-30 top\n\n## 2026-08-01 complaint — tiles\n- [x] 2026-08-05 replaced\n\n## 2026-07-01 call\n");
+        let l = log(
+            "- [ ] 2026-11-30 top\n\n## 2026-08-01 complaint — tiles\n- [x] 2026-08-05 replaced\n\n## 2026-07-01 call\n",
+        );
         assert_eq!(l.followups[0].entry_line, None);
         assert_eq!(l.followups[1].entry_line, Some(12));
-        let d = parse_log("a.md", "## 2026-09-10 成交 ¥120,000 — Q4\n## 2026-10-12 feedback — 8/10 ok\n", 1, &[], today());
+        let d = parse_log(
+            "a.md",
+            "## 2026-09-10 成交 ¥120,000 — Q4\n## 2026-10-12 feedback — 8/10 ok\n",
+            1,
+            &[],
+            today(),
+        );
         assert_eq!(d.entries[1].amount, Some(120_000.0));
         assert_eq!(d.entries[0].score, Some(8.0));
     }

@@ -3,10 +3,12 @@
 //! (`charts`), Markdown made safe (`markdown`), personal data masked (`privacy`) and
 //! every label in the site's language (`i18n`). Files go through `write::Staging`.
 
+pub mod book;
 pub mod charts;
 pub mod i18n;
 pub mod markdown;
 pub mod pages;
+pub mod playbook;
 pub mod privacy;
 pub mod templates;
 
@@ -89,6 +91,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                 .collect()
         },
         frames: charts::FrameCache::default(),
+        rep_slugs: book::rep_slugs(&ws.playbook.books),
     };
     let errors = ws.diags.iter().filter(|d| d.is_error()).count();
     let common = Common {
@@ -105,7 +108,9 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         version: env!("CARGO_PKG_VERSION"),
     };
     let mut base = Context::from_serialize(&common).map_err(|e| templates::describe(&e))?;
-    base.insert("t", &labels);
+    if tpl.uses_labels {
+        base.insert("t", &labels);
+    }
 
     let render = |name: &str,
                   root: &str,
@@ -138,7 +143,12 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     // The overview pages and the client pages are independent: build them side by side.
     let overview = || -> Result<(), String> {
         write("assets/style.css", tpl.style.clone())?;
+        let order = pages::urgency_order(ws);
         let dash = pages::dashboard(&site);
+        let dash_extra = (
+            playbook::practices(&site, &|_| true, "", 10),
+            playbook::team(&site),
+        );
         write(
             "index.html",
             render(
@@ -147,13 +157,43 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                 "dashboard",
                 t("nav_dashboard"),
                 "d",
-                &dash,
+                &WithPlaybook {
+                    page: &dash,
+                    p: Some(&dash_extra.0),
+                    team: Some(&dash_extra.1),
+                    pb: None,
+                },
+            )?,
+        )?;
+        let reps = book::rep_rows(&site, &site.rep_slugs, "");
+        write(
+            "reps.html",
+            render("reps.html", "", "reps", t("nav_reps"), "reps", &reps)?,
+        )?;
+        for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
+            let page = book::rep_page(&site, b, slug, &order);
+            let name = page.name.clone();
+            write(
+                &format!("reps/{slug}.html"),
+                render("rep.html", "../", "reps", &name, "r", &page)?,
+            )?;
+        }
+        let referrals = book::referrals(&site);
+        write(
+            "referrals.html",
+            render(
+                "referrals.html",
+                "",
+                "referrals",
+                t("nav_referrals"),
+                "refs",
+                &referrals,
             )?,
         )?;
 
-        let rows: Vec<pages::Row> = pages::urgency_order(ws)
-            .into_iter()
-            .filter_map(|i| pages::row(&site, i, ""))
+        let rows: Vec<pages::Row> = order
+            .iter()
+            .filter_map(|&i| pages::row(&site, i, ""))
             .collect();
         write(
             "clients.html",
@@ -200,7 +240,14 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         (0..ws.clients.len()).into_par_iter().try_for_each(|i| {
             let c = ws.clients.get(i).ok_or("client index")?;
             let diags = by_file.get(c.file.as_str()).unwrap_or(&empty);
-            let page = pages::client_page(&site, i, diags).ok_or("client page")?;
+            let base = pages::client_page(&site, i, diags).ok_or("client page")?;
+            let pb = playbook::client(&site, i).ok_or("client playbook")?;
+            let page = WithPlaybook {
+                page: &base,
+                p: None,
+                team: None,
+                pb: Some(&pb),
+            };
             let html = render("client.html", "../", "clients", &c.name, "c", &page)?;
             let slug = site.slugs.get(i).ok_or("slug")?;
             write(&format!("clients/{slug}.html"), html)
@@ -210,9 +257,22 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     a?;
     b?;
     Ok(Built {
-        pages: ws.clients.len() + 4,
+        pages: ws.clients.len() + ws.playbook.books.len() + 6,
         overridden: tpl.overridden,
     })
+}
+
+/// A page's data with the practices added beside its own fields.
+#[derive(Serialize)]
+struct WithPlaybook<'a, T: Serialize> {
+    #[serde(flatten)]
+    page: &'a T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p: Option<&'a playbook::Practices>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    team: Option<&'a playbook::TeamPlaybook>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pb: Option<&'a playbook::ClientPlaybook>,
 }
 
 /// Lets one closure insert differently typed page data into a context.

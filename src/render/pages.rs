@@ -23,9 +23,23 @@ pub struct Site<'a> {
     /// Per client: does its note have diagnostics?
     pub has_problems: Vec<bool>,
     pub frames: charts::FrameCache,
+    /// Page names of the reps, in `playbook.books` order.
+    pub rep_slugs: Vec<String>,
 }
 
 impl Site<'_> {
+    pub fn rep_href(&self, owner: Option<&str>, root: &str) -> String {
+        let owner = owner.unwrap_or("");
+        self.ws
+            .playbook
+            .books
+            .iter()
+            .position(|b| b.owner == owner)
+            .and_then(|i| self.rep_slugs.get(i))
+            .map(|s| format!("{root}reps/{s}.html"))
+            .unwrap_or_default()
+    }
+
     pub fn client_href(&self, i: usize, root: &str) -> String {
         format!(
             "{root}clients/{}.html",
@@ -39,6 +53,7 @@ pub struct Row {
     pub name: String,
     pub href: String,
     pub owner: String,
+    pub owner_href: String,
     pub tier: &'static str,
     pub tier_label: &'static str,
     pub status: &'static str,
@@ -64,6 +79,7 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
         name: c.name.clone(),
         href: site.client_href(i, root),
         owner: c.owner.clone().unwrap_or_default(),
+        owner_href: site.rep_href(c.owner.as_deref(), root),
         tier: tier_key(c.tier),
         tier_label: i18n::tier(lang, c.tier),
         status: s.status.as_str(),
@@ -406,6 +422,8 @@ pub struct ClientPage {
     pub id: String,
     pub file: String,
     pub owner: String,
+    pub owner_href: String,
+    pub referred: Vec<(String, String)>,
     pub tier: &'static str,
     pub tier_label: &'static str,
     pub status: &'static str,
@@ -500,6 +518,15 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         id: c.id.clone(),
         file: c.file.clone(),
         owner: c.owner.clone().unwrap_or_default(),
+        owner_href: site.rep_href(c.owner.as_deref(), "../"),
+        referred: ws
+            .playbook
+            .referred
+            .get(i)
+            .into_iter()
+            .flatten()
+            .filter_map(|&j| Some((ws.clients.get(j)?.name.clone(), site.client_href(j, "../"))))
+            .collect(),
         tier: tier_key(c.tier),
         tier_label: i18n::tier(lang, c.tier),
         status: s.status.as_str(),

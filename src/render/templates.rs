@@ -16,12 +16,25 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "problems.html",
         include_str!("../../templates/problems.html"),
     ),
+    ("reps.html", include_str!("../../templates/reps.html")),
+    ("rep.html", include_str!("../../templates/rep.html")),
+    (
+        "referrals.html",
+        include_str!("../../templates/referrals.html"),
+    ),
+    (
+        "practices.html",
+        include_str!("../../templates/practices.html"),
+    ),
 ];
 
 pub const STYLE: &str = include_str!("../../templates/style.css");
 
 pub struct Templates {
     pub tera: Tera,
+    /// Whether any template still refers to `t` after labels were filled in (then every
+    /// page gets the label table; otherwise copying it for each page is skipped).
+    pub uses_labels: bool,
     pub style: String,
     /// Which files came from the user's folder.
     pub overridden: Vec<String>,
@@ -51,11 +64,13 @@ pub fn load(dir: &Path, labels: &BTreeMap<&str, &str>) -> Result<Templates, Stri
         }
         Err(_) => STYLE.to_string(),
     };
+    let uses_labels = sources.iter().any(|(_, text)| refers_to_t(text));
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.add_raw_templates(sources).map_err(|e| describe(&e))?;
     Ok(Templates {
         tera,
+        uses_labels,
         style,
         overridden,
     })
@@ -71,6 +86,19 @@ pub fn describe(e: &tera::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+/// Does a template mention the variable `t` (as `t.x`, `t[x]` or `t |`)?
+fn refers_to_t(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b't'
+            && !i
+                .checked_sub(1)
+                .and_then(|j| b.get(j))
+                .is_some_and(|p| p.is_ascii_alphanumeric() || *p == b'_' || *p == b'.')
+            && matches!(b.get(i + 1), Some(b'.' | b'['))
+    })
 }
 
 /// Replace `{{ t.key }}` by the label's text, HTML-escaped (as autoescape would).
@@ -118,11 +146,22 @@ mod tests {
     }
 
     #[test]
+    fn finds_remaining_label_uses() {
+        assert!(refers_to_t("{{ t.x | upper }}"));
+        assert!(refers_to_t("{{ t[key] }}"));
+        assert!(!refers_to_t("{{ c.t }} {{ at.x }} test.html"));
+    }
+
+    #[test]
     fn embedded_templates_compile_in_both_languages() {
         for lang in [crate::config::Lang::En, crate::config::Lang::Zh] {
             let labels = super::super::i18n::table(lang);
             let t = load(Path::new("/nonexistent"), &labels).unwrap();
             assert!(t.overridden.is_empty());
+            assert!(
+                !t.uses_labels,
+                "every label in the embedded templates is filled in"
+            );
             // Every label reference in the embedded templates is a known label.
             for (name, _) in EMBEDDED {
                 let src = t.tera.get_template(name).map(|_| ()).is_ok();

@@ -1,0 +1,180 @@
+//! The rep pages (one per owner, and an index of them) and the referrals page.
+
+use serde::Serialize;
+
+use super::charts::{self, Bar, BarChart};
+use super::i18n::label;
+use super::pages::{self, Row, Site};
+use super::playbook::{self, Practices, percent};
+use crate::analyse::book::Book;
+use crate::write::slug;
+
+/// Page names for the reps, in `playbook.books` order.
+pub fn rep_slugs(books: &[Book]) -> Vec<String> {
+    let mut used = std::collections::BTreeSet::new();
+    books
+        .iter()
+        .map(|b| {
+            let base = if b.owner.is_empty() {
+                "no-owner".to_string()
+            } else {
+                slug(&b.owner)
+            };
+            let mut s = base.clone();
+            let mut n = 2;
+            while !used.insert(s.clone()) {
+                s = format!("{base}-{n}");
+                n += 1;
+            }
+            s
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct RepRow {
+    pub name: String,
+    pub href: String,
+    pub clients: usize,
+    pub overdue: usize,
+    pub on_cadence: String,
+    pub contacts_12m: u32,
+}
+
+pub fn rep_name(site: &Site<'_>, b: &Book) -> String {
+    if b.owner.is_empty() {
+        label(site.lang, "no_owner").to_string()
+    } else {
+        b.owner.clone()
+    }
+}
+
+pub fn rep_rows(site: &Site<'_>, slugs: &[String], root: &str) -> Vec<RepRow> {
+    site.ws
+        .playbook
+        .books
+        .iter()
+        .zip(slugs)
+        .map(|(b, s)| RepRow {
+            name: rep_name(site, b),
+            href: format!("{root}reps/{s}.html"),
+            clients: b.clients.len(),
+            overdue: b.overdue,
+            on_cadence: percent(
+                (b.on_cadence * b.clients.len() as f64).round() as usize,
+                b.clients.len(),
+            ),
+            contacts_12m: b
+                .clients
+                .iter()
+                .filter_map(|&i| site.ws.stats.get(i))
+                .map(|s| s.contacts_12m)
+                .sum(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct RepPage {
+    pub name: String,
+    pub summary: RepRow,
+    pub rows: Vec<Row>,
+    pub weekly_svg: String,
+    pub practices: Practices,
+}
+
+/// `order`: every client, most urgent first (computed once for all rep pages).
+pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> RepPage {
+    let ws = site.ws;
+    let first = ws.team.first_week;
+    let bars: Vec<Bar> = b
+        .weekly
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let monday = first
+                .checked_add(jiff::Span::new().weeks(i as i64))
+                .unwrap_or(first);
+            Bar {
+                value: n,
+                title: format!("{monday}: {n}"),
+            }
+        })
+        .collect();
+    let weekly_svg = charts::bar_chart(
+        &site.frames,
+        &BarChart {
+            label: label(site.lang, "rep_weekly"),
+            bars: &bars,
+            x_labels: &|i| {
+                (i % 13 == 0).then(|| {
+                    first
+                        .checked_add(jiff::Span::new().weeks(i as i64))
+                        .map(|d| format!("{}-{:02}", d.year(), d.month()))
+                        .unwrap_or_default()
+                })
+            },
+            reference: None,
+            size: (720, 180),
+            bar_class: "bar",
+        },
+    );
+    let mine: std::collections::BTreeSet<usize> = b.clients.iter().copied().collect();
+    let order: Vec<usize> = order.iter().copied().filter(|i| mine.contains(i)).collect();
+    let summary = rep_rows(site, &[slug.to_string()], "../")
+        .into_iter()
+        .next()
+        .unwrap_or(RepRow {
+            name: String::new(),
+            href: String::new(),
+            clients: 0,
+            overdue: 0,
+            on_cadence: String::new(),
+            contacts_12m: 0,
+        });
+    RepPage {
+        name: rep_name(site, b),
+        summary,
+        rows: order
+            .into_iter()
+            .filter_map(|i| pages::row(site, i, "../"))
+            .collect(),
+        weekly_svg,
+        practices: playbook::practices(site, &|i| mine.contains(&i), "../", 25),
+    }
+}
+
+#[derive(Serialize)]
+pub struct Referrer {
+    pub name: String,
+    pub href: String,
+    pub count: usize,
+    pub referred: Vec<(String, String, String)>,
+}
+
+pub fn referrals(site: &Site<'_>) -> Vec<Referrer> {
+    let ws = site.ws;
+    ws.playbook
+        .referrals
+        .iter()
+        .filter_map(|(r, referred)| {
+            let c = ws.clients.get(*r)?;
+            Some(Referrer {
+                name: c.name.clone(),
+                href: site.client_href(*r, ""),
+                count: referred.len(),
+                referred: referred
+                    .iter()
+                    .filter_map(|&i| {
+                        let c = ws.clients.get(i)?;
+                        Some((
+                            c.name.clone(),
+                            site.client_href(i, ""),
+                            c.since.map(|d| d.to_string()).unwrap_or_default(),
+                        ))
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
