@@ -22,6 +22,12 @@ pub fn to_html(md: &str) -> String {
 
 /// Render one line of inline Markdown (a heading's summary), without a wrapping block.
 pub fn inline_html(md: &str) -> String {
+    // Plain text (most summaries) needs escaping only, not a Markdown parse.
+    if !md.contains([
+        '*', '_', '`', '[', ']', '<', '>', '&', '\\', '!', '~', '#', ':', '@',
+    ]) {
+        return super::escape(md);
+    }
     // As a heading, the text can only hold inline Markdown: `- x` stays text.
     let src = format!("# {md}");
     let html = to_html(&src);

@@ -5,6 +5,7 @@
 
 pub mod book;
 pub mod charts;
+pub mod fragments;
 pub mod i18n;
 pub mod markdown;
 pub mod pages;

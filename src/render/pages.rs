@@ -447,7 +447,9 @@ pub struct ClientPage {
     pub masked: bool,
     pub revenue: Vec<(i32, String)>,
     pub extra: Vec<(String, String)>,
+    #[serde(skip)]
     pub people: Vec<PersonView>,
+    pub people_html: String,
     pub followups: Vec<FollowUpView>,
     /// The contact log as one `<ol>`: built here, not in the template, because a
     /// template loop over thousands of entries is the slowest part of a large build.
@@ -513,7 +515,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
     let field = |kind: &str, v: Option<&String>| {
         privacy::field(kind, v.map(String::as_str), privacy).unwrap_or_default()
     };
-    Some(ClientPage {
+    let mut page = ClientPage {
         name: c.name.clone(),
         id: c.id.clone(),
         file: c.file.clone(),
@@ -593,13 +595,16 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
             .collect(),
         log_html: log_html(lang, c, ws.today),
         entry_count: c.entries.len(),
+        people_html: String::new(),
         profile_html: markdown::to_html(&c.profile),
         monthly_svg,
         monthly_first: format!("{}-{:02}", first_month.year(), first_month.month()),
         monthly_last: format!("{}-{:02}", ws.today.year(), ws.today.month()),
         expected_per_month: expected_text,
         problems: diags.iter().map(|d| diag_view(lang, d)).collect(),
-    })
+    };
+    page.people_html = super::fragments::people_table(lang, &page.people);
+    Some(page)
 }
 
 /// The contact log, newest first, as an ordered list of entries.

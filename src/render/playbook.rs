@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::charts::{self, Bar, BarChart};
+use super::fragments;
 use super::i18n::{self, label};
 use super::pages::{Site, money};
 use crate::analyse::deals::{REFERENCE, closing_histogram, median};
@@ -520,12 +521,22 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
 /// A client's own view of the practices.
 #[derive(Serialize)]
 pub struct ClientPlaybook {
+    #[serde(skip)]
     pub roles: Vec<RoleGroup>,
     pub rhythms: Vec<RhythmView>,
+    #[serde(skip)]
     pub moments: Vec<MomentView>,
+    #[serde(skip)]
     pub birthdays: Vec<(String, String, bool)>,
+    #[serde(skip)]
     pub deals: Vec<DealView>,
+    #[serde(skip)]
     pub complaints: Vec<(String, String, i64, bool)>,
+    /// The lists above as ready-made HTML (see `fragments`).
+    pub roles_html: String,
+    pub moments_html: String,
+    pub deals_html: String,
+    pub complaints_html: String,
     pub score: String,
     pub flags: Vec<String>,
 }
@@ -655,7 +666,11 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             label(lang, why)
         ));
     }
-    Some(ClientPlaybook {
+    let mut view = ClientPlaybook {
+        roles_html: String::new(),
+        moments_html: String::new(),
+        deals_html: String::new(),
+        complaints_html: String::new(),
         roles,
         rhythms,
         moments,
@@ -707,5 +722,11 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             .map(|(d, s)| format!("{s}/10 ({d})"))
             .unwrap_or_default(),
         flags,
-    })
+    };
+    view.roles_html = fragments::role_map(lang, &view.roles);
+    view.moments_html = fragments::moments_list(lang, &view.moments)
+        + &fragments::birthdays_list(lang, &view.birthdays);
+    view.deals_html = fragments::deals_table(lang, &view.deals);
+    view.complaints_html = fragments::complaints_list(lang, &view.complaints);
+    Some(view)
 }

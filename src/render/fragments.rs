@@ -1,0 +1,223 @@
+//! Ready-made HTML for the repetitive parts of a client page (people, role map, moments,
+//! deals, complaints). Built here rather than in a template loop: at 10,000 clients the
+//! template engine's per-value lookups were the largest cost of a build. Every value is
+//! escaped; the templates place these with `| safe`.
+
+use std::fmt::Write as _;
+
+use super::escape;
+use super::i18n::label;
+use super::pages::PersonView;
+use super::playbook::{DealView, MomentView, RoleGroup};
+use crate::config::Lang;
+
+pub fn people_table(lang: Lang, people: &[PersonView]) -> String {
+    if people.is_empty() {
+        return format!(
+            "<p class=\"empty\">{}</p>\n",
+            escape(label(lang, "no_people"))
+        );
+    }
+    let t = |k| escape(label(lang, k));
+    let mut out = String::with_capacity(600 + people.len() * 400);
+    let _ = write!(
+        out,
+        "<div class=\"table-wrap\">\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+        t("name"),
+        t("role"),
+        t("title"),
+        t("birthday"),
+        t("phone"),
+        t("wechat"),
+        t("notes")
+    );
+    for p in people {
+        let _ = write!(out, "<tr><th scope=\"row\">{}", escape(&p.name));
+        if !p.gender.is_empty() {
+            let _ = write!(out, " <small>({})</small>", escape(&p.gender));
+        }
+        let _ = write!(
+            out,
+            "</th><td><span class=\"role r-{}\">{}</span></td><td>{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td>{}</td><td>",
+            p.role,
+            escape(p.role_label),
+            escape(&p.title),
+            escape(&p.birthday),
+            escape(&p.phone),
+            escape(&p.wechat)
+        );
+        let mut notes: Vec<String> = Vec::new();
+        for (key, value) in [
+            ("email", &p.email),
+            ("likes", &p.likes),
+            ("family", &p.family),
+        ] {
+            if !value.is_empty() {
+                notes.push(format!("{}: {}", t(key), escape(value)));
+            }
+        }
+        if !p.notes.is_empty() {
+            notes.push(escape(&p.notes));
+        }
+        notes.extend(
+            p.extra
+                .iter()
+                .map(|(k, v)| format!("{}: {}", escape(k), escape(v))),
+        );
+        out.push_str(&notes.join("<br>"));
+        out.push_str("</td></tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n</div>\n");
+    out
+}
+
+pub fn role_map(lang: Lang, groups: &[RoleGroup]) -> String {
+    let mut out = String::from("<div class=\"rolemap\">\n");
+    for g in groups {
+        let _ = write!(
+            out,
+            "<div class=\"role-col r-{}\"><h3>{}</h3>",
+            g.role,
+            escape(g.title)
+        );
+        if g.people.is_empty() {
+            let _ = write!(
+                out,
+                "<p class=\"empty\">{}</p>",
+                escape(label(lang, "none_found"))
+            );
+        } else {
+            out.push_str("<ul>");
+            for (name, when, kinds) in &g.people {
+                let _ = write!(
+                    out,
+                    "<li><b>{}</b><br><small>{}: {}",
+                    escape(name),
+                    escape(label(lang, "last_mentioned")),
+                    escape(when)
+                );
+                if !kinds.is_empty() {
+                    let _ = write!(out, " · {}", escape(kinds));
+                }
+                out.push_str("</small></li>");
+            }
+            out.push_str("</ul>");
+        }
+        out.push_str("</div>\n");
+    }
+    out.push_str("</div>\n");
+    out
+}
+
+pub fn moments_list(lang: Lang, moments: &[MomentView]) -> String {
+    if moments.is_empty() {
+        return format!(
+            "<p class=\"empty\">{}</p>\n",
+            escape(label(lang, "none_found"))
+        );
+    }
+    let mut out = String::from("<ul class=\"moments\">");
+    for m in moments {
+        let _ = write!(
+            out,
+            "<li><time datetime=\"{d}\">{d}</time> <span class=\"moment m-{}\">{}</span> {}</li>",
+            m.kind,
+            escape(m.kind_label),
+            escape(&m.what),
+            d = m.date
+        );
+    }
+    out.push_str("</ul>\n");
+    out
+}
+
+pub fn birthdays_list(lang: Lang, checks: &[(String, String, bool)]) -> String {
+    if checks.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<h3>{}</h3>\n<ul class=\"moments\">",
+        escape(label(lang, "birthday_rate"))
+    );
+    for (date, person, greeted) in checks {
+        let (class, word) = if *greeted {
+            ("s-ok", "greeted")
+        } else {
+            ("s-overdue", "thanks_missing")
+        };
+        let _ = write!(
+            out,
+            "<li><time datetime=\"{date}\">{date}</time> {} — <span class=\"status {class}\">{}</span></li>",
+            escape(person),
+            escape(label(lang, word))
+        );
+    }
+    out.push_str("</ul>\n");
+    out
+}
+
+pub fn deals_table(lang: Lang, deals: &[DealView]) -> String {
+    if deals.is_empty() {
+        return format!(
+            "<p class=\"empty\">{}</p>\n",
+            escape(label(lang, "none_found"))
+        );
+    }
+    let t = |k| escape(label(lang, k));
+    let mut out = format!(
+        "<table class=\"compact\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+        t("date"),
+        t("amount"),
+        t("touches"),
+        t("thanks")
+    );
+    for d in deals {
+        let thanks = if d.missing {
+            format!(
+                "<span class=\"status s-overdue\">{}</span>",
+                escape(&d.thanks)
+            )
+        } else {
+            escape(&d.thanks)
+        };
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\" class=\"nowrap\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{thanks}</td></tr>",
+            d.date,
+            escape(&d.amount),
+            d.touches
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+pub fn complaints_list(lang: Lang, complaints: &[(String, String, i64, bool)]) -> String {
+    if complaints.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<h3>{}</h3>\n<ul class=\"moments\">",
+        escape(label(lang, "complaints"))
+    );
+    for (date, resolved, days, open) in complaints {
+        let _ = write!(out, "<li><time datetime=\"{date}\">{date}</time> ");
+        if *open {
+            let _ = write!(
+                out,
+                "<span class=\"status s-overdue\">{}</span> {days} {}",
+                escape(label(lang, "open_complaint")),
+                escape(label(lang, "days_open"))
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<span class=\"status s-ok\">{}</span> {resolved} ({days})",
+                escape(label(lang, "resolved"))
+            );
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>\n");
+    out
+}
