@@ -168,6 +168,72 @@ pub fn bar_chart(cache: &FrameCache, c: &BarChart<'_>) -> String {
     finish(&svg, c.label, &extra)
 }
 
+/// A scatter of points (x ≥ 0, y from 0 to 1, shown as %), each with its hover text and
+/// a CSS class; axes and numbers by plotters, points as our own circles.
+pub fn scatter(label: &str, points: &[(f64, f64, String, &str)], size: (u32, u32)) -> String {
+    let max_x = points.iter().map(|p| p.0).fold(1.0_f64, f64::max) * 1.08;
+    let max_y = points.iter().map(|p| p.1).fold(0.1_f64, f64::max).min(1.0) * 1.1;
+    let mut svg = String::new();
+    let mut area = None;
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let built = ChartBuilder::on(&root)
+            .margin_top(8)
+            .margin_right(16)
+            .x_label_area_size(24)
+            .y_label_area_size(40)
+            .build_cartesian_2d(0f64..max_x, 0f64..max_y);
+        if let Ok(mut chart) = built {
+            let drawn = chart
+                .configure_mesh()
+                .x_labels(5)
+                .y_labels(5)
+                .x_label_formatter(&|v| short_number(*v))
+                .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(GRID.mix(0.3))
+                .axis_style(GRID)
+                .label_style(("sans-serif", 13).into_font().color(&SENTINEL))
+                .draw();
+            if drawn.is_ok() {
+                let (x0, y0) = chart.backend_coord(&(0.0, 0.0));
+                let (x1, y1) = chart.backend_coord(&(max_x, max_y));
+                area = Some((f64::from(x0), f64::from(y0), f64::from(x1), f64::from(y1)));
+            }
+        }
+        if root.present().is_err() {
+            area = None;
+        }
+    }
+    let Some((x0, y0, x1, y1)) = area else {
+        return String::new();
+    };
+    let mut extra = String::new();
+    for (x, y, title, class) in points {
+        let cx = x0 + (x / max_x) * (x1 - x0);
+        let cy = y0 - (y / max_y) * (y0 - y1);
+        let _ = writeln!(
+            extra,
+            "<circle class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"6\"><title>{}</title></circle>",
+            escape(class),
+            px(cx),
+            px(cy),
+            escape(title)
+        );
+    }
+    finish(&svg.replace("#010203", "currentColor"), label, &extra)
+}
+
+/// `1200000` → `1.2M`, `45000` → `45k`.
+fn short_number(v: f64) -> String {
+    match v.abs() {
+        a if a >= 1e8 => format!("{:.1}亿", v / 1e8),
+        a if a >= 1e6 => format!("{:.1}M", v / 1e6),
+        a if a >= 1e3 => format!("{:.0}k", v / 1e3),
+        _ => format!("{v:.0}"),
+    }
+}
+
 /// One horizontal bar split by share: a "mix" chart. Legend and figures go in HTML.
 pub fn mix_bar(label: &str, parts: &[(String, u32, String)], size: (u32, u32)) -> String {
     let total: u32 = parts.iter().map(|p| p.1).sum();
@@ -247,6 +313,19 @@ mod tests {
         assert!(svg.trim_end().ends_with("</svg>"));
         assert!(!svg.contains("#010203"));
         assert_eq!(svg.matches("<svg").count(), 1);
+    }
+
+    #[test]
+    fn scatter_points_have_titles() {
+        let svg = scatter(
+            "margin",
+            &[(1_200_000.0, 0.3, "A: ¥1,200,000 · 30%".into(), "red")],
+            (400, 240),
+        );
+        assert!(svg.contains("<circle class=\"red\""), "{svg}");
+        assert!(svg.contains("<title>A: ¥1,200,000 · 30%</title>"));
+        assert_eq!(short_number(1_250_000.0), "1.2M");
+        assert_eq!(short_number(45_000.0), "45k");
     }
 
     #[test]

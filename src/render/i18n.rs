@@ -315,6 +315,11 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("margin", "Margin", "毛利率"),
     (
+        "margin_axes",
+        "Across: revenue that year. Up: gross margin. Red dots: high margin; grey: high volume, thin margin; black: low profit.",
+        "横轴：当年营收；纵轴：毛利率。红点：高毛利；灰点：量大利薄；黑点：利润低。",
+    ),
+    (
         "persistence",
         "Persistence: contacts before each deal",
         "坚持跟进：成交前的联系次数",

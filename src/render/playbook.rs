@@ -308,6 +308,7 @@ pub fn practices(
 #[derive(Serialize)]
 pub struct TeamPlaybook {
     pub pareto_svg: String,
+    pub margin_svg: String,
     pub pareto_year: i32,
     pub pareto_share: String,
     pub pareto_count: usize,
@@ -374,6 +375,7 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
         .filter_map(|&(i, r)| ws.clients.get(i).and_then(|c| c.margin).map(|m| (i, r, m)))
         .collect();
     let mut margin = Vec::new();
+    let mut margin_svg = String::new();
     if !with_margin.is_empty() {
         let med = |mut v: Vec<f64>| {
             v.sort_by(f64::total_cmp);
@@ -399,6 +401,26 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
             group("margin_white", "white", &|r, m| m < mar_med && r >= rev_med),
             group("margin_black", "black", &|r, m| m < mar_med && r < rev_med),
         ];
+        let points: Vec<(f64, f64, String, &str)> = with_margin
+            .iter()
+            .filter_map(|&(i, r, m)| {
+                let class = if m >= mar_med {
+                    "mg-red"
+                } else if r >= rev_med {
+                    "mg-white"
+                } else {
+                    "mg-black"
+                };
+                let name = &ws.clients.get(i)?.name;
+                Some((
+                    r,
+                    m,
+                    format!("{name}: {} · {:.0}%", money(r), m * 100.0),
+                    class,
+                ))
+            })
+            .collect();
+        margin_svg = charts::scatter(label(lang, "margin_view"), &points, (480, 260));
     }
     // Persistence.
     let touches: Vec<u32> = pb.deals.iter().flatten().map(|d| d.touches).collect();
@@ -495,6 +517,7 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
         .collect();
     TeamPlaybook {
         pareto_svg,
+        margin_svg,
         pareto_year,
         pareto_share,
         pareto_count,
