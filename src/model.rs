@@ -418,6 +418,23 @@ impl Client {
 }
 
 #[cfg(test)]
+impl Entry {
+    /// An entry with just a date and a kind, for tests elsewhere in the crate.
+    pub fn bare(date: &str, kind: Kind) -> Entry {
+        Entry {
+            date: date.parse().unwrap_or_default(),
+            kind,
+            people: Vec::new(),
+            summary: String::new(),
+            line: 1,
+            body: String::new(),
+            amount: None,
+            score: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -168,6 +168,24 @@ pub fn slug(id: &str) -> String {
     }
 }
 
+/// Page names for a list of names: `slug` of each, made unique in order (`-2`, `-3`).
+pub fn unique_slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut used = std::collections::BTreeSet::new();
+    names
+        .into_iter()
+        .map(|name| {
+            let base = slug(name);
+            let mut s = base.clone();
+            let mut n = 2;
+            while !used.insert(s.clone()) {
+                s = format!("{base}-{n}");
+                n += 1;
+            }
+            s
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +199,10 @@ mod tests {
         assert_eq!(slug("..."), "client");
         assert_eq!(slug("<script>"), "script");
         assert_eq!(slug("nul"), "nul-");
+        assert_eq!(
+            unique_slugs(["A", "a", "a-2", "b"]),
+            ["a", "a-2", "a-2-2", "b"]
+        );
     }
 
     #[test]

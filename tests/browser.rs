@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use assert_cmd::Command as Bin;
+mod common;
 
 fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
@@ -27,21 +27,7 @@ fn require_chromium() -> Option<PathBuf> {
 }
 
 fn build_example(lang: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
-    let out = Bin::cargo_bin("touchbase")
-        .unwrap()
-        .args(["build", notes.to_str().unwrap(), "--out"])
-        .arg(dir.path().join("site"))
-        .args(["--today", "2026-11-22", "--lang", lang])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir
+    common::build_site("example-notes", lang)
 }
 
 /// The DOM after the page loaded, as chromium serialises it.

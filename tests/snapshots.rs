@@ -2,26 +2,11 @@
 //! diff in review (`cargo insta review`, or `INSTA_UPDATE=always cargo test`).
 
 use std::fs;
-use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
 
 fn build(lang: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small");
-    let out = Command::cargo_bin("touchbase")
-        .unwrap()
-        .args(["build", notes.to_str().unwrap(), "--out"])
-        .arg(dir.path().join("site"))
-        .args(["--today", "2026-11-22", "--lang", lang])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir
+    common::build_site("tests/fixtures/small", lang)
 }
 
 fn page(dir: &tempfile::TempDir, rel: &str) -> String {

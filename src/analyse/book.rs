@@ -106,10 +106,8 @@ pub fn books(
                 .flat_map(|c| &c.entries)
             {
                 if counts(e.kind, e.date, today)
-                    && e.date >= first_week
-                    && let Some(slot) = usize::try_from(days_between(first_week, e.date) / 7)
-                        .ok()
-                        .and_then(|w| weekly.get_mut(w))
+                    && let Some(slot) =
+                        super::week_index(first_week, e.date).and_then(|w| weekly.get_mut(w))
                 {
                     *slot += 1;
                 }
@@ -139,16 +137,7 @@ mod tests {
     }
 
     fn e(date: &str) -> Entry {
-        Entry {
-            date: d(date),
-            kind: Kind::Call,
-            people: vec![],
-            summary: String::new(),
-            line: 1,
-            body: String::new(),
-            amount: None,
-            score: None,
-        }
+        Entry::bare(date, Kind::Call)
     }
 
     #[test]

@@ -194,14 +194,8 @@ mod tests {
 
     fn e(date: &str, kind: Kind, line: usize) -> Entry {
         Entry {
-            date: d(date),
-            kind,
-            people: vec![],
-            summary: String::new(),
             line,
-            body: String::new(),
-            amount: None,
-            score: None,
+            ..Entry::bare(date, kind)
         }
     }
 

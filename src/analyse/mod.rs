@@ -184,6 +184,16 @@ pub fn client_stats(client: &Client, today: Date, cadences: &TierCadences) -> Cl
     }
 }
 
+/// Which of the 52 weeks starting on `first_week` holds `date` (None outside them).
+pub fn week_index(first_week: Date, date: Date) -> Option<usize> {
+    if date < first_week {
+        return None;
+    }
+    usize::try_from(days_between(first_week, date) / 7)
+        .ok()
+        .filter(|w| *w < 52)
+}
+
 /// Team-wide figures for the dashboard.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
@@ -229,11 +239,7 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
             if !e.kind.is_contact() {
                 continue;
             }
-            if e.date >= first_week
-                && let Some(slot) = usize::try_from(days_between(first_week, e.date) / 7)
-                    .ok()
-                    .and_then(|w| weekly.get_mut(w))
-            {
+            if let Some(slot) = week_index(first_week, e.date).and_then(|w| weekly.get_mut(w)) {
                 *slot += 1;
             }
             recent.push((e.date, ci, ei));
@@ -280,16 +286,7 @@ mod tests {
     }
 
     fn entry(date: &str, kind: Kind) -> Entry {
-        Entry {
-            date: d(date),
-            kind,
-            people: vec![],
-            summary: String::new(),
-            line: 1,
-            body: String::new(),
-            amount: None,
-            score: None,
-        }
+        Entry::bare(date, kind)
     }
 
     fn client(tier: Option<Tier>, entries: Vec<Entry>) -> Client {

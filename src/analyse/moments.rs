@@ -286,16 +286,7 @@ mod tests {
     }
 
     fn e(date: &str, kind: Kind) -> Entry {
-        Entry {
-            date: d(date),
-            kind,
-            people: vec![],
-            summary: String::new(),
-            line: 1,
-            body: String::new(),
-            amount: None,
-            score: None,
-        }
+        Entry::bare(date, kind)
     }
 
     fn client() -> Client {

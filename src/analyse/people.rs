@@ -85,14 +85,8 @@ mod tests {
 
     fn e(date: &str, kind: Kind, who: &[&str]) -> Entry {
         Entry {
-            date: d(date),
-            kind,
             people: who.iter().map(|s| s.to_string()).collect(),
-            summary: String::new(),
-            line: 1,
-            body: String::new(),
-            amount: None,
-            score: None,
+            ..Entry::bare(date, kind)
         }
     }
 

@@ -144,7 +144,8 @@ fn simple_structure(body: &str) -> Option<(Vec<Heading>, Tasks)> {
             }
             b'-' | b'*' | b'+' => {
                 let rest = bytes.get(1..)?;
-                if rest.is_empty() || rest.iter().all(|&b| b == bytes[0] || b == b' ') {
+                let mark = bytes.first().copied().unwrap_or(b'-');
+                if rest.is_empty() || rest.iter().all(|&b| b == mark || b == b' ') {
                     // A thematic break or setext underline: leave it to the parser.
                     return None;
                 }

@@ -7,28 +7,17 @@ use super::i18n::label;
 use super::pages::{self, Row, Site};
 use super::playbook::{self, Practices, percent};
 use crate::analyse::book::Book;
-use crate::write::slug;
+use crate::write::unique_slugs;
 
 /// Page names for the reps, in `playbook.books` order.
 pub fn rep_slugs(books: &[Book]) -> Vec<String> {
-    let mut used = std::collections::BTreeSet::new();
-    books
-        .iter()
-        .map(|b| {
-            let base = if b.owner.is_empty() {
-                "no-owner".to_string()
-            } else {
-                slug(&b.owner)
-            };
-            let mut s = base.clone();
-            let mut n = 2;
-            while !used.insert(s.clone()) {
-                s = format!("{base}-{n}");
-                n += 1;
-            }
-            s
-        })
-        .collect()
+    unique_slugs(books.iter().map(|b| {
+        if b.owner.is_empty() {
+            "no-owner"
+        } else {
+            b.owner.as_str()
+        }
+    }))
 }
 
 #[derive(Serialize)]

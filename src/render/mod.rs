@@ -22,7 +22,7 @@ use tera::Context;
 use crate::config::Lang;
 use crate::diag::Diagnostic;
 use crate::workspace::Workspace;
-use crate::write::{Staging, slug};
+use crate::write::{Staging, unique_slugs};
 use pages::Site;
 
 /// Escape text for HTML element content and attribute values.
@@ -49,20 +49,7 @@ pub struct Built {
 
 /// Page names for the clients: slugs of their ids, made unique in id order.
 pub fn assign_slugs(ws: &Workspace) -> Vec<String> {
-    let mut used = BTreeSet::new();
-    ws.clients
-        .iter()
-        .map(|c| {
-            let base = slug(&c.id);
-            let mut s = base.clone();
-            let mut n = 2;
-            while !used.insert(s.clone()) {
-                s = format!("{base}-{n}");
-                n += 1;
-            }
-            s
-        })
-        .collect()
+    unique_slugs(ws.clients.iter().map(|c| c.id.as_str()))
 }
 
 #[derive(Serialize)]

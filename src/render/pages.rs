@@ -102,29 +102,28 @@ fn detail(lang: Lang, ws: &Workspace, s: &ClientStats) -> String {
 /// Most urgent first: overdue, due, never, ok; key clients first within each; then the
 /// longest overdue, the soonest due, and the name.
 pub fn urgency_order(ws: &Workspace) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..ws.clients.len()).collect();
     let tier_rank = |t: Option<Tier>| t.map_or(4, |t| t as u8);
-    order.sort_by(|&a, &b| {
-        let (ca, sa) = (&ws.clients[a], &ws.stats[a]);
-        let (cb, sb) = (&ws.clients[b], &ws.stats[b]);
-        (
-            sa.status,
-            tier_rank(ca.tier),
-            -sa.days_overdue,
-            sa.next_due,
-            &ca.name,
-            &ca.id,
-        )
-            .cmp(&(
-                sb.status,
-                tier_rank(cb.tier),
-                -sb.days_overdue,
-                sb.next_due,
-                &cb.name,
-                &cb.id,
-            ))
-    });
-    order
+    let mut keyed: Vec<_> = ws
+        .clients
+        .iter()
+        .zip(&ws.stats)
+        .enumerate()
+        .map(|(i, (c, s))| {
+            (
+                (
+                    s.status,
+                    tier_rank(c.tier),
+                    -s.days_overdue,
+                    s.next_due,
+                    c.name.as_str(),
+                    c.id.as_str(),
+                ),
+                i,
+            )
+        })
+        .collect();
+    keyed.sort();
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 #[derive(Serialize)]
