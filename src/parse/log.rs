@@ -5,9 +5,9 @@
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use super::dates::leading_date;
+use super::entry;
 use crate::diag::{Diagnostic, column_of};
-use crate::model::{Date, Entry, FollowUp, Kind, Person};
-use crate::suggest::closest;
+use crate::model::{Date, Entry, FollowUp, Person};
 
 /// Markdown extensions notes may use; the renderer uses the same set.
 pub fn markdown_options() -> Options {
@@ -203,7 +203,9 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
         .enumerate()
         .filter(|(_, h)| (2..=4).contains(&h.level))
         .filter_map(|(i, h)| {
-            parse_heading(file, &lines, h, people, today, &mut log.diags).map(|e| (i, e))
+            let (line_no, line, at) = lines.locate(h.start);
+            entry::parse_heading(file, line_no, line, at, people, today, &mut log.diags)
+                .map(|e| (i, e))
         })
         .collect();
     for (n, (i, entry)) in dated.iter().enumerate() {
@@ -261,260 +263,6 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
     log
 }
 
-/// Returns None for an ordinary heading, Some(None) for a dated heading with errors.
-fn parse_heading(
-    file: &str,
-    lines: &Lines<'_>,
-    h: &Heading,
-    people: &[Person],
-    today: Date,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Option<Entry>> {
-    let (line_no, line, at) = lines.locate(h.start);
-    // Skip the `#` marks and spaces: what follows is the heading's text.
-    let after_marks = line.get(at..)?.trim_start_matches('#');
-    let text_start = line.len() - after_marks.trim_start().len();
-    let text = line.get(text_start..)?;
-    // A closing sequence of `#` is not part of the text.
-    let text = text.trim_end().trim_end_matches('#').trim_end();
-    let (date_len, date) = leading_date(text)?;
-    let col = |byte_in_text: usize| column_of(line, text_start + byte_in_text);
-    let width = |s: &str| s.chars().count();
-    let date = match date {
-        Ok(d) => d,
-        Err(p) => {
-            let token = text.get(..date_len).unwrap_or("");
-            diags.push(
-                Diagnostic::error(file, p.message)
-                    .at(line_no, col(0), width(token), line)
-                    .help(p.help),
-            );
-            return Some(None);
-        }
-    };
-
-    let rest = text.get(date_len..).unwrap_or("");
-    let kind_start = date_len + (rest.len() - rest.trim_start().len());
-    let rest = rest.trim_start();
-    let word_len = rest
-        .find(|c: char| c.is_whitespace() || ":：,，.。、@—–(（".contains(c))
-        .unwrap_or(rest.len());
-    let word = rest.get(..word_len).unwrap_or("");
-    if word.is_empty() {
-        diags.push(
-            Diagnostic::error(file, "log entry has no kind")
-                .at(line_no, col(date_len), 1, line)
-                .help(format!(
-                    "write a kind after the date, e.g. `{date} call`; kinds: {}",
-                    kind_list()
-                )),
-        );
-        return Some(None);
-    }
-    // `拜访王强`: a Chinese alias directly followed by more text.
-    let (kind, kind_len) = match Kind::parse(word) {
-        Some(k) => (k, word.len()),
-        None => match Kind::ALL
-            .into_iter()
-            .find(|k| word.starts_with(k.alias_zh()))
-        {
-            Some(k) => (k, k.alias_zh().len()),
-            None => {
-                let names = Kind::ALL.iter().flat_map(|k| [k.as_str(), k.alias_zh()]);
-                let help = match closest(word, names) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("kinds are: {}", kind_list()),
-                };
-                diags.push(
-                    Diagnostic::error(file, format!("unknown kind `{word}`"))
-                        .at(line_no, col(kind_start), width(word), line)
-                        .help(help),
-                );
-                return Some(None);
-            }
-        },
-    };
-
-    // Mentions, then the summary.
-    let mut pos = kind_start + kind_len;
-    let mut mentioned = Vec::new();
-    loop {
-        let rest = text.get(pos..).unwrap_or("");
-        let trimmed = rest.trim_start_matches([' ', '\t', ',', '，', '、', ';', '；', ':', '：']);
-        let Some(name_part) = trimmed.strip_prefix('@') else {
-            pos += rest.len() - rest.trim_start().len();
-            break;
-        };
-        let at = pos + (rest.len() - trimmed.len());
-        let name_len = name_part
-            .find(|c: char| c.is_whitespace() || ",，、;；:：@—()（）".contains(c))
-            .unwrap_or(name_part.len());
-        let name = name_part.get(..name_len).unwrap_or("");
-        pos = at + 1 + name_len;
-        if name.is_empty() {
-            continue;
-        }
-        match resolve_mention(name, people) {
-            Ok(p) => mentioned.push(p.to_string()),
-            Err(why) => {
-                let mut d = Diagnostic::warning(file, why.message(name)).at(
-                    line_no,
-                    col(at),
-                    width(name) + 1,
-                    line,
-                );
-                if let Some(h) = why.help(name, people) {
-                    d = d.help(h);
-                }
-                diags.push(d);
-                mentioned.push(name.to_string());
-            }
-        }
-    }
-    let summary = text
-        .get(pos..)
-        .unwrap_or("")
-        .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
-        .trim_end()
-        .to_string();
-
-    if date > today {
-        diags.push(
-            Diagnostic::warning(file, format!("entry is dated after today ({today})"))
-                .at(line_no, col(0), date_len, line)
-                .help("a future entry does not count as a contact; plan it as a follow-up: `- [ ] DATE call`"),
-        );
-    }
-    Some(Some(Entry {
-        date,
-        kind,
-        people: mentioned,
-        line: line_no,
-        body: String::new(),
-        amount: (kind == Kind::Deal).then(|| amount(&summary)).flatten(),
-        score: (kind == Kind::Feedback).then(|| score(&summary)).flatten(),
-        summary,
-    }))
-}
-
-/// The amount of a deal, from its summary: the first number marked with a currency
-/// (`¥120,000`, `RMB 45000`, `$9.5k`), else a number at the very start; `万`/`w`
-/// (ten thousand), `亿`, `k` and `m` multiply.
-pub fn amount(summary: &str) -> Option<f64> {
-    const MARKS: [&str; 7] = ["¥", "￥", "$", "€", "RMB", "CNY", "USD"];
-    let start = MARKS
-        .iter()
-        .filter_map(|m| summary.find(m).map(|i| i + m.len()))
-        .min()
-        .or_else(|| {
-            summary
-                .starts_with(|c: char| c.is_ascii_digit())
-                .then_some(0)
-        })?;
-    let rest = summary.get(start..)?.trim_start();
-    let len = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.' || c == '_'))
-        .unwrap_or(rest.len());
-    let number: String = rest
-        .get(..len)?
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    let value: f64 = number.trim_end_matches('.').parse().ok()?;
-    let unit = rest.get(len..)?.trim_start().chars().next();
-    let factor = match unit {
-        Some('万' | 'w' | 'W') => 1e4,
-        Some('亿') => 1e8,
-        Some('k' | 'K' | '千') => 1e3,
-        Some('m' | 'M') if !rest.get(len..)?.trim_start().starts_with("mo") => 1e6,
-        _ => 1.0,
-    };
-    Some(value * factor).filter(|v| v.is_finite())
-}
-
-/// A feedback score out of 10, from its summary: `8/10`, `9.5 / 10`.
-pub fn score(summary: &str) -> Option<f64> {
-    let slash = summary.find("/10").or_else(|| summary.find("/ 10"))?;
-    let before = summary.get(..slash)?.trim_end();
-    let digits = before
-        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .map_or(before, |i| before.get(i + 1..).unwrap_or(""));
-    let v: f64 = digits.parse().ok()?;
-    (0.0..=10.0).contains(&v).then_some(v)
-}
-
-fn kind_list() -> String {
-    Kind::ALL
-        .iter()
-        .map(|k| format!("{} {}", k.as_str(), k.alias_zh()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-enum Unresolved {
-    Unknown,
-    Ambiguous(Vec<String>),
-}
-
-impl Unresolved {
-    fn message(&self, name: &str) -> String {
-        match self {
-            Unresolved::Unknown => format!("`@{name}` is not one of this client's people"),
-            Unresolved::Ambiguous(_) => format!("`@{name}` could be more than one person"),
-        }
-    }
-
-    fn help(&self, name: &str, people: &[Person]) -> Option<String> {
-        match self {
-            Unresolved::Ambiguous(names) => {
-                Some(format!("write more of the name: {}", names.join(", ")))
-            }
-            Unresolved::Unknown => Some(
-                match closest(name, people.iter().map(|p| p.name.as_str())) {
-                    Some(s) => format!("did you mean `@{}`?", s.replace(' ', "")),
-                    None => "add them under `people:` in the front matter".to_string(),
-                },
-            ),
-        }
-    }
-}
-
-/// `@Lena` is the person whose name equals it, equals it without spaces, or starts
-/// with it (ASCII case ignored). An exact match wins over prefixes.
-fn resolve_mention<'p>(name: &str, people: &'p [Person]) -> Result<&'p str, Unresolved> {
-    if let Some(p) = people.iter().find(|p| matches_name(&p.name, name, false)) {
-        return Ok(&p.name);
-    }
-    let prefixed: Vec<&Person> = people
-        .iter()
-        .filter(|p| matches_name(&p.name, name, true))
-        .collect();
-    match prefixed.as_slice() {
-        [one] => Ok(&one.name),
-        [] => Err(Unresolved::Unknown),
-        many => Err(Unresolved::Ambiguous(
-            many.iter().map(|p| p.name.clone()).collect(),
-        )),
-    }
-}
-
-/// Does `full` equal `mention` (or start with it, when `prefix`), ignoring ASCII case,
-/// with or without the spaces in `full`? Allocation-free: it runs for every mention.
-fn matches_name(full: &str, mention: &str, prefix: bool) -> bool {
-    let same = |a: char, b: char| a.eq_ignore_ascii_case(&b);
-    let compare = |skip_spaces: bool| {
-        let mut f = full.chars().filter(|c| !(skip_spaces && *c == ' '));
-        for m in mention.chars() {
-            match f.next() {
-                Some(c) if same(c, m) => {}
-                _ => return false,
-            }
-        }
-        prefix || f.next().is_none()
-    };
-    compare(false) || compare(true)
-}
-
 fn parse_task(
     file: &str,
     lines: &Lines<'_>,
@@ -562,6 +310,7 @@ fn parse_task(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Kind;
 
     fn people() -> Vec<Person> {
         ["王强", "Lena Fischer", "Li Na", "Li Ming"]
@@ -646,21 +395,6 @@ mod tests {
     }
 
     #[test]
-    fn amounts_and_scores() {
-        assert_eq!(amount("¥120,000 — Q4 order"), Some(120_000.0));
-        assert_eq!(amount("RMB 45000 pilot"), Some(45_000.0));
-        assert_eq!(amount("12万 二期"), Some(120_000.0));
-        assert_eq!(amount("¥1.5万"), Some(15_000.0));
-        assert_eq!(amount("$9.5k order"), Some(9_500.0));
-        assert_eq!(amount("Q4 order"), None);
-        assert_eq!(amount("signed for 2 months"), None);
-        assert_eq!(score("8/10 happy with delivery"), Some(8.0));
-        assert_eq!(score("满意度 9.5 / 10"), Some(9.5));
-        assert_eq!(score("happy"), None);
-        assert_eq!(score("12/10"), None);
-    }
-
-    #[test]
     fn followups_know_their_entry() {
         let l = log(
             "- [ ] 2026-11-30 top\n\n## 2026-08-01 complaint — tiles\n- [x] 2026-08-05 replaced\n\n## 2026-07-01 call\n",
@@ -676,15 +410,6 @@ mod tests {
         );
         assert_eq!(d.entries[1].amount, Some(120_000.0));
         assert_eq!(d.entries[0].score, Some(8.0));
-    }
-
-    #[test]
-    fn mention_matching() {
-        assert!(matches_name("Lena Fischer", "lena", true));
-        assert!(!matches_name("Lena Fischer", "lena", false));
-        assert!(matches_name("Lena Fischer", "LenaFischer", false));
-        assert!(matches_name("王强", "王强", false));
-        assert!(!matches_name("王强", "王强强", true));
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //!
 //! `frontmatter` reads the YAML profile (through `yaml`, the only YAML user, and
 //! `locate`, which finds lines for diagnostics); `log` reads the contact log and
-//! follow-ups; `dates` knows what a date looks like.
+//! follow-ups, `entry` one entry's heading; `dates` knows what a date looks like.
 
 pub mod dates;
+pub mod entry;
 pub mod frontmatter;
 pub mod locate;
 pub mod log;

@@ -5,10 +5,11 @@
 
 use std::fmt::Write as _;
 
+use super::client::PersonView;
+use super::client_playbook::{DealView, RoleGroup};
 use super::escape;
 use super::i18n::label;
-use super::pages::PersonView;
-use super::playbook::{DealView, MomentView, RoleGroup};
+use super::playbook::MomentView;
 use crate::config::Lang;
 
 pub fn people_table(lang: Lang, people: &[PersonView]) -> String {

@@ -5,12 +5,15 @@
 
 pub mod book;
 pub mod charts;
+pub mod client;
+pub mod client_playbook;
 pub mod fragments;
 pub mod i18n;
 pub mod markdown;
 pub mod pages;
 pub mod playbook;
 pub mod privacy;
+pub mod team;
 pub mod templates;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -135,7 +138,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         let dash = pages::dashboard(&site);
         let dash_extra = (
             playbook::practices(&site, &|_| true, "", 10),
-            playbook::team(&site),
+            team::team(&site),
         );
         write(
             "index.html",
@@ -228,8 +231,8 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         (0..ws.clients.len()).into_par_iter().try_for_each(|i| {
             let c = ws.clients.get(i).ok_or("client index")?;
             let diags = by_file.get(c.file.as_str()).unwrap_or(&empty);
-            let base = pages::client_page(&site, i, diags).ok_or("client page")?;
-            let pb = playbook::client(&site, i).ok_or("client playbook")?;
+            let base = client::client_page(&site, i, diags).ok_or("client page")?;
+            let pb = client_playbook::client(&site, i).ok_or("client playbook")?;
             let page = WithPlaybook {
                 page: &base,
                 p: None,
@@ -258,9 +261,9 @@ struct WithPlaybook<'a, T: Serialize> {
     #[serde(skip_serializing_if = "Option::is_none")]
     p: Option<&'a playbook::Practices>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    team: Option<&'a playbook::TeamPlaybook>,
+    team: Option<&'a team::TeamPlaybook>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pb: Option<&'a playbook::ClientPlaybook>,
+    pb: Option<&'a client_playbook::ClientPlaybook>,
 }
 
 /// Lets one closure insert differently typed page data into a context.

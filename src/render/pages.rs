@@ -1,4 +1,4 @@
-//! What each page shows: the data handed to its template, built from the workspace.
+//! What the overview pages show: the data handed to its template, built from the workspace.
 //! Every string here is plain text (the templates escape it) except fields named
 //! `*_html` and `*_svg`, which are produced by our own sanitising code.
 
@@ -7,11 +7,10 @@ use serde::Serialize;
 use super::charts::{self, Bar, BarChart};
 use super::i18n;
 use super::markdown;
-use super::privacy;
-use crate::analyse::{ClientStats, Status, days_between, month_start};
+use crate::analyse::{ClientStats, Status, days_between};
 use crate::config::Lang;
 use crate::diag::Diagnostic;
-use crate::model::{Client, Tier};
+use crate::model::Tier;
 use crate::workspace::Workspace;
 
 /// What every page needs to link and label things.
@@ -67,7 +66,7 @@ pub struct Row {
     pub problems: bool,
 }
 
-fn tier_key(t: Option<Tier>) -> &'static str {
+pub fn tier_key(t: Option<Tier>) -> &'static str {
     t.map_or("none", Tier::as_str)
 }
 
@@ -94,7 +93,7 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
     })
 }
 
-fn detail(lang: Lang, ws: &Workspace, s: &ClientStats) -> String {
+pub fn detail(lang: Lang, ws: &Workspace, s: &ClientStats) -> String {
     let to_due = s.next_due.map_or(0, |d| days_between(ws.today, d));
     i18n::status_detail(lang, s.status, s.days_overdue, to_due)
 }
@@ -352,31 +351,6 @@ fn percent(n: u32, total: u32) -> String {
 }
 
 #[derive(Serialize)]
-pub struct PersonView {
-    pub name: String,
-    pub role: &'static str,
-    pub role_label: &'static str,
-    pub title: String,
-    pub gender: String,
-    pub birthday: String,
-    pub phone: String,
-    pub wechat: String,
-    pub email: String,
-    pub family: String,
-    pub likes: String,
-    pub notes: String,
-    pub extra: Vec<(String, String)>,
-}
-
-#[derive(Serialize)]
-pub struct FollowUpView {
-    pub date: String,
-    pub text_html: String,
-    pub missed: bool,
-    pub line: usize,
-}
-
-#[derive(Serialize)]
 pub struct DiagView {
     pub file: String,
     pub line: usize,
@@ -413,241 +387,6 @@ pub fn diag_view(lang: Lang, d: &Diagnostic) -> DiagView {
         caret_pad: " ".repeat(width(&before)),
         caret: "^".repeat(width(&under).max(1)),
     }
-}
-
-#[derive(Serialize)]
-pub struct ClientPage {
-    pub name: String,
-    pub id: String,
-    pub file: String,
-    pub owner: String,
-    pub owner_href: String,
-    pub referred: Vec<(String, String)>,
-    pub tier: &'static str,
-    pub tier_label: &'static str,
-    pub status: &'static str,
-    pub status_label: &'static str,
-    pub status_detail: String,
-    pub cadence: String,
-    pub cadence_text: String,
-    pub last_contact: String,
-    pub last_contact_ago: String,
-    pub next_due: String,
-    pub contacts_12m: u32,
-    pub since: String,
-    pub tags: Vec<String>,
-    pub referred_by: String,
-    pub referred_by_href: String,
-    pub referred_by_name: String,
-    pub phone: String,
-    pub wechat: String,
-    pub email: String,
-    pub address: String,
-    pub masked: bool,
-    pub revenue: Vec<(i32, String)>,
-    pub extra: Vec<(String, String)>,
-    #[serde(skip)]
-    pub people: Vec<PersonView>,
-    pub people_html: String,
-    pub followups: Vec<FollowUpView>,
-    /// The contact log as one `<ol>`: built here, not in the template, because a
-    /// template loop over thousands of entries is the slowest part of a large build.
-    pub log_html: String,
-    pub entry_count: usize,
-    pub profile_html: String,
-    pub monthly_svg: String,
-    pub monthly_first: String,
-    pub monthly_last: String,
-    pub expected_per_month: String,
-    pub problems: Vec<DiagView>,
-}
-
-pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<ClientPage> {
-    let ws = site.ws;
-    let lang = site.lang;
-    let c: &Client = ws.clients.get(i)?;
-    let s: &ClientStats = ws.stats.get(i)?;
-    let privacy = &ws.config.privacy;
-    let masked = !(privacy.phone && privacy.wechat && privacy.email && privacy.birth_year);
-    let referrer = c.referred_by.as_deref().and_then(|r| ws.client_index(r));
-    let first_month = month_start(ws.today, 23);
-    let expected = 30.436875 / s.cadence.approx_days();
-    let bars: Vec<Bar> = s
-        .monthly
-        .iter()
-        .enumerate()
-        .map(|(m, &n)| {
-            let month = first_month
-                .checked_add(jiff::Span::new().months(m as i64))
-                .unwrap_or(first_month);
-            Bar {
-                value: n,
-                title: format!("{}-{:02}: {n}", month.year(), month.month()),
-            }
-        })
-        .collect();
-    let expected_text = format!("{expected:.1}");
-    let monthly_svg = charts::bar_chart(
-        &site.frames,
-        &BarChart {
-            label: i18n::label(lang, "monthly_chart"),
-            bars: &bars,
-            x_labels: &|m| {
-                (m % 3 == 0).then(|| {
-                    first_month
-                        .checked_add(jiff::Span::new().months(m as i64))
-                        .map(|d| format!("{:02}-{:02}", d.year() % 100, d.month()))
-                        .unwrap_or_default()
-                })
-            },
-            reference: Some((
-                expected,
-                format!(
-                    "{}: {expected_text}",
-                    i18n::label(lang, "expected_per_month")
-                ),
-            )),
-            size: (640, 200),
-            bar_class: "bar",
-        },
-    );
-    let field = |kind: &str, v: Option<&String>| {
-        privacy::field(kind, v.map(String::as_str), privacy).unwrap_or_default()
-    };
-    let mut page = ClientPage {
-        name: c.name.clone(),
-        id: c.id.clone(),
-        file: c.file.clone(),
-        owner: c.owner.clone().unwrap_or_default(),
-        owner_href: site.rep_href(c.owner.as_deref(), "../"),
-        referred: ws
-            .playbook
-            .referred
-            .get(i)
-            .into_iter()
-            .flatten()
-            .filter_map(|&j| Some((ws.clients.get(j)?.name.clone(), site.client_href(j, "../"))))
-            .collect(),
-        tier: tier_key(c.tier),
-        tier_label: i18n::tier(lang, c.tier),
-        status: s.status.as_str(),
-        status_label: i18n::status(lang, s.status),
-        status_detail: detail(lang, ws, s),
-        cadence: s.cadence.to_string(),
-        cadence_text: i18n::cadence(lang, s.cadence),
-        last_contact: s.last_contact.map(|d| d.to_string()).unwrap_or_default(),
-        last_contact_ago: s
-            .days_since_contact
-            .map(|d| i18n::days_ago(lang, d))
-            .unwrap_or_default(),
-        next_due: s.next_due.map(|d| d.to_string()).unwrap_or_default(),
-        contacts_12m: s.contacts_12m,
-        since: c.since.map(|d| d.to_string()).unwrap_or_default(),
-        tags: c.tags.clone(),
-        referred_by: c.referred_by.clone().unwrap_or_default(),
-        referred_by_href: referrer
-            .map(|r| site.client_href(r, "../"))
-            .unwrap_or_default(),
-        referred_by_name: referrer
-            .and_then(|r| ws.clients.get(r))
-            .map(|r| r.name.clone())
-            .unwrap_or_default(),
-        phone: field("phone", c.phone.as_ref()),
-        wechat: field("wechat", c.wechat.as_ref()),
-        email: field("email", c.email.as_ref()),
-        address: c.address.clone().unwrap_or_default(),
-        masked,
-        revenue: c.revenue.iter().map(|(y, v)| (*y, money(*v))).collect(),
-        extra: c.extra.clone(),
-        people: c
-            .people
-            .iter()
-            .map(|p| PersonView {
-                name: p.name.clone(),
-                role: p.role.map_or("none", |r| r.as_str()),
-                role_label: i18n::role(lang, p.role),
-                title: p.title.clone().unwrap_or_default(),
-                gender: p.gender.clone().unwrap_or_default(),
-                birthday: p
-                    .birthday
-                    .map(|b| privacy::birthday(b, privacy.birth_year))
-                    .unwrap_or_default(),
-                phone: field("phone", p.phone.as_ref()),
-                wechat: field("wechat", p.wechat.as_ref()),
-                email: field("email", p.email.as_ref()),
-                family: p.family.clone().unwrap_or_default(),
-                likes: p.likes.clone().unwrap_or_default(),
-                notes: p.notes.clone().unwrap_or_default(),
-                extra: p.extra.clone(),
-            })
-            .collect(),
-        followups: s
-            .open_followups
-            .iter()
-            .filter_map(|&f| c.followups.get(f))
-            .map(|f| FollowUpView {
-                date: f.date.to_string(),
-                text_html: markdown::inline_html(&f.text),
-                missed: f.date < ws.today,
-                line: f.line,
-            })
-            .collect(),
-        log_html: log_html(lang, c, ws.today),
-        entry_count: c.entries.len(),
-        people_html: String::new(),
-        profile_html: markdown::to_html(&c.profile),
-        monthly_svg,
-        monthly_first: format!("{}-{:02}", first_month.year(), first_month.month()),
-        monthly_last: format!("{}-{:02}", ws.today.year(), ws.today.month()),
-        expected_per_month: expected_text,
-        problems: diags.iter().map(|d| diag_view(lang, d)).collect(),
-    };
-    page.people_html = super::fragments::people_table(lang, &page.people);
-    Some(page)
-}
-
-/// The contact log, newest first, as an ordered list of entries.
-pub fn log_html(lang: Lang, c: &Client, today: crate::model::Date) -> String {
-    use super::escape;
-    use std::fmt::Write as _;
-    let mut out =
-        String::with_capacity(c.entries.iter().map(|e| e.body.len() + 200).sum::<usize>() + 32);
-    out.push_str("<ol class=\"log\">\n");
-    for e in &c.entries {
-        let counts = e.kind.is_contact() && e.date <= today;
-        let _ = write!(
-            out,
-            "<li class=\"entry{}\" id=\"l{}\">\n<h3><time datetime=\"{d}\">{d}</time> <span class=\"kind k-{}\">{}</span>",
-            if counts { "" } else { " not-counted" },
-            e.line,
-            e.kind.as_str(),
-            escape(i18n::kind(lang, e.kind)),
-            d = e.date,
-        );
-        if !e.people.is_empty() {
-            let _ = write!(
-                out,
-                " <span class=\"people\">@ {}</span>",
-                escape(&e.people.join(", "))
-            );
-        }
-        if !e.summary.is_empty() {
-            let _ = write!(
-                out,
-                " <span class=\"summary\">{}</span>",
-                markdown::inline_html(&e.summary)
-            );
-        }
-        out.push_str("</h3>\n");
-        if !e.body.trim().is_empty() {
-            out.push_str("<div class=\"prose\">");
-            out.push_str(&markdown::to_html(&e.body));
-            out.push_str("</div>\n");
-        }
-        out.push_str("</li>\n");
-    }
-    out.push_str("</ol>\n");
-    out
 }
 
 /// `¥1,234,567` (whole yuan; cents are noise in a relationship report).

@@ -1,0 +1,226 @@
+//! One client's view of the relationship practices: flags, rhythms, role map, moments,
+//! deals and complaints.
+
+use serde::Serialize;
+
+use super::fragments;
+use super::i18n::{self, label};
+use super::pages::{Site, money};
+use super::playbook::{MomentView, moment_view};
+use crate::analyse::days_between;
+use crate::analyse::moments::client_moments;
+use crate::analyse::revenue::Drift;
+use crate::model::Role;
+
+/// A client's own view of the practices.
+#[derive(Serialize)]
+pub struct ClientPlaybook {
+    #[serde(skip)]
+    pub roles: Vec<RoleGroup>,
+    pub rhythms: Vec<RhythmView>,
+    #[serde(skip)]
+    pub moments: Vec<MomentView>,
+    #[serde(skip)]
+    pub birthdays: Vec<(String, String, bool)>,
+    #[serde(skip)]
+    pub deals: Vec<DealView>,
+    #[serde(skip)]
+    pub complaints: Vec<(String, String, i64, bool)>,
+    /// The lists above as ready-made HTML (see `fragments`).
+    pub roles_html: String,
+    pub moments_html: String,
+    pub deals_html: String,
+    pub complaints_html: String,
+    pub score: String,
+    pub flags: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct RoleGroup {
+    pub title: &'static str,
+    pub role: &'static str,
+    pub people: Vec<(String, String, String)>,
+}
+
+#[derive(Serialize)]
+pub struct RhythmView {
+    pub kind: String,
+    pub every: String,
+    pub last: String,
+    pub next_due: String,
+    pub status: &'static str,
+    pub status_label: String,
+}
+
+#[derive(Serialize)]
+pub struct DealView {
+    pub date: String,
+    pub amount: String,
+    pub touches: u32,
+    pub thanks: String,
+    pub missing: bool,
+}
+
+pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
+    let ws = site.ws;
+    let pb = &ws.playbook;
+    let lang = site.lang;
+    let c = ws.clients.get(i)?;
+    let s = ws.stats.get(i)?;
+    let people = pb.people.get(i)?;
+    let group =
+        |title: &'static str, role: &'static str, pick: &dyn Fn(Option<Role>) -> bool| RoleGroup {
+            title: label(lang, title),
+            role,
+            people: people
+                .people
+                .iter()
+                .filter(|p| pick(p.role))
+                .map(|p| {
+                    let when = p.last_mentioned.map_or_else(
+                        || label(lang, "never_mentioned").to_string(),
+                        |d| d.to_string(),
+                    );
+                    let kinds = p
+                        .kinds
+                        .iter()
+                        .map(|k| i18n::kind(lang, *k))
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    (p.name.clone(), when, kinds)
+                })
+                .collect(),
+        };
+    let roles = vec![
+        group("decision_makers", "decision-maker", &|r| {
+            r == Some(Role::DecisionMaker)
+        }),
+        group("influencers", "influencer", &|r| {
+            r == Some(Role::Influencer)
+        }),
+        group("users", "user", &|r| {
+            !matches!(r, Some(Role::DecisionMaker | Role::Influencer))
+        }),
+    ];
+    let rhythms = s
+        .rhythms
+        .iter()
+        .map(|r| RhythmView {
+            kind: r.kind.map_or_else(
+                || label(lang, "rhythm_any").to_string(),
+                |k| i18n::kind(lang, k).to_string(),
+            ),
+            every: i18n::cadence(lang, r.every),
+            last: r.last.map(|d| d.to_string()).unwrap_or_default(),
+            next_due: r.next_due.map(|d| d.to_string()).unwrap_or_default(),
+            status: r.status.as_str(),
+            status_label: i18n::status_detail(
+                lang,
+                r.status,
+                r.days_overdue,
+                r.next_due.map_or(0, |d| days_between(ws.today, d)),
+            ),
+        })
+        .collect();
+    let moments = client_moments(i, c, ws.today, 365)
+        .iter()
+        .map(|m| moment_view(site, m, "../"))
+        .collect();
+    let mut flags = Vec::new();
+    if !people.stale_decision_makers.is_empty() {
+        flags.push(format!(
+            "{}: {}",
+            label(lang, "stale_dm"),
+            people.stale_decision_makers.join(", ")
+        ));
+    }
+    if people.no_decision_maker {
+        flags.push(label(lang, "no_dm").to_string());
+    }
+    if pb.is_cooling.get(i).copied().unwrap_or(false) {
+        let (r, b) = crate::analyse::book::recent_rates(c, ws.today);
+        flags.push(format!(
+            "{} ({} {r} / {b})",
+            label(lang, "cooling"),
+            label(lang, "contacts_90")
+        ));
+    }
+    if pb.given_up.get(i).copied().unwrap_or(false) {
+        flags.push(label(lang, "given_up").to_string());
+    }
+    if let Some(&Some((d, rank))) = pb.drift_of.get(i) {
+        let why = if d == Drift::Promote {
+            "drift_promote"
+        } else {
+            "drift_review"
+        };
+        flags.push(format!(
+            "{}: #{rank}, {}",
+            label(lang, "tier_review"),
+            label(lang, why)
+        ));
+    }
+    let mut view = ClientPlaybook {
+        roles_html: String::new(),
+        moments_html: String::new(),
+        deals_html: String::new(),
+        complaints_html: String::new(),
+        roles,
+        rhythms,
+        moments,
+        birthdays: pb
+            .birthdays
+            .get(i)
+            .into_iter()
+            .flatten()
+            .map(|b| (b.date.to_string(), b.person.clone(), b.greeted))
+            .collect(),
+        deals: pb
+            .deals
+            .get(i)
+            .into_iter()
+            .flatten()
+            .rev()
+            .map(|d| DealView {
+                date: d.date.to_string(),
+                amount: d.amount.map(money).unwrap_or_default(),
+                touches: d.touches,
+                thanks: match (d.thanked, d.thanks_missing) {
+                    (Some(t), _) => t.to_string(),
+                    (None, true) => label(lang, "thanks_missing").to_string(),
+                    (None, false) => label(lang, "thanks_pending").to_string(),
+                },
+                missing: d.thanks_missing,
+            })
+            .collect(),
+        complaints: pb
+            .complaints
+            .get(i)
+            .into_iter()
+            .flatten()
+            .rev()
+            .map(|x| {
+                (
+                    x.date.to_string(),
+                    x.resolved.map(|d| d.to_string()).unwrap_or_default(),
+                    x.days,
+                    x.resolved.is_none(),
+                )
+            })
+            .collect(),
+        score: pb
+            .scores
+            .get(i)
+            .copied()
+            .flatten()
+            .map(|(d, s)| format!("{s}/10 ({d})"))
+            .unwrap_or_default(),
+        flags,
+    };
+    view.roles_html = fragments::role_map(lang, &view.roles);
+    view.moments_html = fragments::moments_list(lang, &view.moments)
+        + &fragments::birthdays_list(lang, &view.birthdays);
+    view.deals_html = fragments::deals_table(lang, &view.deals);
+    view.complaints_html = fragments::complaints_list(lang, &view.complaints);
+    Some(view)
+}
