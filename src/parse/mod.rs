@@ -6,6 +6,7 @@
 
 pub mod dates;
 pub mod entry;
+pub mod fields;
 pub mod frontmatter;
 pub mod locate;
 pub mod log;

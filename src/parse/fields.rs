@@ -1,0 +1,298 @@
+//! Reading front-matter values into the model's types: tier, cadence, dates, tags,
+//! revenue, margin, the `dates:` list and the people, each with its diagnostics.
+
+use super::dates::{parse_birthday, parse_iso};
+use super::frontmatter::Reader;
+use super::locate::Step;
+use super::yaml::Node;
+use crate::model::{Birthday, Cadence, DateSpec, KeyDate, Person, Role, Tier};
+use crate::suggest::closest;
+
+/// Keys a person may have (`birth_day` is accepted for `birthday`).
+const PERSON_KEYS: [&str; 12] = [
+    "name",
+    "role",
+    "title",
+    "gender",
+    "birthday",
+    "phone",
+    "wechat",
+    "email",
+    "family",
+    "likes",
+    "notes",
+    "birth_day",
+];
+
+impl Reader<'_> {
+    pub(super) fn margin(&mut self, node: &Node, path: &[Step<'_>]) -> Option<f64> {
+        let text = self.text(node, path, "margin")?;
+        let (number, scale) = match text.strip_suffix('%') {
+            Some(t) => (t.trim(), 100.0),
+            None => (text.as_str(), 1.0),
+        };
+        match number.parse::<f64>().map(|v| v / scale) {
+            Ok(v) if (0.0..=1.0).contains(&v) => Some(v),
+            _ => {
+                self.error(
+                    path,
+                    true,
+                    format!("margin `{text}` is not between 0 and 1"),
+                    Some(
+                        "write the gross margin as a fraction (`0.18`) or a percentage (`18%`)"
+                            .into(),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn dates(&mut self, node: &Node) -> Vec<KeyDate> {
+        let Node::List(items) = node else {
+            if *node != Node::Null {
+                self.error(
+                    &[Step::Key("dates")],
+                    true,
+                    "`dates` should be a list".into(),
+                    Some("write `- {date: 06-18, what: 年中供应商大会}` under `dates:`".into()),
+                );
+            }
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let base = [Step::Key("dates"), Step::Index(i)];
+            let map = item.as_map().unwrap_or(&[]);
+            let get = |k: &str| map.iter().find(|(key, _)| key == k).map(|(_, v)| v);
+            let what = get("what").map(Node::to_text).unwrap_or_default();
+            let Some(date) = get("date").map(Node::to_text) else {
+                self.error(
+                    &base,
+                    false,
+                    "date to remember has no `date`".into(),
+                    Some("write `- {date: 06-18, what: 年中供应商大会}`".into()),
+                );
+                continue;
+            };
+            let path = [Step::Key("dates"), Step::Index(i), Step::Key("date")];
+            match parse_birthday(&date) {
+                Ok(Birthday::Full(d)) => out.push(KeyDate {
+                    date: DateSpec::Once(d),
+                    what,
+                }),
+                Ok(Birthday::MonthDay { month, day }) => out.push(KeyDate {
+                    date: DateSpec::Yearly { month, day },
+                    what,
+                }),
+                Err(e) => self.error(
+                    &path,
+                    true,
+                    e.message,
+                    Some(
+                        e.help
+                            .replace("the year is unknown", "it comes back every year"),
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
+    pub(super) fn tier(&mut self, node: &Node, path: &[Step<'_>]) -> Option<Tier> {
+        let text = self.text(node, path, "tier")?;
+        let tier = Tier::parse(&text);
+        if tier.is_none() {
+            let names = Tier::ALL.map(Tier::as_str);
+            let help = match closest(&text, names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("tiers are: {}", names.join(", ")),
+            };
+            self.error(path, true, format!("unknown tier `{text}`"), Some(help));
+        }
+        tier
+    }
+
+    pub(super) fn cadence(&mut self, node: &Node, path: &[Step<'_>]) -> Option<Cadence> {
+        let text = self.text(node, path, "cadence")?;
+        let c = Cadence::parse(&text);
+        if c.is_none() {
+            self.error(
+                path,
+                true,
+                format!("`{text}` is not a cadence"),
+                Some(
+                    "write a number with a unit: `14d`, `2w`, `1m`, `1y`, or a number of days"
+                        .into(),
+                ),
+            );
+        }
+        c
+    }
+
+    pub(super) fn date(
+        &mut self,
+        node: &Node,
+        path: &[Step<'_>],
+        key: &str,
+    ) -> Option<crate::model::Date> {
+        let text = self.text(node, path, key)?;
+        match parse_iso(&text) {
+            Ok(d) => Some(d),
+            Err(p) => {
+                self.error(path, true, p.message, Some(p.help));
+                None
+            }
+        }
+    }
+
+    pub(super) fn list_of_text(
+        &mut self,
+        node: &Node,
+        path: &[Step<'_>],
+        key: &str,
+    ) -> Vec<String> {
+        match node {
+            Node::List(items) => items
+                .iter()
+                .filter(|n| n.is_scalar())
+                .map(Node::to_text)
+                .filter(|s| !s.trim().is_empty())
+                .collect(),
+            // `tags: vip, export` is forgiven: split on commas.
+            other => self
+                .text(other, path, key)
+                .map(|s| {
+                    s.split([',', '，', '、'])
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    pub(super) fn revenue(
+        &mut self,
+        node: &Node,
+        path: &[Step<'_>],
+    ) -> std::collections::BTreeMap<i32, f64> {
+        let mut out = std::collections::BTreeMap::new();
+        let Some(map) = node.as_map() else {
+            if *node != Node::Null {
+                self.error(
+                    path,
+                    true,
+                    "`revenue` should map years to amounts".into(),
+                    Some("write `revenue:` then lines like `  2025: 1200000`".into()),
+                );
+            }
+            return out;
+        };
+        for (year, amount) in map {
+            let p = [Step::Key("revenue"), Step::Key(year)];
+            let Ok(y) = year.trim().parse::<i32>() else {
+                self.error(
+                    &p,
+                    false,
+                    format!("`{year}` is not a year"),
+                    Some("revenue keys are years, e.g. `2025: 1200000`".into()),
+                );
+                continue;
+            };
+            let text = amount.to_text().replace([',', '_', '¥', '￥', ' '], "");
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => {
+                    out.insert(y, v);
+                }
+                _ => self.error(
+                    &p,
+                    true,
+                    format!("revenue for {year} is not a number"),
+                    Some("write a plain number, e.g. `1200000`".into()),
+                ),
+            }
+        }
+        out
+    }
+
+    pub(super) fn people(&mut self, node: &Node) -> Vec<Person> {
+        let Node::List(items) = node else {
+            if *node != Node::Null {
+                self.error(
+                    &[Step::Key("people")],
+                    true,
+                    "`people` should be a list".into(),
+                    Some("write each person as `  - name: …` under `people:`".into()),
+                );
+            }
+            return Vec::new();
+        };
+        let mut people = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let base = [Step::Key("people"), Step::Index(i)];
+            let Some(map) = item.as_map() else {
+                if let Some(name) = self.text(item, &base, "people") {
+                    people.push(Person {
+                        name,
+                        ..Person::default()
+                    });
+                }
+                continue;
+            };
+            let mut p = Person::default();
+            for (key, value) in map {
+                let path = [Step::Key("people"), Step::Index(i), Step::Key(key)];
+                match key.as_str() {
+                    "name" => p.name = self.text(value, &path, key).unwrap_or_default(),
+                    "role" => p.role = self.role(value, &path),
+                    "title" => p.title = self.text(value, &path, key),
+                    "gender" => p.gender = self.text(value, &path, key),
+                    "birthday" | "birth_day" => {
+                        if let Some(t) = self.text(value, &path, key) {
+                            match parse_birthday(&t) {
+                                Ok(b) => p.birthday = Some(b),
+                                Err(e) => self.error(&path, true, e.message, Some(e.help)),
+                            }
+                        }
+                    }
+                    "phone" => p.phone = self.text(value, &path, key),
+                    "wechat" => p.wechat = self.text(value, &path, key),
+                    "email" => p.email = self.text(value, &path, key),
+                    "family" => p.family = self.text(value, &path, key),
+                    "likes" => p.likes = Some(value.to_text()).filter(|s| !s.is_empty()),
+                    "notes" => p.notes = self.text(value, &path, key),
+                    _ => {
+                        self.unknown_key(key, &path, &PERSON_KEYS);
+                        p.extra.push((key.clone(), value.to_text()));
+                    }
+                }
+            }
+            if p.name.is_empty() {
+                self.error(
+                    &base,
+                    false,
+                    "person has no `name`".into(),
+                    Some("every person needs `name: …`".into()),
+                );
+                continue;
+            }
+            people.push(p);
+        }
+        people
+    }
+
+    pub(super) fn role(&mut self, node: &Node, path: &[Step<'_>]) -> Option<Role> {
+        let text = self.text(node, path, "role")?;
+        let role = Role::parse(&text);
+        if role.is_none() {
+            let names = Role::ALL.map(Role::as_str);
+            let help = match closest(&text, names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("roles are: {}", names.join(", ")),
+            };
+            self.error(path, true, format!("unknown role `{text}`"), Some(help));
+        }
+        role
+    }
+}
