@@ -376,6 +376,15 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("referred_these", "Referred these clients", "推荐了以下客户"),
     ("flags", "Needs attention", "需要关注"),
+    ("filter_clients", "Filter clients", "筛选客户"),
+    ("search", "Search", "搜索"),
+    (
+        "search_placeholder",
+        "name, person, tag or id",
+        "客户名、联系人、标签或编号",
+    ),
+    ("all", "All", "全部"),
+    ("shown_of", "{n} of {total} shown", "显示 {n} / {total}"),
 ];
 
 pub fn label(lang: Lang, key: &str) -> &'static str {

@@ -134,6 +134,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     // The overview pages and the client pages are independent: build them side by side.
     let overview = || -> Result<(), String> {
         write("assets/style.css", tpl.style.clone())?;
+        write("assets/app.js", templates::SCRIPT.to_string())?;
         let order = pages::urgency_order(ws);
         let dash = pages::dashboard(&site);
         let dash_extra = (
@@ -182,20 +183,10 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
             )?,
         )?;
 
-        let rows: Vec<pages::Row> = order
-            .iter()
-            .filter_map(|&i| pages::row(&site, i, ""))
-            .collect();
+        let list = pages::client_list(&site, &order);
         write(
             "clients.html",
-            render(
-                "clients.html",
-                "",
-                "clients",
-                t("nav_clients"),
-                "rows",
-                &rows,
-            )?,
+            render("clients.html", "", "clients", t("nav_clients"), "l", &list)?,
         )?;
 
         let files: Vec<pages::ProblemFile> = by_file

@@ -64,6 +64,12 @@ pub struct Row {
     pub days_overdue: i64,
     pub contacts_12m: u32,
     pub problems: bool,
+    /// Lower-case text the client list's search looks in: name, id, tags, people.
+    pub search: String,
+    /// Tags joined by `|`, for the tag filter.
+    pub tags: String,
+    /// Cadence in days, for sorting.
+    pub cadence_days: u32,
 }
 
 pub fn tier_key(t: Option<Tier>) -> &'static str {
@@ -90,6 +96,16 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
         days_overdue: s.days_overdue,
         contacts_12m: s.contacts_12m,
         problems: site.has_problems.get(i).copied().unwrap_or(false),
+        search: {
+            let mut text = format!("{} {} {}", c.name, c.id, c.tags.join(" "));
+            for p in &c.people {
+                text.push(' ');
+                text.push_str(&p.name);
+            }
+            text.to_lowercase()
+        },
+        tags: c.tags.join("|"),
+        cadence_days: s.cadence.approx_days().round() as u32,
     })
 }
 
@@ -123,6 +139,30 @@ pub fn urgency_order(ws: &Workspace) -> Vec<usize> {
         .collect();
     keyed.sort();
     keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The client list with what its filters offer.
+#[derive(Serialize)]
+pub struct ClientList {
+    pub rows: Vec<Row>,
+    pub owners: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
+    let ws = site.ws;
+    let owners: std::collections::BTreeSet<String> =
+        ws.clients.iter().filter_map(|c| c.owner.clone()).collect();
+    let tags: std::collections::BTreeSet<String> = ws
+        .clients
+        .iter()
+        .flat_map(|c| c.tags.iter().cloned())
+        .collect();
+    ClientList {
+        rows: order.iter().filter_map(|&i| row(site, i, "")).collect(),
+        owners: owners.into_iter().collect(),
+        tags: tags.into_iter().collect(),
+    }
 }
 
 #[derive(Serialize)]

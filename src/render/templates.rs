@@ -30,6 +30,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 
 pub const STYLE: &str = include_str!("../../templates/style.css");
 
+/// Our one script: sorting, filtering and search on the client list. Optional: every
+/// page reads fine without it.
+pub const SCRIPT: &str = include_str!("../../templates/app.js");
+
 pub struct Templates {
     pub tera: Tera,
     /// Whether any template still refers to `t` after labels were filled in (then every
