@@ -575,7 +575,9 @@ fn notes_cannot_run_code_in_the_browser() {
         assert!(!path.contains(".."), "{path}");
         let html = String::from_utf8_lossy(bytes).to_lowercase();
         // Our own script, and nothing else, may be loaded.
-        let html = html.replace("<script src=\"../assets/app.js\" defer></script>", "").replace("<script src=\"assets/app.js\" defer></script>", "");
+        let html = html
+            .replace("<script src=\"../assets/app.js\" defer></script>", "")
+            .replace("<script src=\"assets/app.js\" defer></script>", "");
         for bad in ["<script", "<iframe", "<img", "<object", "<embed"] {
             assert!(!html.contains(bad), "`{bad}` in {path}");
         }
@@ -815,5 +817,64 @@ fn example_notes_build_clean() {
         .collect();
     for s in ["ok", "due", "overdue", "never"] {
         assert!(statuses.contains(&s), "example notes show a `{s}` client");
+    }
+}
+
+#[test]
+fn every_link_in_the_site_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+    assert_eq!(
+        run(&[
+            "build",
+            notes.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--today",
+            TODAY
+        ])
+        .code,
+        0
+    );
+    let mut checked = 0;
+    for (rel, bytes) in read_tree(&out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&bytes);
+        let base = out.join(&rel);
+        let folder = base.parent().unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for part in html.split(attr).skip(1) {
+                let target = part.split('"').next().unwrap_or("").replace("&#x2F;", "/");
+                if target.starts_with("http")
+                    || target.starts_with("mailto:")
+                    || target.starts_with('#')
+                    || target.is_empty()
+                {
+                    continue;
+                }
+                let path = target.split(['#', '?']).next().unwrap_or("");
+                assert!(folder.join(path).is_file(), "{rel}: broken link {target}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+    // Every page of the navigation is one click from the dashboard.
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    for page in [
+        "clients.html",
+        "key.html",
+        "reps.html",
+        "calendar.html",
+        "referrals.html",
+        "problems.html",
+    ] {
+        assert!(
+            index.contains(&format!("href=\"{page}\"")),
+            "{page} in the navigation"
+        );
     }
 }

@@ -377,6 +377,30 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("referred_these", "Referred these clients", "推荐了以下客户"),
     ("flags", "Needs attention", "需要关注"),
     ("filter_clients", "Filter clients", "筛选客户"),
+    ("nav_calendar", "Calendar", "日历"),
+    ("nav_key", "Key clients", "重点客户"),
+    (
+        "calendar_title",
+        "Dates to remember and holidays",
+        "重要日子与节日",
+    ),
+    ("calendar_next", "Next 90 days", "未来 90 天"),
+    (
+        "holidays_year",
+        "Holidays, next 12 months",
+        "未来 12 个月的节日",
+    ),
+    ("key_title", "Key clients", "重点客户"),
+    (
+        "key_none",
+        "No client is marked `tier: key`.",
+        "还没有客户标记为 `tier: key`。",
+    ),
+    (
+        "overdue_by_rep",
+        "Overdue clients by rep",
+        "各销售代表的逾期客户",
+    ),
     ("search", "Search", "搜索"),
     (
         "search_placeholder",

@@ -4,6 +4,7 @@
 //! every label in the site's language (`i18n`). Files go through `write::Staging`.
 
 pub mod book;
+pub mod calendar;
 pub mod charts;
 pub mod client;
 pub mod client_playbook;
@@ -157,6 +158,33 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                 },
             )?,
         )?;
+        let cal = calendar::calendar(&site);
+        write(
+            "calendar.html",
+            render(
+                "calendar.html",
+                "",
+                "calendar",
+                t("nav_calendar"),
+                "cal",
+                &cal,
+            )?,
+        )?;
+        let key_rows = calendar::key_rows(&site, &order);
+        write(
+            "key.html",
+            render(
+                "key.html",
+                "",
+                "key",
+                t("nav_key"),
+                "k",
+                &KeyPage {
+                    rows: &key_rows,
+                    team: &dash_extra.1,
+                },
+            )?,
+        )?;
         let reps = book::rep_rows(&site, &site.rep_slugs, "");
         write(
             "reps.html",
@@ -239,7 +267,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     a?;
     b?;
     Ok(Built {
-        pages: ws.clients.len() + ws.playbook.books.len() + 6,
+        pages: ws.clients.len() + ws.playbook.books.len() + 8,
         overridden: tpl.overridden,
     })
 }
@@ -255,6 +283,12 @@ struct WithPlaybook<'a, T: Serialize> {
     team: Option<&'a team::TeamPlaybook>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pb: Option<&'a client_playbook::ClientPlaybook>,
+}
+
+#[derive(Serialize)]
+struct KeyPage<'a> {
+    rows: &'a [pages::Row],
+    team: &'a team::TeamPlaybook,
 }
 
 /// Lets one closure insert differently typed page data into a context.

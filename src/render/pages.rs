@@ -165,6 +165,37 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
     }
 }
 
+/// One bar of an HTML bar chart (used where labels are names: Chinese text is laid out
+/// by the browser, not guessed by the chart library).
+#[derive(Serialize)]
+pub struct NamedBar {
+    pub name: String,
+    pub href: String,
+    pub value: usize,
+    pub of: usize,
+    /// Bar length in percent of the longest.
+    pub width: u32,
+}
+
+/// Overdue clients per rep, most first.
+pub fn overdue_by_rep(site: &Site<'_>) -> Vec<NamedBar> {
+    let books = &site.ws.playbook.books;
+    let max = books.iter().map(|b| b.overdue).max().unwrap_or(0).max(1);
+    let mut bars: Vec<NamedBar> = books
+        .iter()
+        .zip(&site.rep_slugs)
+        .map(|(b, slug)| NamedBar {
+            name: super::book::rep_name(site, b),
+            href: format!("reps/{slug}.html"),
+            value: b.overdue,
+            of: b.clients.len(),
+            width: (b.overdue * 100 / max) as u32,
+        })
+        .collect();
+    bars.sort_by(|a, b| b.value.cmp(&a.value).then(a.name.cmp(&b.name)));
+    bars
+}
+
 #[derive(Serialize)]
 pub struct Card {
     pub label: &'static str,
@@ -202,6 +233,7 @@ pub struct Dashboard {
     pub kinds_legend: Vec<LegendItem>,
     pub status_svg: String,
     pub status_legend: Vec<LegendItem>,
+    pub overdue_by_rep: Vec<NamedBar>,
 }
 
 const ATTENTION_ROWS: usize = 50;
@@ -380,6 +412,7 @@ pub fn dashboard(site: &Site<'_>) -> Dashboard {
         kinds_legend,
         status_svg,
         status_legend,
+        overdue_by_rep: overdue_by_rep(site),
     }
 }
 

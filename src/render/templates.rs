@@ -26,6 +26,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "practices.html",
         include_str!("../../templates/practices.html"),
     ),
+    (
+        "calendar.html",
+        include_str!("../../templates/calendar.html"),
+    ),
+    ("key.html", include_str!("../../templates/key.html")),
 ];
 
 pub const STYLE: &str = include_str!("../../templates/style.css");
