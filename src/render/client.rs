@@ -217,7 +217,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         log_html: log_html(lang, c, ws.today),
         entry_count: c.entries.len(),
         people_html: String::new(),
-        profile_html: markdown::to_html(&c.profile),
+        profile_html: markdown::to_html_section(&c.profile),
         monthly_svg,
         monthly_first: format!("{}-{:02}", first_month.year(), first_month.month()),
         monthly_last: format!("{}-{:02}", ws.today.year(), ws.today.month()),

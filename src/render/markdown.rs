@@ -9,9 +9,18 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::parse::log::markdown_options;
 
-/// Render a block of Markdown (an entry body, a background section).
+/// Render a block of Markdown under an `h3` (an entry body): its headings start at `h4`.
 pub fn to_html(md: &str) -> String {
-    let events = transform(md);
+    render(md, 4)
+}
+
+/// Render a block of Markdown under an `h2` (the background section): headings from `h3`.
+pub fn to_html_section(md: &str) -> String {
+    render(md, 3)
+}
+
+fn render(md: &str, top: u8) -> String {
+    let events = transform(md, top);
     let has_html = events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
@@ -30,7 +39,7 @@ pub fn inline_html(md: &str) -> String {
     }
     // As a heading, the text can only hold inline Markdown: `- x` stays text.
     let src = format!("# {md}");
-    let html = to_html(&src);
+    let html = render(&src, 0);
     html.trim_end()
         .strip_prefix("<h1>")
         .and_then(|s| s.strip_suffix("</h1>"))
@@ -43,7 +52,9 @@ fn clean(html: &str) -> String {
     b.url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
         // An image would be fetched when the page opens: no tracking pixels.
         .rm_tags(["img"])
-        .link_rel(Some("noopener noreferrer"));
+        // No `rel`: links open in the same tab, and `rel` on an `<a>` left without its
+        // (unsafe) `href` would be invalid HTML.
+        .link_rel(None);
     b.clean(html).to_string()
 }
 
@@ -63,7 +74,7 @@ pub fn safe_url(url: &str) -> bool {
     }
 }
 
-fn transform(md: &str) -> Vec<Event<'_>> {
+fn transform(md: &str, top: u8) -> Vec<Event<'_>> {
     let mut out: Vec<Event<'_>> = Vec::new();
     // Whether each open link was kept (so its end tag matches).
     let mut links: Vec<bool> = Vec::new();
@@ -138,14 +149,14 @@ fn transform(md: &str) -> Vec<Event<'_>> {
                 attrs,
             }) => {
                 out.push(Event::Start(Tag::Heading {
-                    level: demote(level),
+                    level: demote(level, top),
                     id,
                     classes,
                     attrs,
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                out.push(Event::End(TagEnd::Heading(demote(level))))
+                out.push(Event::End(TagEnd::Heading(demote(level, top))))
             }
             // A task box is shown, not a form control: ☐ open, ☑ done.
             Event::TaskListMarker(done) => out.push(Event::Text(CowStr::Borrowed(if done {
@@ -172,11 +183,19 @@ fn flush<'a>(run: &mut Vec<Event<'a>>, text: &mut String, out: &mut Vec<Event<'a
     text.clear();
 }
 
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H1,
-        HeadingLevel::H2 | HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
+/// Headings in notes become sub-headings of the page: `#` and `##` take level `top`,
+/// `###` the one below, and so on (at most `h6`). `top == 0` keeps them as written.
+fn demote(level: HeadingLevel, top: u8) -> HeadingLevel {
+    if top == 0 {
+        return level;
+    }
+    let n = (level as u8).max(2) - 2 + top;
+    match n {
+        0..=1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
         _ => HeadingLevel::H6,
     }
 }
@@ -300,6 +319,18 @@ mod tests {
         );
         assert_eq!(inline_html("- not a list"), "- not a list");
         assert_eq!(inline_html("a <script>x</script>"), "a ");
+    }
+
+    #[test]
+    fn headings_fit_under_the_page() {
+        assert_eq!(
+            to_html("# a\n## b\n### c\n"),
+            "<h4>a</h4>\n<h4>b</h4>\n<h5>c</h5>\n"
+        );
+        assert_eq!(
+            to_html_section("## 背景\n### 历史\n"),
+            "<h3>背景</h3>\n<h4>历史</h4>\n"
+        );
     }
 
     #[test]
