@@ -67,7 +67,10 @@ pub fn rep_rows(site: &Site<'_>, slugs: &[String], root: &str) -> Vec<RepRow> {
 pub struct RepPage {
     pub name: String,
     pub summary: RepRow,
+    #[serde(skip)]
     pub rows: Vec<Row>,
+    /// The client table's rows, ready-made (see `fragments::rep_rows`).
+    pub rows_html: String,
     pub weekly_svg: String,
     pub practices: Practices,
 }
@@ -121,13 +124,15 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> RepPa
             on_cadence: String::new(),
             contacts_12m: 0,
         });
+    let rows: Vec<Row> = order
+        .into_iter()
+        .filter_map(|i| pages::row(site, i, "../"))
+        .collect();
     RepPage {
         name: rep_name(site, b),
         summary,
-        rows: order
-            .into_iter()
-            .filter_map(|i| pages::row(site, i, "../"))
-            .collect(),
+        rows_html: super::fragments::rep_rows(&rows),
+        rows,
         weekly_svg,
         practices: playbook::practices(site, &|i| mine.contains(&i), "../", 25),
     }

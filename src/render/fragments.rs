@@ -9,6 +9,7 @@ use super::client::PersonView;
 use super::client_playbook::{DealView, RoleGroup};
 use super::escape;
 use super::i18n::label;
+use super::pages::Row;
 use super::playbook::MomentView;
 use crate::config::Lang;
 
@@ -220,5 +221,66 @@ pub fn complaints_list(lang: Lang, complaints: &[(String, String, i64, bool)]) -
         out.push_str("</li>");
     }
     out.push_str("</ul>\n");
+    out
+}
+
+/// The rows of the client list (`clients.html`), with the `data-` attributes its script
+/// filters and sorts on.
+pub fn client_rows(lang: Lang, rows: &[Row]) -> String {
+    let mut out = String::with_capacity(rows.len() * 700);
+    let warn = escape(label(lang, "problems_in_note"));
+    for (n, r) in rows.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<tr data-s=\"{}\" data-owner=\"{}\" data-tier=\"{}\" data-status=\"{}\" data-tags=\"{}\" data-rank=\"{}\" data-cadence=\"{}\">\n<th scope=\"row\"><a href=\"{}\">{}</a>",
+            escape(&r.search),
+            escape(&r.owner),
+            r.tier,
+            r.status,
+            escape(&r.tags),
+            n + 1,
+            r.cadence_days,
+            escape(&r.href),
+            escape(&r.name)
+        );
+        if r.problems {
+            let _ = write!(out, " <span class=\"warn-dot\" title=\"{warn}\">!</span>");
+        }
+        let _ = write!(
+            out,
+            "</th>\n<td>{}</td>\n<td><span class=\"tier t-{}\">{}</span></td>\n<td><span class=\"status s-{}\">{}</span></td>\n<td>{}</td>\n<td class=\"nowrap\">{}</td>\n<td class=\"nowrap\">{}</td>\n<td class=\"num\">{}</td>\n</tr>\n",
+            escape(&r.owner),
+            r.tier,
+            escape(r.tier_label),
+            r.status,
+            escape(&r.status_detail),
+            escape(&r.cadence),
+            r.last_contact,
+            r.next_due,
+            r.contacts_12m
+        );
+    }
+    out
+}
+
+/// The rows of a rep's client table.
+pub fn rep_rows(rows: &[Row]) -> String {
+    let mut out = String::with_capacity(rows.len() * 500);
+    for c in rows {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td><span class=\"tier t-{}\">{}</span></td><td><span class=\"status s-{}\">{}</span></td><td>{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td class=\"num\">{}</td></tr>\n",
+            escape(&c.href),
+            escape(&c.name),
+            c.tier,
+            escape(c.tier_label),
+            c.status,
+            escape(&c.status_detail),
+            escape(&c.cadence),
+            c.last_contact,
+            c.next_due,
+            c.contacts_12m
+        );
+    }
     out
 }

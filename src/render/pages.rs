@@ -144,7 +144,11 @@ pub fn urgency_order(ws: &Workspace) -> Vec<usize> {
 /// The client list with what its filters offer.
 #[derive(Serialize)]
 pub struct ClientList {
+    #[serde(skip)]
     pub rows: Vec<Row>,
+    /// The rows as ready-made HTML (see `fragments::client_rows`).
+    pub rows_html: String,
+    pub count: usize,
     pub owners: Vec<String>,
     pub tags: Vec<String>,
 }
@@ -158,8 +162,11 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
         .iter()
         .flat_map(|c| c.tags.iter().cloned())
         .collect();
+    let rows: Vec<Row> = order.iter().filter_map(|&i| row(site, i, "")).collect();
     ClientList {
-        rows: order.iter().filter_map(|&i| row(site, i, "")).collect(),
+        rows_html: super::fragments::client_rows(site.lang, &rows),
+        count: rows.len(),
+        rows,
         owners: owners.into_iter().collect(),
         tags: tags.into_iter().collect(),
     }
