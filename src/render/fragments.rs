@@ -246,9 +246,9 @@ pub fn client_rows(lang: Lang, rows: &[Row]) -> String {
         if r.problems {
             let _ = write!(out, " <span class=\"warn-dot\" title=\"{warn}\">!</span>");
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "</th>\n<td>{}</td>\n<td><span class=\"tier t-{}\">{}</span></td>\n<td><span class=\"status s-{}\">{}</span></td>\n<td>{}</td>\n<td class=\"nowrap\">{}</td>\n<td class=\"nowrap\">{}</td>\n<td class=\"num\">{}</td>\n</tr>\n",
+            "</th>\n<td>{}</td>\n<td><span class=\"tier t-{}\">{}</span></td>\n<td><span class=\"status s-{}\">{}</span></td>\n<td>{}</td>\n<td class=\"nowrap\">{}</td>\n<td class=\"nowrap\">{}</td>\n<td class=\"num\">{}</td>\n</tr>",
             escape(&r.owner),
             r.tier,
             escape(r.tier_label),
@@ -267,9 +267,9 @@ pub fn client_rows(lang: Lang, rows: &[Row]) -> String {
 pub fn rep_rows(rows: &[Row]) -> String {
     let mut out = String::with_capacity(rows.len() * 500);
     for c in rows {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td><span class=\"tier t-{}\">{}</span></td><td><span class=\"status s-{}\">{}</span></td><td>{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td class=\"num\">{}</td></tr>\n",
+            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td><span class=\"tier t-{}\">{}</span></td><td><span class=\"status s-{}\">{}</span></td><td>{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td class=\"num\">{}</td></tr>",
             escape(&c.href),
             escape(&c.name),
             c.tier,
