@@ -878,3 +878,69 @@ fn every_link_in_the_site_resolves() {
         );
     }
 }
+
+#[test]
+fn chinese_site_has_no_untranslated_labels() {
+    use touchbase::config::Lang;
+    use touchbase::render::i18n::table;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+    assert_eq!(
+        run(&[
+            "build",
+            notes.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--today",
+            TODAY,
+            "--lang",
+            "zh"
+        ])
+        .code,
+        0
+    );
+    let (en, zh) = (table(Lang::En), table(Lang::Zh));
+    // English labels that differ from their Chinese ones, as whole element texts.
+    let english: Vec<String> = en
+        .iter()
+        .filter(|(k, v)| zh.get(*k) != Some(*v) && v.chars().any(|c| c.is_ascii_alphabetic()))
+        .map(|(_, v)| format!(">{}<", v.replace('&', "&amp;")))
+        .collect();
+    let mut pages = 0;
+    for (rel, bytes) in read_tree(&out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let mut html = String::from_utf8_lossy(&bytes).into_owned();
+        // What the notes themselves say (background, the log) may be in any language.
+        for start in [
+            "<section aria-labelledby=\"background-h\" class=\"prose\">",
+            "<ol class=\"log\">",
+        ] {
+            if let Some(a) = html.find(start)
+                && let Some(len) = html.get(a..).and_then(|rest| rest.find("</section>"))
+            {
+                html.replace_range(a..a + len, "");
+            }
+        }
+        for label in &english {
+            assert!(
+                !html.contains(label.as_str()),
+                "{rel}: untranslated {label}"
+            );
+        }
+        for phrase in [
+            "days overdue",
+            "due in ",
+            " days ago",
+            "every ",
+            "Never contacted",
+            "On track",
+        ] {
+            assert!(!html.contains(phrase), "{rel}: untranslated `{phrase}`");
+        }
+    }
+    assert!(pages >= 20);
+}
