@@ -186,3 +186,52 @@ fn no_page_scrolls_sideways_on_a_phone() {
         assert_eq!(scroll, inner, "{page} is {scroll} px wide at {inner} px");
     }
 }
+
+#[test]
+fn a_client_page_prints_on_one_page() {
+    let Some(browser) = require("chromium", chromium()) else {
+        return;
+    };
+    let site = common::build_site("example-notes", "zh");
+    let root = site.path().join("site/clients");
+    let profile = tempfile::tempdir().unwrap();
+    for page in [
+        "huadong-jiancai.html",
+        "ruikang-yiliao.html",
+        "nordlicht-medizintechnik.html",
+    ] {
+        let pdf = site.path().join(format!("{page}.pdf"));
+        let out = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+            ])
+            .args([
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-pdf-header-footer",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!("file://{}", root.join(page).display()))
+            .output()
+            .expect("run chromium");
+        assert!(out.status.success());
+        let bytes = std::fs::read(&pdf).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let pages: Vec<&str> = text
+            .split("/Count ")
+            .skip(1)
+            .map(|s| s.split(|c: char| !c.is_ascii_digit()).next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            pages.first().copied(),
+            Some("1"),
+            "{page} prints on {pages:?} pages"
+        );
+    }
+}
