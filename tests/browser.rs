@@ -3,27 +3,11 @@
 //! Without chromium these tests say so loudly, and fail when `CI=true`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .map(|name| Path::new("/usr/bin").join(name))
-        .find(|p| p.is_file())
-}
-
 fn require_chromium() -> Option<PathBuf> {
-    let found = chromium();
-    if found.is_none() {
-        let msg = "BROWSER TESTS NOT RUN: chromium is not installed (apt-get install chromium)";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}");
-        }
-        eprintln!("\n*** {msg} ***\n");
-    }
-    found
+    common::chromium()
 }
 
 fn build_example(lang: &str) -> tempfile::TempDir {
@@ -32,19 +16,8 @@ fn build_example(lang: &str) -> tempfile::TempDir {
 
 /// The DOM after the page loaded, as chromium serialises it.
 fn dom(browser: &Path, page: &Path, profile: &Path) -> String {
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=2000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+    let out = common::headless(browser, profile)
+        .arg("--virtual-time-budget=2000")
         .arg("--dump-dom")
         .arg(format!("file://{}", page.display()))
         .output()

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 const TODAY: &str = "2026-11-22";
 
 fn fixture(name: &str) -> PathBuf {
@@ -822,21 +824,8 @@ fn example_notes_build_clean() {
 
 #[test]
 fn every_link_in_the_site_resolves() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::build_site("example-notes", "en");
     let out = dir.path().join("site");
-    let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
-    assert_eq!(
-        run(&[
-            "build",
-            notes.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--today",
-            TODAY
-        ])
-        .code,
-        0
-    );
     let mut checked = 0;
     for (rel, bytes) in read_tree(&out) {
         if !rel.ends_with(".html") {
@@ -883,23 +872,8 @@ fn every_link_in_the_site_resolves() {
 fn chinese_site_has_no_untranslated_labels() {
     use touchbase::config::Lang;
     use touchbase::render::i18n::table;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::build_site("example-notes", "zh");
     let out = dir.path().join("site");
-    let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
-    assert_eq!(
-        run(&[
-            "build",
-            notes.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--today",
-            TODAY,
-            "--lang",
-            "zh"
-        ])
-        .code,
-        0
-    );
     let (en, zh) = (table(Lang::En), table(Lang::Zh));
     // English labels that differ from their Chinese ones, as whole element texts.
     let english: Vec<String> = en

@@ -7,6 +7,8 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
+mod common;
+
 const TODAY: &str = "2026-11-22";
 
 fn fixture() -> String {
@@ -137,16 +139,8 @@ fn prospects_given_up() {
 
 #[test]
 fn the_site_shows_the_practices() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::build_site("tests/fixtures/playbook", "en");
     let out = dir.path().join("site");
-    let r = Command::cargo_bin("touchbase")
-        .unwrap()
-        .args(["build", &fixture(), "--out"])
-        .arg(&out)
-        .args(["--today", TODAY])
-        .output()
-        .unwrap();
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let read = |p: &str| fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
     let dash = read("index.html");
     let section = |id: &str| {

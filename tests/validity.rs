@@ -13,18 +13,8 @@ fn node_modules() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/node/node_modules")
 }
 
-/// A tool the test needs, or None (and a loud notice; a failure under CI).
 fn require(what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
-    if found.is_none() {
-        let msg = format!(
-            "STANDARDS TESTS NOT RUN: {what} is missing (run .ci/run, or see its install steps)"
-        );
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}");
-        }
-        eprintln!("\n*** {msg} ***\n");
-    }
-    found
+    common::require(what, found)
 }
 
 fn html_files(root: &Path) -> Vec<PathBuf> {
@@ -76,10 +66,7 @@ fn every_page_is_valid_html() {
 }
 
 fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .map(|n| Path::new("/usr/bin").join(n))
-        .find(|p| p.is_file())
+    common::chromium()
 }
 
 /// Open `page` (with `probe` script appended) in headless chromium at `width` px and
@@ -92,21 +79,7 @@ fn probe(browser: &Path, page: &Path, probe: &str, width: u32) -> String {
     ));
     std::fs::write(&copy, html.replace("</body>", &format!("{probe}</body>"))).unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-        ])
-        .args([
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let out = common::headless(browser, profile.path())
         .arg(format!("--window-size={width},900"))
         .args(["--virtual-time-budget=15000", "--dump-dom"])
         .arg(format!("file://{}", copy.display()))
@@ -201,21 +174,8 @@ fn a_client_page_prints_on_one_page() {
         "nordlicht-medizintechnik.html",
     ] {
         let pdf = site.path().join(format!("{page}.pdf"));
-        let out = Command::new(&browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-            ])
-            .args([
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-pdf-header-footer",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
+        let out = common::headless(&browser, profile.path())
+            .arg("--no-pdf-header-footer")
             .arg(format!("--print-to-pdf={}", pdf.display()))
             .arg(format!("file://{}", root.join(page).display()))
             .output()

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::charts::{self, Bar, BarChart};
 use super::i18n;
 use super::markdown;
-use super::pages::{DiagView, Site, detail, diag_view, money, tier_key};
+use super::pages::{DiagView, Site, diag_view, money, row};
 use super::privacy;
 use crate::analyse::{ClientStats, month_start};
 use crate::config::Lang;
@@ -136,12 +136,14 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
     let field = |kind: &str, v: Option<&String>| {
         privacy::field(kind, v.map(String::as_str), privacy).unwrap_or_default()
     };
+    // The fields a client shares with its row in the lists, computed once, in one place.
+    let r = row(site, i, "../")?;
     let mut page = ClientPage {
-        name: c.name.clone(),
+        name: r.name,
         id: c.id.clone(),
         file: c.file.clone(),
-        owner: c.owner.clone().unwrap_or_default(),
-        owner_href: site.rep_href(c.owner.as_deref(), "../"),
+        owner: r.owner,
+        owner_href: r.owner_href,
         referred: ws
             .playbook
             .referred
@@ -150,20 +152,20 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
             .flatten()
             .filter_map(|&j| Some((ws.clients.get(j)?.name.clone(), site.client_href(j, "../"))))
             .collect(),
-        tier: tier_key(c.tier),
-        tier_label: i18n::tier(lang, c.tier),
-        status: s.status.as_str(),
-        status_label: i18n::status(lang, s.status),
-        status_detail: detail(lang, ws, s),
-        cadence: s.cadence.to_string(),
+        tier: r.tier,
+        tier_label: r.tier_label,
+        status: r.status,
+        status_label: r.status_label,
+        status_detail: r.status_detail,
+        cadence: r.cadence,
         cadence_text: i18n::cadence(lang, s.cadence),
-        last_contact: s.last_contact.map(|d| d.to_string()).unwrap_or_default(),
+        last_contact: r.last_contact,
         last_contact_ago: s
             .days_since_contact
             .map(|d| i18n::days_ago(lang, d))
             .unwrap_or_default(),
-        next_due: s.next_due.map(|d| d.to_string()).unwrap_or_default(),
-        contacts_12m: s.contacts_12m,
+        next_due: r.next_due,
+        contacts_12m: r.contacts_12m,
         since: c.since.map(|d| d.to_string()).unwrap_or_default(),
         tags: c.tags.clone(),
         referred_by: c.referred_by.clone().unwrap_or_default(),

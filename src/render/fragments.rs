@@ -9,7 +9,7 @@ use super::client::PersonView;
 use super::client_playbook::{DealView, RoleGroup};
 use super::escape;
 use super::i18n::label;
-use super::pages::Row;
+use super::pages::{ListRow, Row};
 use super::playbook::MomentView;
 use crate::config::Lang;
 
@@ -224,41 +224,48 @@ pub fn complaints_list(lang: Lang, complaints: &[(String, String, i64, bool)]) -
     out
 }
 
+/// The cells a client row ends with in every list: tier, status, cadence, last contact,
+/// next due, contacts in 12 months; `nl` goes after each cell.
+fn row_tail(out: &mut String, r: &Row, nl: &str) {
+    let _ = writeln!(
+        out,
+        "<td><span class=\"tier t-{}\">{}</span></td>{nl}<td><span class=\"status s-{}\">{}</span></td>{nl}<td>{}</td>{nl}<td class=\"nowrap\">{}</td>{nl}<td class=\"nowrap\">{}</td>{nl}<td class=\"num\">{}</td>{nl}</tr>",
+        r.tier,
+        escape(r.tier_label),
+        r.status,
+        escape(&r.status_detail),
+        escape(&r.cadence),
+        r.last_contact,
+        r.next_due,
+        r.contacts_12m
+    );
+}
+
 /// The rows of the client list (`clients.html`), with the `data-` attributes its script
 /// filters and sorts on.
-pub fn client_rows(lang: Lang, rows: &[Row]) -> String {
+pub fn client_rows(lang: Lang, rows: &[ListRow]) -> String {
     let mut out = String::with_capacity(rows.len() * 700);
     let warn = escape(label(lang, "problems_in_note"));
-    for (n, r) in rows.iter().enumerate() {
+    for (n, l) in rows.iter().enumerate() {
+        let r = &l.row;
         let _ = write!(
             out,
             "<tr data-s=\"{}\" data-owner=\"{}\" data-tier=\"{}\" data-status=\"{}\" data-tags=\"{}\" data-rank=\"{}\" data-cadence=\"{}\">\n<th scope=\"row\"><a href=\"{}\">{}</a>",
-            escape(&r.search),
+            escape(&l.search),
             escape(&r.owner),
             r.tier,
             r.status,
-            escape(&r.tags),
+            escape(&l.tags),
             n + 1,
-            r.cadence_days,
+            l.cadence_days,
             escape(&r.href),
             escape(&r.name)
         );
         if r.problems {
             let _ = write!(out, " <span class=\"warn-dot\" title=\"{warn}\">!</span>");
         }
-        let _ = writeln!(
-            out,
-            "</th>\n<td>{}</td>\n<td><span class=\"tier t-{}\">{}</span></td>\n<td><span class=\"status s-{}\">{}</span></td>\n<td>{}</td>\n<td class=\"nowrap\">{}</td>\n<td class=\"nowrap\">{}</td>\n<td class=\"num\">{}</td>\n</tr>",
-            escape(&r.owner),
-            r.tier,
-            escape(r.tier_label),
-            r.status,
-            escape(&r.status_detail),
-            escape(&r.cadence),
-            r.last_contact,
-            r.next_due,
-            r.contacts_12m
-        );
+        let _ = write!(out, "</th>\n<td>{}</td>\n", escape(&r.owner));
+        row_tail(&mut out, r, "\n");
     }
     out
 }
@@ -266,21 +273,14 @@ pub fn client_rows(lang: Lang, rows: &[Row]) -> String {
 /// The rows of a rep's client table.
 pub fn rep_rows(rows: &[Row]) -> String {
     let mut out = String::with_capacity(rows.len() * 500);
-    for c in rows {
-        let _ = writeln!(
+    for r in rows {
+        let _ = write!(
             out,
-            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td><span class=\"tier t-{}\">{}</span></td><td><span class=\"status s-{}\">{}</span></td><td>{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(&c.href),
-            escape(&c.name),
-            c.tier,
-            escape(c.tier_label),
-            c.status,
-            escape(&c.status_detail),
-            escape(&c.cadence),
-            c.last_contact,
-            c.next_due,
-            c.contacts_12m
+            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>",
+            escape(&r.href),
+            escape(&r.name)
         );
+        row_tail(&mut out, r, "");
     }
     out
 }

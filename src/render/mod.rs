@@ -137,7 +137,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         write("assets/style.css", tpl.style.clone())?;
         write("assets/app.js", templates::SCRIPT.to_string())?;
         let order = pages::urgency_order(ws);
-        let dash = pages::dashboard(&site);
+        let dash = pages::dashboard(&site, &order);
         let dash_extra = (
             playbook::practices(&site, &|_| true, "", 10),
             team::team(&site),

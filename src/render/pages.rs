@@ -64,15 +64,9 @@ pub struct Row {
     pub days_overdue: i64,
     pub contacts_12m: u32,
     pub problems: bool,
-    /// Lower-case text the client list's search looks in: name, id, tags, people.
-    pub search: String,
-    /// Tags joined by `|`, for the tag filter.
-    pub tags: String,
-    /// Cadence in days, for sorting.
-    pub cadence_days: u32,
 }
 
-pub fn tier_key(t: Option<Tier>) -> &'static str {
+fn tier_key(t: Option<Tier>) -> &'static str {
     t.map_or("none", Tier::as_str)
 }
 
@@ -96,20 +90,10 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
         days_overdue: s.days_overdue,
         contacts_12m: s.contacts_12m,
         problems: site.has_problems.get(i).copied().unwrap_or(false),
-        search: {
-            let mut text = format!("{} {} {}", c.name, c.id, c.tags.join(" "));
-            for p in &c.people {
-                text.push(' ');
-                text.push_str(&p.name);
-            }
-            text.to_lowercase()
-        },
-        tags: c.tags.join("|"),
-        cadence_days: s.cadence.approx_days().round() as u32,
     })
 }
 
-pub fn detail(lang: Lang, ws: &Workspace, s: &ClientStats) -> String {
+fn detail(lang: Lang, ws: &Workspace, s: &ClientStats) -> String {
     let to_due = s.next_due.map_or(0, |d| days_between(ws.today, d));
     i18n::status_detail(lang, s.status, s.days_overdue, to_due)
 }
@@ -141,11 +125,20 @@ pub fn urgency_order(ws: &Workspace) -> Vec<usize> {
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
+/// A row of the client list, with what its script filters and sorts on.
+pub struct ListRow {
+    pub row: Row,
+    /// Lower-case text the search looks in: name, id, tags, people.
+    pub search: String,
+    /// Tags joined by `|`, for the tag filter.
+    pub tags: String,
+    /// Cadence in days, for sorting.
+    pub cadence_days: u32,
+}
+
 /// The client list with what its filters offer.
 #[derive(Serialize)]
 pub struct ClientList {
-    #[serde(skip)]
-    pub rows: Vec<Row>,
     /// The rows as ready-made HTML (see `fragments::client_rows`).
     pub rows_html: String,
     pub count: usize,
@@ -162,11 +155,26 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
         .iter()
         .flat_map(|c| c.tags.iter().cloned())
         .collect();
-    let rows: Vec<Row> = order.iter().filter_map(|&i| row(site, i, "")).collect();
+    let rows: Vec<ListRow> = order
+        .iter()
+        .filter_map(|&i| {
+            let c = ws.clients.get(i)?;
+            let mut search = format!("{} {} {}", c.name, c.id, c.tags.join(" "));
+            for p in &c.people {
+                search.push(' ');
+                search.push_str(&p.name);
+            }
+            Some(ListRow {
+                row: row(site, i, "")?,
+                search: search.to_lowercase(),
+                tags: c.tags.join("|"),
+                cadence_days: ws.stats.get(i)?.cadence.approx_days().round() as u32,
+            })
+        })
+        .collect();
     ClientList {
         rows_html: super::fragments::client_rows(site.lang, &rows),
         count: rows.len(),
-        rows,
         owners: owners.into_iter().collect(),
         tags: tags.into_iter().collect(),
     }
@@ -245,7 +253,8 @@ pub struct Dashboard {
 
 const ATTENTION_ROWS: usize = 50;
 
-pub fn dashboard(site: &Site<'_>) -> Dashboard {
+/// `order`: every client, most urgent first (see `urgency_order`).
+pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
     let ws = site.ws;
     let lang = site.lang;
     let t = |k| i18n::label(lang, k);
@@ -283,8 +292,9 @@ pub fn dashboard(site: &Site<'_>) -> Dashboard {
             class: if missed > 0 { "overdue" } else { "" },
         },
     ];
-    let urgent: Vec<usize> = urgency_order(ws)
-        .into_iter()
+    let urgent: Vec<usize> = order
+        .iter()
+        .copied()
         .filter(|&i| {
             matches!(
                 ws.stats.get(i).map(|s| s.status),

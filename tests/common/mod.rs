@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 
-use std::path::Path;
+#![allow(dead_code)] // each test binary uses only some of these
+
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -22,4 +24,48 @@ pub fn build_site(notes: &str, lang: &str) -> tempfile::TempDir {
         String::from_utf8_lossy(&out.stderr)
     );
     dir
+}
+
+/// A tool a test needs, or None with a loud notice; under `CI=true` a missing tool fails.
+pub fn require(what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
+    if found.is_none() {
+        let msg = format!(
+            "BROWSER/STANDARDS TESTS NOT RUN: {what} is missing (run .ci/run, or see its install steps)"
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}");
+        }
+        eprintln!("\n*** {msg} ***\n");
+    }
+    found
+}
+
+/// Debian's chromium (or a compatible browser), if installed.
+pub fn chromium() -> Option<PathBuf> {
+    require(
+        "chromium (apt-get install chromium)",
+        ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .map(|n| Path::new("/usr/bin").join(n))
+            .find(|p| p.is_file()),
+    )
+}
+
+/// A headless chromium command with a fresh profile in `profile`, quiet on a closed
+/// network; add the page and what to do with it.
+pub fn headless(browser: &Path, profile: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
 }
