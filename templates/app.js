@@ -21,12 +21,17 @@
         tier: tr.getAttribute("data-tier") || "",
         rank: +tr.getAttribute("data-rank"),
         cadence: +tr.getAttribute("data-cadence"),
-        last: c[5].textContent.trim(),
-        due: c[6].textContent.trim(),
+        last: iso(c[5]),
+        due: iso(c[6]),
         n12: +c[7].textContent.trim()
       }
     };
   });
+  // Dates sort by their ISO form (`<time datetime>`), not by the words shown.
+  function iso(td) {
+    var t = td && td.querySelector("time");
+    return t ? t.getAttribute("datetime") || "" : "";
+  }
   var tierOrder = { key: 0, regular: 1, prospect: 2, dormant: 3, none: 4 };
   var total = rows.length;
   var shownText = table.getAttribute("data-shown") || "{n} / {total}";

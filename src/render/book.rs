@@ -89,7 +89,7 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> RepPa
                 .unwrap_or(first);
             Bar {
                 value: n,
-                title: format!("{monday}: {n}"),
+                title: format!("{}: {n}", super::format::date(site.lang, monday)),
             }
         })
         .collect();
@@ -102,7 +102,7 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> RepPa
                 (i % 13 == 0).then(|| {
                     first
                         .checked_add(jiff::Span::new().weeks(i as i64))
-                        .map(|d| format!("{}-{:02}", d.year(), d.month()))
+                        .map(|d| super::format::year_month(site.lang, d.year(), d.month()))
                         .unwrap_or_default()
                 })
             },
@@ -131,7 +131,7 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> RepPa
     RepPage {
         name: rep_name(site, b),
         summary,
-        rows_html: super::fragments::rep_rows(&rows),
+        rows_html: super::fragments::rep_rows(site.lang, &rows),
         rows,
         weekly_svg,
         practices: playbook::practices(site, &|i| mine.contains(&i), "../", 25),

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::charts::{self, Bar, BarChart};
 use super::i18n;
 use super::markdown;
-use super::pages::{DiagView, Site, diag_view, money, row};
+use super::pages::{DiagView, Site, diag_view, row};
 use super::privacy;
 use crate::analyse::{ClientStats, month_start};
 use crate::config::Lang;
@@ -104,7 +104,10 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
                 .unwrap_or(first_month);
             Bar {
                 value: n,
-                title: format!("{}-{:02}: {n}", month.year(), month.month()),
+                title: format!(
+                    "{}: {n}",
+                    super::format::year_month(lang, month.year(), month.month())
+                ),
             }
         })
         .collect();
@@ -118,7 +121,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
                 (m % 3 == 0).then(|| {
                     first_month
                         .checked_add(jiff::Span::new().months(m as i64))
-                        .map(|d| format!("{:02}-{:02}", d.year() % 100, d.month()))
+                        .map(|d| super::format::year_month(lang, d.year(), d.month()))
                         .unwrap_or_default()
                 })
             },
@@ -181,7 +184,11 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         email: field("email", c.email.as_ref()),
         address: c.address.clone().unwrap_or_default(),
         masked,
-        revenue: c.revenue.iter().map(|(y, v)| (*y, money(*v))).collect(),
+        revenue: c
+            .revenue
+            .iter()
+            .map(|(y, v)| (*y, super::format::money(lang, *v)))
+            .collect(),
         extra: c.extra.clone(),
         people: c
             .people
@@ -241,12 +248,12 @@ pub fn log_html(lang: Lang, c: &Client, today: crate::model::Date) -> String {
         let counts = e.kind.is_contact() && e.date <= today;
         let _ = write!(
             out,
-            "<li class=\"entry{}\" id=\"l{}\">\n<h3><time datetime=\"{d}\">{d}</time> <span class=\"kind k-{}\">{}</span>",
+            "<li class=\"entry{}\" id=\"l{}\">\n<h3>{} <span class=\"kind k-{}\">{}</span>",
             if counts { "" } else { " not-counted" },
             e.line,
+            super::format::time(lang, Some(e.date)),
             e.kind.as_str(),
             escape(i18n::kind(lang, e.kind)),
-            d = e.date,
         );
         if !e.people.is_empty() {
             let _ = write!(

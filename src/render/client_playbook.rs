@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
+use super::format::money;
 use super::fragments;
 use super::i18n::{self, label};
-use super::pages::{Site, money};
+use super::pages::Site;
 use super::playbook::{MomentView, moment_view};
 use crate::analyse::days_between;
 use crate::analyse::moments::client_moments;
@@ -129,8 +130,9 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
     let mut flags = Vec::new();
     if !people.stale_decision_makers.is_empty() {
         flags.push(format!(
-            "{}: {}",
+            "{}{}{}",
             label(lang, "stale_dm"),
+            label(lang, "colon"),
             people.stale_decision_makers.join(", ")
         ));
     }
@@ -183,10 +185,10 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             .rev()
             .map(|d| DealView {
                 date: d.date.to_string(),
-                amount: d.amount.map(money).unwrap_or_default(),
+                amount: d.amount.map(|a| money(lang, a)).unwrap_or_default(),
                 touches: d.touches,
                 thanks: match (d.thanked, d.thanks_missing) {
-                    (Some(t), _) => t.to_string(),
+                    (Some(t), _) => super::format::date(lang, t),
                     (None, true) => label(lang, "thanks_missing").to_string(),
                     (None, false) => label(lang, "thanks_pending").to_string(),
                 },
@@ -213,7 +215,7 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             .get(i)
             .copied()
             .flatten()
-            .map(|(d, s)| format!("{s}/10 ({d})"))
+            .map(|(d, s)| format!("{s}/10 ({})", super::format::date(lang, d)))
             .unwrap_or_default(),
         flags,
     };

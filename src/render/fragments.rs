@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use super::client::PersonView;
 use super::client_playbook::{DealView, RoleGroup};
 use super::escape;
+use super::format::{iso_text, time_text};
 use super::i18n::label;
 use super::pages::{ListRow, Row};
 use super::playbook::MomentView;
@@ -44,7 +45,7 @@ pub fn people_table(lang: Lang, people: &[PersonView]) -> String {
             p.role,
             escape(p.role_label),
             escape(&p.title),
-            escape(&p.birthday),
+            time_text(lang, &p.birthday),
             escape(&p.phone),
             escape(&p.wechat)
         );
@@ -55,7 +56,7 @@ pub fn people_table(lang: Lang, people: &[PersonView]) -> String {
             ("family", &p.family),
         ] {
             if !value.is_empty() {
-                notes.push(format!("{}: {}", t(key), escape(value)));
+                notes.push(format!("{}{}{}", t(key), t("colon"), escape(value)));
             }
         }
         if !p.notes.is_empty() {
@@ -93,10 +94,11 @@ pub fn role_map(lang: Lang, groups: &[RoleGroup]) -> String {
             for (name, when, kinds) in &g.people {
                 let _ = write!(
                     out,
-                    "<li><b>{}</b><br><small>{}: {}",
+                    "<li><b>{}</b><br><small>{}{}{}",
                     escape(name),
                     escape(label(lang, "last_mentioned")),
-                    escape(when)
+                    escape(label(lang, "colon")),
+                    escape(&iso_text(lang, when))
                 );
                 if !kinds.is_empty() {
                     let _ = write!(out, " · {}", escape(kinds));
@@ -122,11 +124,11 @@ pub fn moments_list(lang: Lang, moments: &[MomentView]) -> String {
     for m in moments {
         let _ = write!(
             out,
-            "<li><time datetime=\"{d}\">{d}</time> <span class=\"moment m-{}\">{}</span> {}</li>",
+            "<li>{} <span class=\"moment m-{}\">{}</span> {}</li>",
+            time_text(lang, &m.date),
             m.kind,
             escape(m.kind_label),
             escape(&m.what),
-            d = m.date
         );
     }
     out.push_str("</ul>\n");
@@ -149,7 +151,8 @@ pub fn birthdays_list(lang: Lang, checks: &[(String, String, bool)]) -> String {
         };
         let _ = write!(
             out,
-            "<li><time datetime=\"{date}\">{date}</time> {} — <span class=\"status {class}\">{}</span></li>",
+            "<li>{} {} — <span class=\"status {class}\">{}</span></li>",
+            time_text(lang, date),
             escape(person),
             escape(label(lang, word))
         );
@@ -185,7 +188,7 @@ pub fn deals_table(lang: Lang, deals: &[DealView]) -> String {
         let _ = write!(
             out,
             "<tr><th scope=\"row\" class=\"nowrap\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{thanks}</td></tr>",
-            d.date,
+            time_text(lang, &d.date),
             escape(&d.amount),
             d.touches
         );
@@ -203,7 +206,7 @@ pub fn complaints_list(lang: Lang, complaints: &[(String, String, i64, bool)]) -
         escape(label(lang, "complaints"))
     );
     for (date, resolved, days, open) in complaints {
-        let _ = write!(out, "<li><time datetime=\"{date}\">{date}</time> ");
+        let _ = write!(out, "<li>{} ", time_text(lang, date));
         if *open {
             let _ = write!(
                 out,
@@ -214,8 +217,9 @@ pub fn complaints_list(lang: Lang, complaints: &[(String, String, i64, bool)]) -
         } else {
             let _ = write!(
                 out,
-                "<span class=\"status s-ok\">{}</span> {resolved} ({days})",
-                escape(label(lang, "resolved"))
+                "<span class=\"status s-ok\">{}</span> {} ({days})",
+                escape(label(lang, "resolved")),
+                time_text(lang, resolved)
             );
         }
         out.push_str("</li>");
@@ -226,7 +230,7 @@ pub fn complaints_list(lang: Lang, complaints: &[(String, String, i64, bool)]) -
 
 /// The cells a client row ends with in every list: tier, status, cadence, last contact,
 /// next due, contacts in 12 months; `nl` goes after each cell.
-fn row_tail(out: &mut String, r: &Row, nl: &str) {
+fn row_tail(out: &mut String, lang: Lang, r: &Row, nl: &str) {
     let _ = writeln!(
         out,
         "<td><span class=\"tier t-{}\">{}</span></td>{nl}<td><span class=\"status s-{}\">{}</span></td>{nl}<td>{}</td>{nl}<td class=\"nowrap\">{}</td>{nl}<td class=\"nowrap\">{}</td>{nl}<td class=\"num\">{}</td>{nl}</tr>",
@@ -235,8 +239,8 @@ fn row_tail(out: &mut String, r: &Row, nl: &str) {
         r.status,
         escape(&r.status_detail),
         escape(&r.cadence),
-        r.last_contact,
-        r.next_due,
+        time_text(lang, &r.last_contact),
+        time_text(lang, &r.next_due),
         r.contacts_12m
     );
 }
@@ -265,13 +269,13 @@ pub fn client_rows(lang: Lang, rows: &[ListRow]) -> String {
             let _ = write!(out, " <span class=\"warn-dot\" title=\"{warn}\">!</span>");
         }
         let _ = write!(out, "</th>\n<td>{}</td>\n", escape(&r.owner));
-        row_tail(&mut out, r, "\n");
+        row_tail(&mut out, lang, r, "\n");
     }
     out
 }
 
 /// The rows of a rep's client table.
-pub fn rep_rows(rows: &[Row]) -> String {
+pub fn rep_rows(lang: Lang, rows: &[Row]) -> String {
     let mut out = String::with_capacity(rows.len() * 500);
     for r in rows {
         let _ = write!(
@@ -280,7 +284,7 @@ pub fn rep_rows(rows: &[Row]) -> String {
             escape(&r.href),
             escape(&r.name)
         );
-        row_tail(&mut out, r, "");
+        row_tail(&mut out, lang, r, "");
     }
     out
 }

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod charts;
 pub mod client;
 pub mod client_playbook;
+pub mod format;
 pub mod fragments;
 pub mod i18n;
 pub mod markdown;
@@ -70,7 +71,7 @@ struct Common<'a> {
 /// Render every page into `staging`.
 pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Built, String> {
     let labels = i18n::table(lang);
-    let tpl = templates::load(&ws.root.join("templates"), &labels)?;
+    let tpl = templates::load(&ws.root.join("templates"), &labels, lang)?;
     let site = Site {
         ws,
         lang,

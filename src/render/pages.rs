@@ -84,7 +84,7 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
         status: s.status.as_str(),
         status_label: i18n::status(lang, s.status),
         status_detail: detail(lang, site.ws, s),
-        cadence: s.cadence.to_string(),
+        cadence: super::format::cadence_short(lang, s.cadence),
         last_contact: s.last_contact.map(|d| d.to_string()).unwrap_or_default(),
         next_due: s.next_due.map(|d| d.to_string()).unwrap_or_default(),
         days_overdue: s.days_overdue,
@@ -339,7 +339,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
                 .unwrap_or(ws.team.first_week);
             Bar {
                 value: n,
-                title: format!("{monday}: {n}"),
+                title: format!("{}: {n}", super::format::date(lang, monday)),
             }
         })
         .collect();
@@ -354,7 +354,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
                 (i % 13 == 0).then(|| {
                     first_week
                         .checked_add(jiff::Span::new().weeks(i as i64))
-                        .map(|d| format!("{}-{:02}", d.year(), d.month()))
+                        .map(|d| super::format::year_month(lang, d.year(), d.month()))
                         .unwrap_or_default()
                 })
             },
@@ -384,7 +384,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
                 (
                     l.class.clone(),
                     l.count,
-                    format!("{}: {} ({})", l.label, l.count, l.share),
+                    format!("{}{}{} ({})", l.label, t("colon"), l.count, l.share),
                 )
             })
             .collect::<Vec<_>>(),
@@ -413,7 +413,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
                 (
                     l.class.clone(),
                     l.count,
-                    format!("{}: {} ({})", l.label, l.count, l.share),
+                    format!("{}{}{} ({})", l.label, t("colon"), l.count, l.share),
                 )
             })
             .collect::<Vec<_>>(),
@@ -479,20 +479,6 @@ pub fn diag_view(lang: Lang, d: &Diagnostic) -> DiagView {
     }
 }
 
-/// `¥1,234,567` (whole yuan; cents are noise in a relationship report).
-pub fn money(v: f64) -> String {
-    let neg = v < 0.0;
-    let digits = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{}¥{out}", if neg { "-" } else { "" })
-}
-
 #[derive(Serialize)]
 pub struct ProblemFile {
     pub file: String,
@@ -504,14 +490,6 @@ pub struct ProblemFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_format() {
-        assert_eq!(money(1_200_000.0), "¥1,200,000");
-        assert_eq!(money(999.4), "¥999");
-        assert_eq!(money(-1234.0), "-¥1,234");
-        assert_eq!(money(0.0), "¥0");
-    }
 
     #[test]
     fn caret_under_wide_text() {

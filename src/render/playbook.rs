@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
+use super::format;
 use super::i18n::{self, label};
-use super::pages::{Site, money};
+use super::pages::Site;
 use crate::analyse::Status;
 use crate::analyse::moments::{Coverage, Moment, MomentKind};
 use crate::analyse::revenue::Drift;
@@ -186,7 +187,7 @@ pub fn practices(
         }
     };
     // Oldest open complaint first.
-    let mut open: Vec<(i64, usize, String)> = (0..n)
+    let mut open: Vec<(i64, usize, crate::model::Date)> = (0..n)
         .filter(|&i| keep(i))
         .flat_map(|i| {
             pb.complaints
@@ -194,13 +195,22 @@ pub fn practices(
                 .into_iter()
                 .flatten()
                 .filter(|c| c.resolved.is_none())
-                .map(move |c| (c.days, i, c.date.to_string()))
+                .map(move |c| (c.days, i, c.date))
         })
         .collect();
     open.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let open: Vec<(usize, String)> = open
         .into_iter()
-        .map(|(d, i, date)| (i, format!("{date} · {d} {}", label(lang, "days_open"))))
+        .map(|(d, i, date)| {
+            (
+                i,
+                format!(
+                    "{} · {d} {}",
+                    format::date(lang, date),
+                    label(lang, "days_open")
+                ),
+            )
+        })
         .collect();
     let cooling: Vec<(usize, String)> = pb
         .cooling
@@ -243,9 +253,9 @@ pub fn practices(
                 .map(move |d| {
                     let amount = d
                         .amount
-                        .map(|a| format!(" · {}", money(a)))
+                        .map(|a| format!(" · {}", format::money(lang, a)))
                         .unwrap_or_default();
-                    (i, format!("{}{amount}", d.date))
+                    (i, format!("{}{amount}", format::date(lang, d.date)))
                 })
         })
         .collect();

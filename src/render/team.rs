@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use super::charts::{self, Bar, BarChart};
+use super::format::money;
 use super::i18n::label;
-use super::pages::{Site, money};
+use super::pages::Site;
 use super::playbook::{HolidayView, Item, holiday_view, item, percent};
 use crate::analyse::deals::{REFERENCE, closing_histogram, median};
 use crate::analyse::month_start;
@@ -98,7 +99,12 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
                 .iter()
                 .filter(|x| pick(x.1, x.2))
                 .filter_map(|&(i, r, m)| {
-                    item(site, i, "", format!("{} · {:.0}%", money(r), m * 100.0))
+                    item(
+                        site,
+                        i,
+                        "",
+                        format!("{} · {:.0}%", money(site.lang, r), m * 100.0),
+                    )
                 })
                 .collect(),
         };
@@ -121,7 +127,7 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
                 Some((
                     r,
                     m,
-                    format!("{name}: {} · {:.0}%", money(r), m * 100.0),
+                    format!("{name}: {} · {:.0}%", money(site.lang, r), m * 100.0),
                     class,
                 ))
             })
@@ -187,7 +193,10 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
             let avg = if n > 0 { sum / f64::from(n) } else { 0.0 };
             Bar {
                 value: avg.round() as u32,
-                title: format!("{}-{:02}: {avg:.1}/10 ({n})", month.year(), month.month()),
+                title: format!(
+                    "{}: {avg:.1}/10 ({n})",
+                    super::format::year_month(lang, month.year(), month.month())
+                ),
             }
         })
         .collect();
@@ -201,7 +210,7 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
                     (m % 3 == 0).then(|| {
                         first
                             .checked_add(jiff::Span::new().months(m as i64))
-                            .map(|d| format!("{:02}-{:02}", d.year() % 100, d.month()))
+                            .map(|d| super::format::year_month(lang, d.year(), d.month()))
                             .unwrap_or_default()
                     })
                 },

@@ -52,7 +52,11 @@ pub struct Templates {
 /// Load the embedded templates, replaced by any same-named file in `dir`. Plain label
 /// references (`{{ t.overdue }}`) are filled in once here, from `labels`, rather than
 /// looked up on every page: the result is the same, and large sites build faster.
-pub fn load(dir: &Path, labels: &BTreeMap<&str, &str>) -> Result<Templates, String> {
+pub fn load(
+    dir: &Path,
+    labels: &BTreeMap<&str, &str>,
+    lang: crate::config::Lang,
+) -> Result<Templates, String> {
     let mut overridden = Vec::new();
     let mut sources: Vec<(String, String)> = Vec::new();
     for (name, text) in EMBEDDED {
@@ -76,6 +80,7 @@ pub fn load(dir: &Path, labels: &BTreeMap<&str, &str>) -> Result<Templates, Stri
     let uses_labels = sources.iter().any(|(_, text)| refers_to_t(text));
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
+    super::format::register_filters(&mut tera, lang);
     tera.add_raw_templates(sources).map_err(|e| describe(&e))?;
     Ok(Templates {
         tera,
@@ -165,7 +170,7 @@ mod tests {
     fn embedded_templates_compile_in_both_languages() {
         for lang in [crate::config::Lang::En, crate::config::Lang::Zh] {
             let labels = super::super::i18n::table(lang);
-            let t = load(Path::new("/nonexistent"), &labels).unwrap();
+            let t = load(Path::new("/nonexistent"), &labels, lang).unwrap();
             assert!(t.overridden.is_empty());
             assert!(
                 !t.uses_labels,

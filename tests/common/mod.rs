@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+pub mod cdp;
+
 /// Build the site of the notes folder `notes` (relative to the crate) into a temporary
 /// folder (`<tmp>/site`), as of 2026-11-22, in `lang`. Panics if the build fails.
 pub fn build_site(notes: &str, lang: &str) -> tempfile::TempDir {

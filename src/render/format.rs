@@ -1,0 +1,250 @@
+//! How dates, months, cadences and money read in each language: `2 Nov 2026` /
+//! `2026年11月2日`, `14 days` / `14 天`, `¥1,234,567` / `¥123.46万`. Pages show dates
+//! inside `<time datetime="2026-11-02">`, so machines (and the client list's sorting)
+//! still read the ISO date. The Tera filters `day` and `time` give templates the same.
+
+use std::collections::HashMap;
+
+use crate::config::Lang;
+use crate::model::{Cadence, CadenceUnit, Date};
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn month_name(m: i8) -> &'static str {
+    usize::try_from(m - 1)
+        .ok()
+        .and_then(|i| MONTHS.get(i))
+        .copied()
+        .unwrap_or("?")
+}
+
+/// `2 Nov 2026` / `2026年11月2日`.
+pub fn date(lang: Lang, d: Date) -> String {
+    match lang {
+        Lang::En => format!("{} {} {}", d.day(), month_name(d.month()), d.year()),
+        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+    }
+}
+
+/// A yearly day without its year (a birthday): `8 Apr` / `4月8日`.
+pub fn month_day(lang: Lang, month: i8, day: i8) -> String {
+    match lang {
+        Lang::En => format!("{day} {}", month_name(month)),
+        Lang::Zh => format!("{month}月{day}日"),
+    }
+}
+
+/// A month: `Dec 2025` / `2025年12月`.
+pub fn year_month(lang: Lang, year: i16, month: i8) -> String {
+    match lang {
+        Lang::En => format!("{} {year}", month_name(month)),
+        Lang::Zh => format!("{year}年{month}月"),
+    }
+}
+
+/// `<time datetime="2026-11-02">2 Nov 2026</time>`, or nothing for no date.
+pub fn time(lang: Lang, d: Option<Date>) -> String {
+    d.map(|d| format!("<time datetime=\"{d}\">{}</time>", date(lang, d)))
+        .unwrap_or_default()
+}
+
+/// An ISO text date as `<time datetime=…>` in the language (see `iso_text`); nothing
+/// for an empty text.
+pub fn time_text(lang: Lang, iso: &str) -> String {
+    if iso.is_empty() {
+        return String::new();
+    }
+    let iso_attr = super::escape(iso);
+    format!(
+        "<time datetime=\"{iso_attr}\">{}</time>",
+        super::escape(&iso_text(lang, iso))
+    )
+}
+
+/// What an ISO text (`2026-11-02`, `2026-11` or `11-02`) says, in the language;
+/// any other text is returned as it is.
+pub fn iso_text(lang: Lang, s: &str) -> String {
+    let num = |p: &str| p.parse::<i16>().ok();
+    let parts: Vec<&str> = s.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => match (num(y), num(m), num(d)) {
+            (Some(y), Some(m), Some(d)) => Date::new(y, m as i8, d as i8)
+                .map(|d| date(lang, d))
+                .unwrap_or_else(|_| s.to_string()),
+            _ => s.to_string(),
+        },
+        [y, m] if y.len() == 4 => match (num(y), num(m)) {
+            (Some(y), Some(m @ 1..=12)) => year_month(lang, y, m as i8),
+            _ => s.to_string(),
+        },
+        [m, d] if m.len() == 2 => match (num(m), num(d)) {
+            (Some(m @ 1..=12), Some(d @ 1..=31)) => month_day(lang, m as i8, d as i8),
+            _ => s.to_string(),
+        },
+        _ => s.to_string(),
+    }
+}
+
+/// A cadence for a table cell: `14 days`, `2 weeks` / `14 天`, `2 周`.
+pub fn cadence_short(lang: Lang, c: Cadence) -> String {
+    let n = c.count;
+    let one = n == 1;
+    let unit = match (lang, c.unit) {
+        (Lang::En, CadenceUnit::Day) => {
+            if one {
+                "day"
+            } else {
+                "days"
+            }
+        }
+        (Lang::En, CadenceUnit::Week) => {
+            if one {
+                "week"
+            } else {
+                "weeks"
+            }
+        }
+        (Lang::En, CadenceUnit::Month) => {
+            if one {
+                "month"
+            } else {
+                "months"
+            }
+        }
+        (Lang::En, CadenceUnit::Year) => {
+            if one {
+                "year"
+            } else {
+                "years"
+            }
+        }
+        (Lang::Zh, CadenceUnit::Day) => "天",
+        (Lang::Zh, CadenceUnit::Week) => "周",
+        (Lang::Zh, CadenceUnit::Month) => "个月",
+        (Lang::Zh, CadenceUnit::Year) => "年",
+    };
+    format!("{n} {unit}")
+}
+
+/// Whole numbers with thousands separators: `1,234,567`.
+pub fn grouped(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if v.round() < 0.0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Money in yuan as the language expects it: `¥1,234,567` in English; in Chinese,
+/// amounts from ten thousand up in 万 (`¥123.46万`) and from a hundred million in 亿
+/// (`¥1.5亿`), with at most two decimals. Whole yuan: cents are noise here.
+pub fn money(lang: Lang, v: f64) -> String {
+    let sign = if v.round() < 0.0 { "-" } else { "" };
+    let a = v.abs();
+    let scaled = |div: f64, unit: &str| {
+        let s = format!("{:.2}", a / div);
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        format!("{sign}¥{s}{unit}")
+    };
+    match lang {
+        Lang::Zh if a >= 1e8 => scaled(1e8, "亿"),
+        Lang::Zh if a >= 1e4 => scaled(1e4, "万"),
+        _ => format!("{sign}¥{}", grouped(a)),
+    }
+}
+
+/// The Tera filters `day` (an ISO date as text in the language) and `time` (the same
+/// inside `<time datetime=…>`, to be marked `| safe`).
+pub fn register_filters(tera: &mut tera::Tera, lang: Lang) {
+    tera.register_filter(
+        "day",
+        move |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(
+                v.as_str().map(|s| iso_text(lang, s)).unwrap_or_default(),
+            ))
+        },
+    );
+    tera.register_filter(
+        "time",
+        move |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+            Ok(tera::Value::String(time_text(
+                lang,
+                v.as_str().unwrap_or_default(),
+            )))
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i16, m: i8, day: i8) -> Date {
+        Date::new(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn dates_in_both_languages() {
+        assert_eq!(date(Lang::En, d(2026, 11, 2)), "2 Nov 2026");
+        assert_eq!(date(Lang::Zh, d(2026, 11, 2)), "2026年11月2日");
+        assert_eq!(month_day(Lang::En, 4, 8), "8 Apr");
+        assert_eq!(month_day(Lang::Zh, 4, 8), "4月8日");
+        assert_eq!(year_month(Lang::Zh, 2025, 12), "2025年12月");
+        assert_eq!(
+            time(Lang::En, Some(d(2026, 1, 5))),
+            "<time datetime=\"2026-01-05\">5 Jan 2026</time>"
+        );
+        assert_eq!(time(Lang::En, None), "");
+    }
+
+    #[test]
+    fn iso_text_reads_three_shapes_and_leaves_the_rest() {
+        assert_eq!(iso_text(Lang::En, "2026-11-02"), "2 Nov 2026");
+        assert_eq!(iso_text(Lang::En, "2025-12"), "Dec 2025");
+        assert_eq!(iso_text(Lang::Zh, "04-08"), "4月8日");
+        for odd in [
+            "",
+            "2026-02-30",
+            "2026-13",
+            "13-01",
+            "next week",
+            "2026-11-02x",
+        ] {
+            assert_eq!(iso_text(Lang::Zh, odd), odd);
+        }
+    }
+
+    #[test]
+    fn cadences_read_short() {
+        assert_eq!(cadence_short(Lang::En, Cadence::days(14)), "14 days");
+        assert_eq!(cadence_short(Lang::En, Cadence::days(1)), "1 day");
+        let two_months = Cadence {
+            count: 2,
+            unit: CadenceUnit::Month,
+        };
+        assert_eq!(cadence_short(Lang::Zh, two_months), "2 个月");
+    }
+
+    #[test]
+    fn money_in_both_languages() {
+        assert_eq!(money(Lang::En, 1_200_000.0), "¥1,200,000");
+        assert_eq!(money(Lang::En, 999.4), "¥999");
+        assert_eq!(money(Lang::En, -1234.0), "-¥1,234");
+        assert_eq!(money(Lang::En, 0.0), "¥0");
+        assert_eq!(money(Lang::Zh, 1_200_000.0), "¥120万");
+        assert_eq!(money(Lang::Zh, 1_234_567.0), "¥123.46万");
+        assert_eq!(money(Lang::Zh, 8_500.0), "¥8,500");
+        assert_eq!(money(Lang::Zh, 150_000_000.0), "¥1.5亿");
+        assert_eq!(money(Lang::Zh, -25_000.0), "-¥2.5万");
+        assert_eq!(money(Lang::En, -0.3), "¥0");
+    }
+}
