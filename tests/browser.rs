@@ -141,7 +141,7 @@ fn client_list_search_filter_and_sort() {
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(names[0].starts_with("华东建材"), "{names:?}");
     let count = browser.eval("document.querySelector('#client-filters output').textContent");
-    assert_eq!(count, "显示 1 / 16");
+    assert_eq!(count, "1 / 16 个客户");
     // Clearing the search and filtering by status and then owner + tier.
     browser.eval("document.querySelector('#client-filters [name=q]').value = ''");
     choose(&mut browser, "status", "overdue");
@@ -208,6 +208,83 @@ fn client_list_search_filter_and_sort() {
     // Filters can come from the address too.
     browser.navigate(&format!("{}?status=overdue&sort=name&dir=desc", url(&page)));
     assert_eq!(shown(&mut browser).len(), 6);
+}
+
+#[test]
+fn long_client_list_shows_a_page_at_a_time() {
+    // 250 clients: the table holds the first 100 matches; "show more" adds 100 at a time;
+    // search and sorting still reach every client.
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let notes = tempfile::tempdir().unwrap();
+    for i in 0..250 {
+        std::fs::write(
+            notes.path().join(format!("c{i:03}.md")),
+            format!(
+                "---\nname: Client {i:03}\nowner: Rep {}\ntier: regular\n---\n\n## 2026-{:02}-{:02} call — catch-up\n",
+                i % 3,
+                1 + i % 10,
+                1 + i % 28
+            ),
+        )
+        .unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let built = assert_cmd::Command::cargo_bin("touchbase")
+        .unwrap()
+        .arg("build")
+        .arg(notes.path())
+        .arg("--out")
+        .arg(&site)
+        .args(["--today", "2026-11-22", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let html = std::fs::read_to_string(site.join("clients.html")).unwrap();
+    assert_eq!(
+        html.matches("<tr data-s=\"").count(),
+        250,
+        "all rows without script"
+    );
+
+    let mut browser = Browser::launch(&chromium);
+    browser.navigate(&url(&site.join("clients.html")));
+    assert_eq!(shown(&mut browser).len(), 100);
+    let more = "document.getElementById('client-more')";
+    assert_eq!(browser.eval(&format!("{more}.hidden")), Value::Bool(false));
+    assert_eq!(
+        browser.eval(&format!("{more}.textContent")),
+        "Show 100 more (150 left)"
+    );
+    browser.click("#client-more");
+    assert_eq!(shown(&mut browser).len(), 200);
+    browser.click("#client-more");
+    assert_eq!(shown(&mut browser).len(), 250);
+    assert_eq!(browser.eval(&format!("{more}.hidden")), Value::Bool(true));
+    // Sorting by name, reversed, starts from the last client, and search reaches it.
+    browser.click("th[data-key=name] button");
+    browser.click("th[data-key=name] button");
+    assert_eq!(shown(&mut browser)[0], "Client 249");
+    assert_eq!(
+        shown(&mut browser).len(),
+        100,
+        "a new order starts at its first page"
+    );
+    browser.eval("document.querySelector('#client-filters [name=q]').focus()");
+    browser.type_text("client 137");
+    browser.eval("new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))");
+    assert_eq!(shown(&mut browser), ["Client 137"]);
+    assert_eq!(
+        browser.eval("document.querySelector('#client-filters output').textContent"),
+        "1 of 250 clients"
+    );
+    assert!(browser.problems().is_empty(), "{:?}", browser.problems());
 }
 
 #[test]

@@ -250,17 +250,15 @@ fn row_tail(out: &mut String, lang: Lang, r: &Row, nl: &str) {
 pub fn client_rows(lang: Lang, rows: &[ListRow]) -> String {
     let mut out = String::with_capacity(rows.len() * 700);
     let warn = escape(label(lang, "problems_in_note"));
-    for (n, l) in rows.iter().enumerate() {
+    for l in rows {
         let r = &l.row;
         let _ = write!(
             out,
-            "<tr data-s=\"{}\" data-owner=\"{}\" data-tier=\"{}\" data-status=\"{}\" data-tags=\"{}\" data-rank=\"{}\" data-cadence=\"{}\">\n<th scope=\"row\"><a href=\"{}\">{}</a>",
+            "<tr data-s=\"{}\" data-tier=\"{}\" data-status=\"{}\" data-tags=\"{}\" data-cadence=\"{}\">\n<th scope=\"row\"><a href=\"{}\">{}</a>",
             escape(&l.search),
-            escape(&r.owner),
             r.tier,
             r.status,
             escape(&l.tags),
-            n + 1,
             l.cadence_days,
             escape(&r.href),
             escape(&r.name)

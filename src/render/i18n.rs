@@ -410,7 +410,12 @@ const LABELS: &[(&str, &str, &str)] = &[
         "客户名、联系人、标签或编号",
     ),
     ("all", "All", "全部"),
-    ("shown_of", "{n} of {total} shown", "显示 {n} / {total}"),
+    ("shown_of", "{n} of {total} clients", "{n} / {total} 个客户"),
+    (
+        "show_more",
+        "Show {n} more ({left} left)",
+        "再显示 {n} 个（还剩 {left} 个）",
+    ),
 ];
 
 pub fn label(lang: Lang, key: &str) -> &'static str {
