@@ -109,6 +109,7 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> RepPa
             reference: None,
             size: (720, 180),
             bar_class: "bar",
+            figures: label(site.lang, "chart_figures"),
         },
     );
     let mine: std::collections::BTreeSet<usize> = b.clients.iter().copied().collect();

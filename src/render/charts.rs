@@ -32,6 +32,10 @@ pub struct BarChart<'a> {
     pub size: (u32, u32),
     /// CSS class of the bars' fill (colours live in the stylesheet).
     pub bar_class: &'a str,
+    /// Summary of a folded list of every bar's figure under the chart (the text
+    /// alternative for screen readers and for reading exact numbers); empty for none,
+    /// when the page already shows the figures in a table.
+    pub figures: &'a str,
 }
 
 const SENTINEL: RGBColor = RGBColor(1, 2, 3);
@@ -165,7 +169,27 @@ pub fn bar_chart(cache: &FrameCache, c: &BarChart<'_>) -> String {
             escape(title)
         );
     }
-    finish(&svg, c.label, &extra)
+    let mut out = finish(&svg, c.label, &extra);
+    if !c.figures.is_empty() && !c.bars.is_empty() {
+        out.push_str(&figures_list(
+            c.figures,
+            c.bars.iter().map(|b| b.title.as_str()),
+        ));
+    }
+    out
+}
+
+/// `<details>` with every figure of a chart as a list: the chart's text alternative.
+pub fn figures_list<'a>(summary: &str, items: impl Iterator<Item = &'a str>) -> String {
+    let mut out = format!(
+        "<details class=\"chart-data\"><summary>{}</summary><ul>",
+        escape(summary)
+    );
+    for item in items {
+        let _ = write!(out, "<li>{}</li>", escape(item));
+    }
+    out.push_str("</ul></details>\n");
+    out
 }
 
 /// A scatter of points (x ≥ 0, y from 0 to 1, shown as %), each with its hover text and
@@ -300,6 +324,7 @@ mod tests {
                 reference: Some((1.5, "expected".into())),
                 size: (400, 160),
                 bar_class: "bar",
+                figures: "",
             },
         );
         assert!(
@@ -313,6 +338,29 @@ mod tests {
         assert!(svg.trim_end().ends_with("</svg>"));
         assert!(!svg.contains("#010203"));
         assert_eq!(svg.matches("<svg").count(), 1);
+        assert!(
+            !svg.contains("<details"),
+            "no figures list when asked for none"
+        );
+        let with_list = bar_chart(
+            &FrameCache::default(),
+            &BarChart {
+                figures: "Figures",
+                ..BarChart {
+                    label: "x",
+                    bars: &bars,
+                    x_labels: &|_| None,
+                    reference: None,
+                    size: (400, 160),
+                    bar_class: "bar",
+                    figures: "",
+                }
+            },
+        );
+        assert!(with_list.contains(
+            "<details class=\"chart-data\"><summary>Figures</summary><ul><li>week 0: 0 &lt;contacts&gt;</li>"
+        ));
+        assert_eq!(with_list.matches("<li>").count(), 4);
     }
 
     #[test]

@@ -134,6 +134,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
             )),
             size: (640, 200),
             bar_class: "bar",
+            figures: i18n::label(lang, "chart_figures"),
         },
     );
     let field = |kind: &str, v: Option<&String>| {

@@ -16,6 +16,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("skip_to_content", "Skip to content", "跳到正文"),
     ("as_of", "As of", "统计日期"),
     ("colon", ": ", "："),
+    ("chart_figures", "Figures", "数据明细"),
     ("stop", ".", "。"),
     (
         "generated_by",

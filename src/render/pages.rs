@@ -361,6 +361,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
             reference: None,
             size: (720, 200),
             bar_class: "bar",
+            figures: t("chart_figures"),
         },
     );
 

@@ -67,6 +67,7 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
                 reference: Some((80.0, "80%".into())),
                 size: (640, 200),
                 bar_class: "bar",
+                figures: label(lang, "chart_figures"),
             },
         );
         pareto_year = p.year;
@@ -167,6 +168,7 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
             reference: None,
             size: (480, 180),
             bar_class: "bar",
+            figures: "",
         },
     );
     // Feedback trend: average score per month, last 12 months (×10 for the bars).
@@ -217,6 +219,7 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
                 reference: None,
                 size: (480, 180),
                 bar_class: "bar",
+                figures: label(lang, "chart_figures"),
             },
         )
     } else {
