@@ -249,10 +249,14 @@ pub fn log_html(lang: Lang, c: &Client, today: crate::model::Date) -> String {
         let counts = e.kind.is_contact() && e.date <= today;
         let _ = write!(
             out,
-            "<li class=\"entry{}\" id=\"l{}\">\n<h3>{} <span class=\"kind k-{}\">{}</span>",
+            "<li class=\"entry{}\" id=\"l{}\">\n<h3>",
             if counts { "" } else { " not-counted" },
             e.line,
-            super::format::time(lang, Some(e.date)),
+        );
+        super::format::push_time(&mut out, lang, e.date);
+        let _ = write!(
+            out,
+            " <span class=\"kind k-{}\">{}</span>",
             e.kind.as_str(),
             escape(i18n::kind(lang, e.kind)),
         );

@@ -22,10 +22,32 @@ fn month_name(m: i8) -> &'static str {
 
 /// `2 Nov 2026` / `2026年11月2日`.
 pub fn date(lang: Lang, d: Date) -> String {
-    match lang {
-        Lang::En => format!("{} {} {}", d.day(), month_name(d.month()), d.year()),
-        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-    }
+    let mut out = String::with_capacity(16);
+    push_date(&mut out, lang, d);
+    out
+}
+
+/// `date`, written onto the end of `out` (the contact log has 400,000 of them).
+pub fn push_date(out: &mut String, lang: Lang, d: Date) {
+    use std::fmt::Write as _;
+    let _ = match lang {
+        Lang::En => write!(out, "{} {} {}", d.day(), month_name(d.month()), d.year()),
+        Lang::Zh => write!(out, "{}年{}月{}日", d.year(), d.month(), d.day()),
+    };
+}
+
+/// `<time datetime="2026-11-02">2 Nov 2026</time>`, written onto the end of `out`.
+pub fn push_time(out: &mut String, lang: Lang, d: Date) {
+    use std::fmt::Write as _;
+    let _ = write!(
+        out,
+        "<time datetime=\"{:04}-{:02}-{:02}\">",
+        d.year(),
+        d.month(),
+        d.day()
+    );
+    push_date(out, lang, d);
+    out.push_str("</time>");
 }
 
 /// A yearly day without its year (a birthday): `8 Apr` / `4月8日`.
@@ -46,8 +68,11 @@ pub fn year_month(lang: Lang, year: i16, month: i8) -> String {
 
 /// `<time datetime="2026-11-02">2 Nov 2026</time>`, or nothing for no date.
 pub fn time(lang: Lang, d: Option<Date>) -> String {
-    d.map(|d| format!("<time datetime=\"{d}\">{}</time>", date(lang, d)))
-        .unwrap_or_default()
+    let mut out = String::new();
+    if let Some(d) = d {
+        push_time(&mut out, lang, d);
+    }
+    out
 }
 
 /// An ISO text date as `<time datetime=…>` in the language (see `iso_text`); nothing
@@ -66,25 +91,27 @@ pub fn time_text(lang: Lang, iso: &str) -> String {
 /// What an ISO text (`2026-11-02`, `2026-11` or `11-02`) says, in the language;
 /// any other text is returned as it is.
 pub fn iso_text(lang: Lang, s: &str) -> String {
-    let num = |p: &str| p.parse::<i16>().ok();
-    let parts: Vec<&str> = s.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => match (num(y), num(m), num(d)) {
-            (Some(y), Some(m), Some(d)) => Date::new(y, m as i8, d as i8)
-                .map(|d| date(lang, d))
-                .unwrap_or_else(|_| s.to_string()),
-            _ => s.to_string(),
+    // Two-digit fields only (`2026-1-5` is not ISO), so they fit an i8.
+    let two = |p: &str| (p.len() == 2).then(|| p.parse::<i8>().ok()).flatten();
+    let year = |p: &str| (p.len() == 4).then(|| p.parse::<i16>().ok()).flatten();
+    let mut parts = s.splitn(3, '-');
+    let (a, b, c) = (parts.next(), parts.next(), parts.next());
+    let shown = match (a, b, c) {
+        (Some(y), Some(m), Some(d)) => match (year(y), two(m), two(d)) {
+            (Some(y), Some(m), Some(d)) => Date::new(y, m, d).ok().map(|d| date(lang, d)),
+            _ => None,
         },
-        [y, m] if y.len() == 4 => match (num(y), num(m)) {
-            (Some(y), Some(m @ 1..=12)) => year_month(lang, y, m as i8),
-            _ => s.to_string(),
+        (Some(y), Some(m), None) if y.len() == 4 => match (year(y), two(m)) {
+            (Some(y), Some(m @ 1..=12)) => Some(year_month(lang, y, m)),
+            _ => None,
         },
-        [m, d] if m.len() == 2 => match (num(m), num(d)) {
-            (Some(m @ 1..=12), Some(d @ 1..=31)) => month_day(lang, m as i8, d as i8),
-            _ => s.to_string(),
+        (Some(m), Some(d), None) => match (two(m), two(d)) {
+            (Some(m @ 1..=12), Some(d @ 1..=31)) => Some(month_day(lang, m, d)),
+            _ => None,
         },
-        _ => s.to_string(),
-    }
+        _ => None,
+    };
+    shown.unwrap_or_else(|| s.to_string())
 }
 
 /// A cadence for a table cell: `14 days`, `2 weeks` / `14 天`, `2 周`.
