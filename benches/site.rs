@@ -113,6 +113,8 @@ fn main() {
         );
     }
 
+    checks(&mut browser, &site);
+
     println!(
         "\n{:<40} {:>10} {:>12}  matches",
         "client list action (median)", "script ms", "to frame ms"
@@ -168,6 +170,91 @@ fn action_js(action: &str) -> String {
         )
     };
     format!("(async () => {{ {start} {body} }})()")
+}
+
+/// The site's standards at scale: on the main pages of the big site, no console error
+/// or failed request, no sideways scroll at 375 px, no axe-core violation (when
+/// `.ci/node` has it), and no Nu HTML Checker error (when Java and `vnu-jar` are there).
+fn checks(browser: &mut Browser, site: &Path) {
+    let rep = sizes_in(&site.join("reps"))
+        .last()
+        .map(|p| p.1.clone())
+        .unwrap_or_default();
+    let largest_client = sizes_in(&site.join("clients"))
+        .last()
+        .map(|p| p.1.clone())
+        .unwrap_or_default();
+    let mut pages: Vec<PathBuf> = [
+        "index.html",
+        "clients.html",
+        "key.html",
+        "calendar.html",
+        "reps.html",
+        "referrals.html",
+        "problems.html",
+    ]
+    .iter()
+    .map(|p| site.join(p))
+    .collect();
+    pages.extend([median_client_page(site), largest_client, rep]);
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/node/node_modules");
+    let axe = std::fs::read_to_string(modules.join("axe-core/axe.min.js")).ok();
+    println!(
+        "\n{:<36} {:>9} {:>14} {:>16}",
+        "page (checks at this size)", "problems", "375 px excess", "axe violations"
+    );
+    for page in &pages {
+        let url = format!("file://{}", page.display());
+        browser.set_width(1280, false);
+        browser.navigate(&url);
+        let problems = browser.problems().len();
+        let violations = match &axe {
+            Some(source) => {
+                browser.eval(source);
+                let v = browser.eval(
+                    "axe.run(document, {resultTypes: ['violations']})\
+                     .then(r => r.violations.map(v => v.id).join(' '))",
+                );
+                let v = v.as_str().unwrap_or("?").to_string();
+                if v.is_empty() { "0".to_string() } else { v }
+            }
+            None => "(no axe-core)".to_string(),
+        };
+        browser.set_width(375, true);
+        browser.navigate(&url);
+        let excess = browser.eval("document.documentElement.scrollWidth - window.innerWidth");
+        let name = page
+            .strip_prefix(site)
+            .map_or_else(|_| page.display().to_string(), |p| p.display().to_string());
+        println!(
+            "{name:<36} {problems:>9} {:>14} {violations:>16}",
+            excess.as_i64().unwrap_or(-1)
+        );
+    }
+    browser.set_width(1280, false);
+    let jar = modules.join("vnu-jar/build/dist/vnu.jar");
+    if jar.is_file() {
+        let out = Command::new("java")
+            .arg("-jar")
+            .arg(&jar)
+            .arg("--errors-only")
+            .args(&pages)
+            .output();
+        match out {
+            Ok(o) => {
+                let report = String::from_utf8_lossy(&o.stderr);
+                let errors = report.lines().filter(|l| l.contains("error")).count();
+                println!(
+                    "Nu HTML Checker on these {} pages: {errors} errors",
+                    pages.len()
+                );
+                if errors > 0 {
+                    println!("{report}");
+                }
+            }
+            Err(e) => println!("Nu HTML Checker not run: {e}"),
+        }
+    }
 }
 
 fn num(v: &Value) -> f64 {
