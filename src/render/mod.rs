@@ -68,6 +68,11 @@ struct Common<'a> {
     version: &'static str,
 }
 
+thread_local! {
+    /// One page's HTML at a time, per rendering thread, reused from page to page.
+    static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Render every page into `staging`.
 pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Built, String> {
     let labels = i18n::table(lang);
@@ -111,20 +116,26 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                   title: &str,
                   key: &str,
                   data: &dyn ErasedSerialize|
-     -> Result<String, String> {
+     -> Result<Vec<u8>, String> {
         let mut ctx = base.clone();
         ctx.insert("root", root);
         ctx.insert("nav", nav);
         ctx.insert("page_title", title);
         data.insert_into(&mut ctx, key);
+        // Into this thread's reused page buffer (`write` hands it back): `Tera::render`
+        // would start a new 2 KB buffer per page, grow it by copying, and then check the
+        // whole page is UTF-8 (it is: every piece is a `&str`).
+        let mut out = PAGE_BUFFER.with_borrow_mut(std::mem::take);
+        out.clear();
         tpl.tera
-            .render(name, &ctx)
-            .map_err(|e| format!("template {name}: {}", templates::describe(&e)))
+            .render_to(name, &ctx, &mut out)
+            .map_err(|e| format!("template {name}: {}", templates::describe(&e)))?;
+        Ok(out)
     };
-    let write = |rel: &str, html: String| {
-        staging
-            .write(rel, html.as_bytes())
-            .map_err(|e| format!("{rel}: {e}"))
+    let write = |rel: &str, html: Vec<u8>| {
+        let written = staging.write(rel, &html).map_err(|e| format!("{rel}: {e}"));
+        PAGE_BUFFER.with_borrow_mut(|buffer| *buffer = html);
+        written
     };
     let t = |k| i18n::label(lang, k);
 
@@ -135,8 +146,8 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     }
     // The overview pages and the client pages are independent: build them side by side.
     let overview = || -> Result<(), String> {
-        write("assets/style.css", tpl.style.clone())?;
-        write("assets/app.js", templates::SCRIPT.to_string())?;
+        write("assets/style.css", tpl.style.clone().into_bytes())?;
+        write("assets/app.js", templates::SCRIPT.as_bytes().to_vec())?;
         let order = pages::urgency_order(ws);
         let dash = pages::dashboard(&site, &order);
         let dash_extra = (
