@@ -11,13 +11,15 @@
   var root = document.documentElement;
   root.classList.add("js-paging");
 
+  // Whatever happens in `list`, the page must not stay cut to its first rows.
   function start() {
+    try { list(); } finally { root.classList.remove("js-paging"); }
+  }
+
+  function list() {
     var table = document.getElementById("client-table");
     var form = document.getElementById("client-filters");
-    if (!table || !form) {
-      root.classList.remove("js-paging");
-      return;
-    }
+    if (!table || !form) return;
     var body = table.tBodies[0];
     var more = document.getElementById("client-more");
     var rows = Array.prototype.slice.call(body.rows).map(function (tr, i) {
@@ -162,7 +164,6 @@
 
     form.hidden = false;
     if (!sorted) apply();
-    root.classList.remove("js-paging");
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -4,7 +4,7 @@
 //! filters and sorting work when typed and clicked; neither language shows a label of the
 //! other. Without chromium these tests say so loudly, and fail when `CI=true`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 use touchbase::config::Lang;
@@ -12,16 +12,6 @@ use touchbase::render::i18n::table;
 
 mod common;
 use common::cdp::Browser;
-
-fn html_files(root: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|x| x == "html"))
-        .collect()
-}
 
 fn url(page: &Path) -> String {
     format!("file://{}", page.display())
@@ -36,7 +26,7 @@ fn every_page_loads_without_console_errors_or_failed_requests() {
     for lang in ["en", "zh"] {
         let site = common::build_site("example-notes", lang);
         let root = site.path().join("site");
-        let pages = html_files(&root);
+        let pages = common::html_files(&root);
         assert!(pages.len() > 25, "{}", pages.len());
         for page in &pages {
             browser.navigate(&url(page));
@@ -97,15 +87,7 @@ const SHOWN: &str = "Array.from(document.querySelectorAll('#client-table tbody t
     .filter(tr => !tr.hidden).map(tr => tr.cells[0].textContent.trim())";
 
 fn shown(browser: &mut Browser) -> Vec<String> {
-    browser
-        .eval(SHOWN)
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
+    browser.eval_strings(SHOWN)
 }
 
 /// Choose `value` in the filter `name`, as a manager picking from the list would.
@@ -188,18 +170,10 @@ fn client_list_search_filter_and_sort() {
     assert!(shown(&mut browser)[0].starts_with("华东建材"));
     // Sorting by last contact follows the dates, not the text of the cells.
     browser.click("th[data-key=last] button");
-    let last: Vec<String> = browser
-        .eval(
-            "Array.from(document.querySelectorAll('#client-table tbody tr'))\
+    let last = browser.eval_strings(
+        "Array.from(document.querySelectorAll('#client-table tbody tr'))\
              .map(tr => (tr.cells[5].querySelector('time') || {}).dateTime || '')",
-        )
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    );
     let dated: Vec<&String> = last.iter().filter(|d| !d.is_empty()).collect();
     assert!(dated.len() >= 10, "{last:?}");
     assert!(dated.windows(2).all(|w| w[0] <= w[1]), "{last:?}");
@@ -230,22 +204,8 @@ fn long_client_list_shows_a_page_at_a_time() {
         )
         .unwrap();
     }
-    let out = tempfile::tempdir().unwrap();
+    let out = common::build_site_of(notes.path(), "en");
     let site = out.path().join("site");
-    let built = assert_cmd::Command::cargo_bin("touchbase")
-        .unwrap()
-        .arg("build")
-        .arg(notes.path())
-        .arg("--out")
-        .arg(&site)
-        .args(["--today", "2026-11-22", "--lang", "en"])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
     let html = std::fs::read_to_string(site.join("clients.html")).unwrap();
     assert_eq!(
         html.matches("<tr data-s=\"").count(),
@@ -301,7 +261,7 @@ fn client_list_reads_fine_without_script() {
 /// one of `labels`, outside what the notes themselves say (background and contact log).
 fn stray_labels(browser: &mut Browser, labels: &[&str]) -> Vec<String> {
     let list = serde_json::to_string(labels).unwrap_or_default();
-    let found = browser.eval(&format!(
+    browser.eval_strings(&format!(
         "(() => {{ const labels = new Set({list}); const out = [];
            for (const e of document.querySelectorAll('body *')) {{
              if (e.closest('.prose, ol.log, script, style')) continue;
@@ -316,15 +276,7 @@ fn stray_labels(browser: &mut Browser, labels: &[&str]) -> Vec<String> {
                out.push(e.tagName + ' (ISO date): ' + own);
            }}
            return out; }})()"
-    ));
-    found
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
+    ))
 }
 
 #[test]
@@ -352,7 +304,7 @@ fn neither_language_shows_the_other_languages_labels() {
     assert!(stray_labels(&mut browser, &english).len() > 20);
     for (lang, foreign) in [("zh", &english), ("en", &chinese)] {
         let site = common::build_site("example-notes", lang);
-        for page in html_files(&site.path().join("site")) {
+        for page in common::html_files(&site.path().join("site")) {
             browser.navigate(&url(&page));
             let stray = stray_labels(&mut browser, foreign);
             assert!(stray.is_empty(), "{lang} {}: {stray:#?}", page.display());

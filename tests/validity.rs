@@ -17,16 +17,6 @@ fn require(what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
     common::require(what, found)
 }
 
-fn html_files(root: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|x| x == "html"))
-        .collect()
-}
-
 #[test]
 fn every_page_is_valid_html() {
     let jar = node_modules().join("vnu-jar/build/dist/vnu.jar");
@@ -48,7 +38,7 @@ fn every_page_is_valid_html() {
     ];
     let files: Vec<PathBuf> = sites
         .iter()
-        .flat_map(|s| html_files(&s.path().join("site")))
+        .flat_map(|s| common::html_files(&s.path().join("site")))
         .collect();
     assert!(files.len() > 40);
     let out = Command::new("java")

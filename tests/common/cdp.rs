@@ -171,6 +171,18 @@ impl Browser {
         r["result"]["value"].clone()
     }
 
+    /// Evaluate `expr`, an array of strings, into a `Vec` (non-strings are left out).
+    pub fn eval_strings(&mut self, expr: &str) -> Vec<String> {
+        self.eval(expr)
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Type `text` into the focused element, as a keyboard or input method would.
     pub fn type_text(&mut self, text: &str) {
         self.call("Input.insertText", json!({"text": text}));

@@ -11,8 +11,12 @@ pub mod cdp;
 /// Build the site of the notes folder `notes` (relative to the crate) into a temporary
 /// folder (`<tmp>/site`), as of 2026-11-22, in `lang`. Panics if the build fails.
 pub fn build_site(notes: &str, lang: &str) -> tempfile::TempDir {
+    build_site_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join(notes), lang)
+}
+
+/// `build_site` for a notes folder anywhere.
+pub fn build_site_of(notes: &Path, lang: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join(notes);
     let out = Command::cargo_bin("touchbase")
         .unwrap()
         .args(["build", notes.to_str().unwrap(), "--out"])
@@ -26,6 +30,17 @@ pub fn build_site(notes: &str, lang: &str) -> tempfile::TempDir {
         String::from_utf8_lossy(&out.stderr)
     );
     dir
+}
+
+/// Every `.html` file under `root`, in name order.
+pub fn html_files(root: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect()
 }
 
 /// A tool a test needs, or None with a loud notice; under `CI=true` a missing tool fails.
