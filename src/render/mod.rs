@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod charts;
 pub mod client;
 pub mod client_playbook;
+pub mod dashboard;
 pub mod format;
 pub mod fragments;
 pub mod i18n;
@@ -149,7 +150,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         write("assets/style.css", tpl.style.clone().into_bytes())?;
         write("assets/app.js", templates::SCRIPT.as_bytes().to_vec())?;
         let order = pages::urgency_order(ws);
-        let dash = pages::dashboard(&site, &order);
+        let dash = dashboard::dashboard(&site, &order);
         let dash_extra = (
             playbook::practices(&site, &|_| true, "", 10),
             team::team(&site),
