@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 
-use super::charts::{self, Bar, BarChart};
 use super::i18n::label;
 use super::pages::{self, Row, Site};
 use super::playbook::{self, Practices, percent};
@@ -77,41 +76,8 @@ pub struct RepPage {
 
 /// `order`: every client, most urgent first (computed once for all rep pages).
 pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> RepPage {
-    let ws = site.ws;
-    let first = ws.team.first_week;
-    let bars: Vec<Bar> = b
-        .weekly
-        .iter()
-        .enumerate()
-        .map(|(i, &n)| {
-            let monday = first
-                .checked_add(jiff::Span::new().weeks(i as i64))
-                .unwrap_or(first);
-            Bar {
-                value: n,
-                title: format!("{}: {n}", super::format::date(site.lang, monday)),
-            }
-        })
-        .collect();
-    let weekly_svg = charts::bar_chart(
-        &site.frames,
-        &BarChart {
-            label: label(site.lang, "rep_weekly"),
-            bars: &bars,
-            x_labels: &|i| {
-                (i % 13 == 0).then(|| {
-                    first
-                        .checked_add(jiff::Span::new().weeks(i as i64))
-                        .map(|d| super::format::year_month(site.lang, d.year(), d.month()))
-                        .unwrap_or_default()
-                })
-            },
-            reference: None,
-            size: (720, 180),
-            bar_class: "bar",
-            figures: label(site.lang, "chart_figures"),
-        },
-    );
+    let weekly_svg =
+        super::dashboard::weekly_chart(site, label(site.lang, "rep_weekly"), &b.weekly, 180);
     let mine: std::collections::BTreeSet<usize> = b.clients.iter().copied().collect();
     let order: Vec<usize> = order.iter().copied().filter(|i| mine.contains(i)).collect();
     let summary = rep_rows(site, &[slug.to_string()], "../")

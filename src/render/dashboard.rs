@@ -9,6 +9,7 @@ use super::i18n;
 use super::markdown;
 use super::pages::{Row, Site, row};
 use crate::analyse::Status;
+use crate::config::Lang;
 
 /// One bar of an HTML bar chart (used where labels are names: Chinese text is laid out
 /// by the browser, not guessed by the chart library).
@@ -156,44 +157,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
         })
         .collect();
 
-    let weekly: Vec<Bar> = ws
-        .team
-        .weekly
-        .iter()
-        .enumerate()
-        .map(|(i, &n)| {
-            let monday = ws
-                .team
-                .first_week
-                .checked_add(jiff::Span::new().weeks(i as i64))
-                .unwrap_or(ws.team.first_week);
-            Bar {
-                value: n,
-                title: format!("{}: {n}", super::format::date(lang, monday)),
-            }
-        })
-        .collect();
-    let first_week = ws.team.first_week;
-    let weekly_svg = charts::bar_chart(
-        &site.frames,
-        &BarChart {
-            label: t("weekly_chart"),
-            bars: &weekly,
-            x_labels: &|i| {
-                // Label the first week of each quarter-ish: every 13 weeks.
-                (i % 13 == 0).then(|| {
-                    first_week
-                        .checked_add(jiff::Span::new().weeks(i as i64))
-                        .map(|d| super::format::year_month(lang, d.year(), d.month()))
-                        .unwrap_or_default()
-                })
-            },
-            reference: None,
-            size: (720, 200),
-            bar_class: "bar",
-            figures: t("chart_figures"),
-        },
-    );
+    let weekly_svg = weekly_chart(site, t("weekly_chart"), &ws.team.weekly, 200);
 
     let kinds_total: u32 = ws.team.kinds.iter().map(|k| k.1).sum();
     let kinds_legend: Vec<LegendItem> = ws
@@ -207,20 +171,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
             share: percent(n, kinds_total),
         })
         .collect();
-    let kinds_svg = charts::mix_bar(
-        t("kinds_chart"),
-        &kinds_legend
-            .iter()
-            .map(|l| {
-                (
-                    l.class.clone(),
-                    l.count,
-                    format!("{}{}{} ({})", l.label, t("colon"), l.count, l.share),
-                )
-            })
-            .collect::<Vec<_>>(),
-        (720, 28),
-    );
+    let kinds_svg = legend_bar(lang, t("kinds_chart"), &kinds_legend);
     let status_total = u32::try_from(ws.clients.len()).unwrap_or(u32::MAX);
     let status_legend: Vec<LegendItem> = ws
         .team
@@ -236,20 +187,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
             }
         })
         .collect();
-    let status_svg = charts::mix_bar(
-        t("status_chart"),
-        &status_legend
-            .iter()
-            .map(|l| {
-                (
-                    l.class.clone(),
-                    l.count,
-                    format!("{}{}{} ({})", l.label, t("colon"), l.count, l.share),
-                )
-            })
-            .collect::<Vec<_>>(),
-        (720, 28),
-    );
+    let status_svg = legend_bar(lang, t("status_chart"), &status_legend);
     Dashboard {
         cards,
         attention,
@@ -262,6 +200,59 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
         status_legend,
         overdue_by_rep: overdue_by_rep(site),
     }
+}
+
+/// Contacts per week over the last 52 weeks (team or one rep), weeks from the team's
+/// first week: a bar per week with its Monday and count, a month under every 13th.
+pub fn weekly_chart(site: &Site<'_>, label: &str, weekly: &[u32], height: u32) -> String {
+    let lang = site.lang;
+    let first = site.ws.team.first_week;
+    let monday = |i: usize| {
+        first
+            .checked_add(jiff::Span::new().weeks(i as i64))
+            .unwrap_or(first)
+    };
+    let bars: Vec<Bar> = weekly
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| Bar {
+            value: n,
+            title: format!("{}: {n}", super::format::date(lang, monday(i))),
+        })
+        .collect();
+    charts::bar_chart(
+        &site.frames,
+        &BarChart {
+            label,
+            bars: &bars,
+            x_labels: &|i| {
+                (i % 13 == 0).then(|| {
+                    let d = monday(i);
+                    super::format::year_month(lang, d.year(), d.month())
+                })
+            },
+            reference: None,
+            size: (720, height),
+            bar_class: "bar",
+            figures: i18n::label(lang, "chart_figures"),
+        },
+    )
+}
+
+/// A mix bar of `legend`, each segment titled with its label, count and share.
+fn legend_bar(lang: Lang, title: &str, legend: &[LegendItem]) -> String {
+    let colon = i18n::label(lang, "colon");
+    let parts: Vec<(String, u32, String)> = legend
+        .iter()
+        .map(|l| {
+            (
+                l.class.clone(),
+                l.count,
+                format!("{}{colon}{} ({})", l.label, l.count, l.share),
+            )
+        })
+        .collect();
+    charts::mix_bar(title, &parts, (720, 28))
 }
 
 fn percent(n: u32, total: u32) -> String {

@@ -66,15 +66,6 @@ pub fn year_month(lang: Lang, year: i16, month: i8) -> String {
     }
 }
 
-/// `<time datetime="2026-11-02">2 Nov 2026</time>`, or nothing for no date.
-pub fn time(lang: Lang, d: Option<Date>) -> String {
-    let mut out = String::new();
-    if let Some(d) = d {
-        push_time(&mut out, lang, d);
-    }
-    out
-}
-
 /// An ISO text date as `<time datetime=…>` in the language (see `iso_text`); nothing
 /// for an empty text.
 pub fn time_text(lang: Lang, iso: &str) -> String {
@@ -226,11 +217,10 @@ mod tests {
         assert_eq!(month_day(Lang::En, 4, 8), "8 Apr");
         assert_eq!(month_day(Lang::Zh, 4, 8), "4月8日");
         assert_eq!(year_month(Lang::Zh, 2025, 12), "2025年12月");
-        assert_eq!(
-            time(Lang::En, Some(d(2026, 1, 5))),
-            "<time datetime=\"2026-01-05\">5 Jan 2026</time>"
-        );
-        assert_eq!(time(Lang::En, None), "");
+        let mut html = String::new();
+        push_time(&mut html, Lang::En, d(2026, 1, 5));
+        assert_eq!(html, "<time datetime=\"2026-01-05\">5 Jan 2026</time>");
+        assert_eq!(time_text(Lang::En, ""), "");
     }
 
     #[test]
