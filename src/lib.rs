@@ -10,6 +10,8 @@ pub mod config;
 pub mod diag;
 pub mod discover;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod parse;
 pub mod render;
