@@ -82,6 +82,9 @@ struct ClientOut<'a> {
     file: &'a str,
     owner: Option<&'a str>,
     tier: Option<&'static str>,
+    /// The rhythm `cadence`, `last_contact` and `next_due` come from (`any` or a kind):
+    /// the late one, when a per-kind rhythm is late.
+    rhythm: &'static str,
     cadence: String,
     last_contact: Option<String>,
     next_due: Option<String>,
@@ -153,15 +156,18 @@ pub fn to_json(ws: &Workspace) -> String {
         .iter()
         .zip(&ws.stats)
         .enumerate()
-        .map(|(i, (c, s))| ClientOut {
+        .map(|(i, (c, s))| {
+            let g = s.governing();
+            ClientOut {
             id: &c.id,
             name: &c.name,
             file: &c.file,
             owner: c.owner.as_deref(),
             tier: c.tier.map(|t| t.as_str()),
-            cadence: s.cadence.to_string(),
-            last_contact: s.last_contact.map(|d| d.to_string()),
-            next_due: s.next_due.map(|d| d.to_string()),
+            rhythm: g.and_then(|r| r.kind).map_or("any", |k| k.as_str()),
+            cadence: g.map_or(s.cadence, |r| r.every).to_string(),
+            last_contact: g.map_or(s.last_contact, |r| r.last).map(|d| d.to_string()),
+            next_due: g.map_or(s.next_due, |r| r.next_due).map(|d| d.to_string()),
             days_since_contact: s.days_since_contact,
             status: s.status.as_str(),
             days_overdue: s.days_overdue,
@@ -258,6 +264,7 @@ pub fn to_json(ws: &Workspace) -> String {
             cooling: pb.is_cooling.get(i).copied().unwrap_or(false),
             given_up_early: pb.given_up.get(i).copied().unwrap_or(false),
             margin: c.margin,
+            }
         })
         .collect();
     let upcoming = pb
