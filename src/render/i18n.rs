@@ -55,6 +55,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("days_since", "Days since contact", "距上次联系天数"),
     ("cadence", "Cadence", "联系频率"),
     ("keeping_in_touch", "Keeping in touch", "联系情况"),
+    ("rep_clients", "Their clients", "名下客户"),
     ("no_feedback", "no feedback", "无反馈"),
     ("recent", "Recent contacts", "最近联系记录"),
     ("recent_none", "No contacts logged yet.", "还没有联系记录。"),
