@@ -156,18 +156,26 @@ pub fn to_json(ws: &Workspace) -> String {
         .iter()
         .zip(&ws.stats)
         .enumerate()
-        .map(|(i, (c, s))| {
-            let g = s.governing();
-            ClientOut {
+        .map(|(i, (c, s))| ClientOut {
             id: &c.id,
             name: &c.name,
             file: &c.file,
             owner: c.owner.as_deref(),
             tier: c.tier.map(|t| t.as_str()),
-            rhythm: g.and_then(|r| r.kind).map_or("any", |k| k.as_str()),
-            cadence: g.map_or(s.cadence, |r| r.every).to_string(),
-            last_contact: g.map_or(s.last_contact, |r| r.last).map(|d| d.to_string()),
-            next_due: g.map_or(s.next_due, |r| r.next_due).map(|d| d.to_string()),
+            // One rhythm's cadence, last contact and due date, never mixed.
+            rhythm: s
+                .governing()
+                .and_then(|r| r.kind)
+                .map_or("any", |k| k.as_str()),
+            cadence: s.governing().map_or(s.cadence, |r| r.every).to_string(),
+            last_contact: s
+                .governing()
+                .map_or(s.last_contact, |r| r.last)
+                .map(|d| d.to_string()),
+            next_due: s
+                .governing()
+                .map_or(s.next_due, |r| r.next_due)
+                .map(|d| d.to_string()),
             days_since_contact: s.days_since_contact,
             status: s.status.as_str(),
             days_overdue: s.days_overdue,
@@ -264,7 +272,6 @@ pub fn to_json(ws: &Workspace) -> String {
             cooling: pb.is_cooling.get(i).copied().unwrap_or(false),
             given_up_early: pb.given_up.get(i).copied().unwrap_or(false),
             margin: c.margin,
-            }
         })
         .collect();
     let upcoming = pb

@@ -250,7 +250,12 @@ fn a_late_kind_rhythm_shows_its_own_cadence_last_contact_and_due_date() {
     let json = export();
     let c = client(&json, "c-visit");
     assert_eq!(
-        (&c["rhythm"], &c["cadence"], &c["last_contact"], &c["next_due"]),
+        (
+            &c["rhythm"],
+            &c["cadence"],
+            &c["last_contact"],
+            &c["next_due"]
+        ),
         (
             &Value::from("visit"),
             &Value::from("2m"),
@@ -262,7 +267,12 @@ fn a_late_kind_rhythm_shows_its_own_cadence_last_contact_and_due_date() {
     // A client with only the plain rhythm keeps it.
     let a = client(&json, "a-key");
     assert_eq!(
-        (&a["rhythm"], &a["cadence"], &a["last_contact"], &a["next_due"]),
+        (
+            &a["rhythm"],
+            &a["cadence"],
+            &a["last_contact"],
+            &a["next_due"]
+        ),
         (
             &Value::from("any"),
             &Value::from("14d"),
@@ -342,7 +352,13 @@ fn on_track_and_due_soon_read_differently_in_badges_and_legends() {
             "Due soon",
             "On track",
         ),
-        ("zh", "即将到期：2 天后", "正常：13 天后到期", "即将到期", "正常"),
+        (
+            "zh",
+            "即将到期：2 天后",
+            "正常：13 天后到期",
+            "即将到期",
+            "正常",
+        ),
     ] {
         let dir = common::build_site_of(&notes(), lang);
         let site = dir.path().join("site");
@@ -365,11 +381,15 @@ fn on_track_and_due_soon_read_differently_in_badges_and_legends() {
         let legend = &legend[..legend.find("</ul>").unwrap()];
         let items = texts_of(legend, "<li", "</li>");
         assert!(
-            items.iter().any(|i| i.starts_with(&format!("{legend_due} "))),
+            items
+                .iter()
+                .any(|i| i.starts_with(&format!("{legend_due} "))),
             "{items:?}"
         );
         assert!(
-            items.iter().any(|i| i.starts_with(&format!("{legend_ok} "))),
+            items
+                .iter()
+                .any(|i| i.starts_with(&format!("{legend_ok} "))),
             "{items:?}"
         );
     }
@@ -385,7 +405,9 @@ fn text_nodes(html: &str) -> Vec<String> {
         ("<title", "</title>"),
     ] {
         while let Some(i) = html.find(open) {
-            let Some(j) = html[i..].find(close) else { break };
+            let Some(j) = html[i..].find(close) else {
+                break;
+            };
             html.replace_range(i..i + j + close.len(), " ");
         }
     }

@@ -404,7 +404,11 @@ mod tests {
         }
         // Not greeted yet on the day: not counted as missed while the window is open.
         let checks = birthday_checks(&client(), d("2026-10-01"));
-        assert!(!checks.iter().any(|b| b.person == "Old" && b.date == d("2026-10-01")));
+        assert!(
+            !checks
+                .iter()
+                .any(|b| b.person == "Old" && b.date == d("2026-10-01"))
+        );
     }
 
     #[test]
@@ -427,7 +431,10 @@ mod tests {
             .iter()
             .find(|c| c.holiday.key == Some("national_day"))
             .unwrap();
-        assert_eq!((national.greeted.clone(), national.missed.clone()), (vec![], vec![1]));
+        assert_eq!(
+            (national.greeted.clone(), national.missed.clone()),
+            (vec![], vec![1])
+        );
     }
 
     #[test]

@@ -62,7 +62,11 @@ pub fn pareto(clients: &[Client], year: i32) -> Option<Pareto> {
     // which of two equal revenues is "in" must not depend on file order.
     let mut top20_count = ranked.len().div_ceil(5).max(1);
     let line = ranked.get(top20_count - 1).map(|r| r.1);
-    while ranked.get(top20_count).map(|r| r.1).is_some_and(|r| Some(r) == line) {
+    while ranked
+        .get(top20_count)
+        .map(|r| r.1)
+        .is_some_and(|r| Some(r) == line)
+    {
         top20_count += 1;
     }
     let top: f64 = ranked.iter().take(top20_count).map(|r| r.1).sum();

@@ -274,9 +274,10 @@ fn warn_done_before_complaint(
     entries: &[Entry],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let Some(complaint) = entries.iter().find(|e| {
-        Some(e.line) == f.entry_line && e.kind == crate::model::Kind::Complaint
-    }) else {
+    let Some(complaint) = entries
+        .iter()
+        .find(|e| Some(e.line) == f.entry_line && e.kind == crate::model::Kind::Complaint)
+    else {
         return;
     };
     if !f.done || f.date >= complaint.date {

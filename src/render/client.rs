@@ -248,7 +248,11 @@ fn cadence_text(lang: Lang, s: &ClientStats) -> String {
     let g = s.governing();
     let every = i18n::cadence(lang, g.map_or(s.cadence, |r| r.every));
     match g.and_then(|r| r.kind) {
-        Some(k) => format!("{}{}{every}", i18n::kind(lang, k), i18n::label(lang, "colon")),
+        Some(k) => format!(
+            "{}{}{every}",
+            i18n::kind(lang, k),
+            i18n::label(lang, "colon")
+        ),
         None => every,
     }
 }

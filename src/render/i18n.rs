@@ -592,14 +592,33 @@ mod tests {
             for days in [1, 3, 7] {
                 let due = status_detail(lang, Status::Due, 0, days);
                 let ok = status_detail(lang, Status::Ok, 0, days);
-                assert!(due.starts_with(label(lang, "status_due")) || due.starts_with("due soon"), "{due}");
-                assert!(ok.to_lowercase().starts_with(&label(lang, "status_ok").to_lowercase()), "{ok}");
+                assert!(
+                    due.starts_with(label(lang, "status_due")) || due.starts_with("due soon"),
+                    "{due}"
+                );
+                assert!(
+                    ok.to_lowercase()
+                        .starts_with(&label(lang, "status_ok").to_lowercase()),
+                    "{ok}"
+                );
             }
         }
-        assert_eq!(status_detail(Lang::En, Status::Due, 0, 3), "due soon: in 3 days");
-        assert_eq!(status_detail(Lang::En, Status::Ok, 0, 9), "on track: due in 9 days");
-        assert_eq!(status_detail(Lang::Zh, Status::Due, 0, 3), "即将到期：3 天后");
-        assert_eq!(status_detail(Lang::Zh, Status::Ok, 0, 9), "正常：9 天后到期");
+        assert_eq!(
+            status_detail(Lang::En, Status::Due, 0, 3),
+            "due soon: in 3 days"
+        );
+        assert_eq!(
+            status_detail(Lang::En, Status::Ok, 0, 9),
+            "on track: due in 9 days"
+        );
+        assert_eq!(
+            status_detail(Lang::Zh, Status::Due, 0, 3),
+            "即将到期：3 天后"
+        );
+        assert_eq!(
+            status_detail(Lang::Zh, Status::Ok, 0, 9),
+            "正常：9 天后到期"
+        );
         assert_eq!(
             cadence(Lang::En, crate::model::Cadence::days(14)),
             "every 14 days"
