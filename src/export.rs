@@ -82,6 +82,9 @@ struct ClientOut<'a> {
     file: &'a str,
     owner: Option<&'a str>,
     tier: Option<&'static str>,
+    /// The rhythm `cadence`, `last_contact` and `next_due` come from (`any` or a kind):
+    /// the late one, when a per-kind rhythm is late.
+    rhythm: &'static str,
     cadence: String,
     last_contact: Option<String>,
     next_due: Option<String>,
@@ -159,9 +162,20 @@ pub fn to_json(ws: &Workspace) -> String {
             file: &c.file,
             owner: c.owner.as_deref(),
             tier: c.tier.map(|t| t.as_str()),
-            cadence: s.cadence.to_string(),
-            last_contact: s.last_contact.map(|d| d.to_string()),
-            next_due: s.next_due.map(|d| d.to_string()),
+            // One rhythm's cadence, last contact and due date, never mixed.
+            rhythm: s
+                .governing()
+                .and_then(|r| r.kind)
+                .map_or("any", |k| k.as_str()),
+            cadence: s.governing().map_or(s.cadence, |r| r.every).to_string(),
+            last_contact: s
+                .governing()
+                .map_or(s.last_contact, |r| r.last)
+                .map(|d| d.to_string()),
+            next_due: s
+                .governing()
+                .map_or(s.next_due, |r| r.next_due)
+                .map(|d| d.to_string()),
             days_since_contact: s.days_since_contact,
             status: s.status.as_str(),
             days_overdue: s.days_overdue,

@@ -240,6 +240,7 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
     }
     let clients: Vec<Client> = by_id.into_values().collect();
     diags.extend(check_references(&clients));
+    diags.extend(check_referral_cycles(&clients));
 
     let stats: Vec<ClientStats> = clients
         .par_iter()
@@ -285,4 +286,51 @@ fn check_references(clients: &[Client]) -> Vec<Diagnostic> {
             Some(d)
         })
         .collect()
+}
+
+/// A client cannot refer itself, and `referred_by` cannot go round in a circle: each
+/// client on a cycle gets a warning naming every file of it (none counts as a referral).
+fn check_referral_cycles(clients: &[Client]) -> Vec<Diagnostic> {
+    let index_of = |id: &str| clients.binary_search_by(|c| c.id.as_str().cmp(id)).ok();
+    let mut out = Vec::new();
+    for cycle in book::referral_cycles(clients, index_of) {
+        let files: Vec<&str> = cycle
+            .iter()
+            .filter_map(|&i| clients.get(i).map(|c| c.file.as_str()))
+            .collect();
+        for (n, &i) in cycle.iter().enumerate() {
+            let Some(c) = clients.get(i) else { continue };
+            let by = c.referred_by.as_deref().unwrap_or_default();
+            let (message, help) = if cycle.len() == 1 {
+                (
+                    format!("`referred_by: {by}` names this client itself ({})", c.file),
+                    "`referred_by` takes the id of the other client that introduced this one"
+                        .to_string(),
+                )
+            } else {
+                // The circle as seen from this file: it, the one it names, ..., back to it.
+                let mut round: Vec<&str> = files
+                    .iter()
+                    .cycle()
+                    .skip(n)
+                    .take(files.len())
+                    .copied()
+                    .collect();
+                round.push(c.file.as_str());
+                (
+                    format!(
+                        "`referred_by` goes round in a circle: {}",
+                        round.join(" → ")
+                    ),
+                    "one of these `referred_by` is wrong: clients cannot have referred each other; none of them counts as a referral".to_string(),
+                )
+            };
+            let mut d = Diagnostic::warning(&c.file, message).help(help);
+            if let Some(a) = c.anchor("referred_by") {
+                d = d.at(a.line, a.column, a.width, &a.source);
+            }
+            out.push(d);
+        }
+    }
+    out
 }

@@ -44,14 +44,71 @@ pub fn cooling(clients: &[Client], today: Date) -> Vec<usize> {
     out.into_iter().map(|(_, _, i)| i).collect()
 }
 
+/// `referred_by` chains that come back to where they started: a client naming itself,
+/// or a→b→a, a→b→c→a. Each cycle once, as client indices in referral order (each one
+/// `referred_by` the next), starting from its smallest index; cycles sorted.
+pub fn referral_cycles(
+    clients: &[Client],
+    index_of: impl Fn(&str) -> Option<usize>,
+) -> Vec<Vec<usize>> {
+    let next: Vec<Option<usize>> = clients
+        .iter()
+        .map(|c| c.referred_by.as_deref().and_then(&index_of))
+        .collect();
+    // 0: not seen, 1: on the current walk, 2: done.
+    let mut state = vec![0u8; clients.len()];
+    let mut cycles = Vec::new();
+    for start in 0..clients.len() {
+        let mut path = Vec::new();
+        let mut at = Some(start);
+        while let Some(i) = at {
+            match state.get(i).copied() {
+                Some(0) => {
+                    if let Some(s) = state.get_mut(i) {
+                        *s = 1;
+                    }
+                    path.push(i);
+                    at = next.get(i).copied().flatten();
+                }
+                Some(1) => {
+                    if let Some(p) = path.iter().position(|&x| x == i) {
+                        let mut cycle: Vec<usize> = path.get(p..).unwrap_or_default().to_vec();
+                        if let Some(m) = (0..cycle.len()).min_by_key(|&k| cycle.get(k)) {
+                            cycle.rotate_left(m);
+                        }
+                        cycles.push(cycle);
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        for i in path {
+            if let Some(s) = state.get_mut(i) {
+                *s = 2;
+            }
+        }
+    }
+    cycles.sort();
+    cycles
+}
+
 /// Who referred whom: for each referrer (client index), the clients it referred.
-/// Referrers sorted by how many they referred, then by index.
+/// Referrers sorted by how many they referred, then by index. A referral that is part
+/// of a cycle (see `referral_cycles`) is not counted: it cannot be true.
 pub fn referrals(
     clients: &[Client],
     index_of: impl Fn(&str) -> Option<usize>,
 ) -> Vec<(usize, Vec<usize>)> {
+    let in_cycle: std::collections::BTreeSet<usize> = referral_cycles(clients, &index_of)
+        .into_iter()
+        .flatten()
+        .collect();
     let mut map: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, c) in clients.iter().enumerate() {
+        if in_cycle.contains(&i) {
+            continue;
+        }
         if let Some(r) = c.referred_by.as_deref().and_then(&index_of) {
             map.entry(r).or_default().push(i);
         }
@@ -166,6 +223,34 @@ mod tests {
     }
 
     #[test]
+    fn referral_cycles_are_found_and_not_counted() {
+        let mk = |id: &str, by: Option<&str>| Client {
+            id: id.into(),
+            referred_by: by.map(String::from),
+            ..Client::default()
+        };
+        // s names itself; a→b→a; c→d→e→c; f is referred by a (a real referral out of
+        // a cycle member); g by f.
+        let clients = vec![
+            mk("a", Some("b")),
+            mk("b", Some("a")),
+            mk("c", Some("d")),
+            mk("d", Some("e")),
+            mk("e", Some("c")),
+            mk("f", Some("a")),
+            mk("g", Some("f")),
+            mk("s", Some("s")),
+        ];
+        let ids: Vec<&str> = clients.iter().map(|c| c.id.as_str()).collect();
+        let idx = |id: &str| ids.iter().position(|x| *x == id);
+        assert_eq!(
+            referral_cycles(&clients, idx),
+            vec![vec![0, 1], vec![2, 3, 4], vec![7]]
+        );
+        assert_eq!(referrals(&clients, idx), vec![(0, vec![5]), (5, vec![6])]);
+    }
+
+    #[test]
     fn referral_graph_and_books() {
         let mk = |id: &str, by: Option<&str>, owner: &str| Client {
             id: id.into(),
@@ -183,6 +268,7 @@ mod tests {
         let ids: Vec<&str> = clients.iter().map(|c| c.id.as_str()).collect();
         let r = referrals(&clients, |id| ids.iter().position(|x| *x == id));
         assert_eq!(r, vec![(0, vec![1, 2]), (1, vec![3])]);
+        assert!(referral_cycles(&clients, |id| ids.iter().position(|x| *x == id)).is_empty());
         let today = d("2026-11-22");
         let stats: Vec<_> = clients
             .iter()

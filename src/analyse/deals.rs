@@ -85,7 +85,8 @@ pub fn deals(client: &Client, today: Date) -> Vec<Deal> {
 pub struct Complaint {
     pub entry: usize,
     pub date: Date,
-    /// Date of the latest done task item in the complaint's body.
+    /// Date of the latest done task item in the complaint's body, dated on or after
+    /// the complaint.
     pub resolved: Option<Date>,
     pub line: usize,
     /// Days open (to today, or to the resolution).
@@ -102,7 +103,11 @@ pub fn complaints(client: &Client, today: Date) -> Vec<Complaint> {
             let resolved = client
                 .followups
                 .iter()
-                .filter(|f| f.done && f.entry_line == Some(e.line) && f.date <= today)
+                // An item dated before the complaint cannot have resolved it (the
+                // parser warns about it).
+                .filter(|f| {
+                    f.done && f.entry_line == Some(e.line) && f.date >= e.date && f.date <= today
+                })
                 .map(|f| f.date)
                 .max();
             Complaint {

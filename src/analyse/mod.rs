@@ -84,6 +84,18 @@ pub struct ClientStats {
     pub missed_followups: Vec<usize>,
 }
 
+impl ClientStats {
+    /// The rhythm the client's status comes from: the worst, then the soonest due (the
+    /// plain one on a tie). Its cadence, last contact and due date belong together.
+    pub fn governing(&self) -> Option<&Rhythm> {
+        self.rhythms
+            .iter()
+            .enumerate()
+            .min_by_key(|(n, r)| (r.status, r.next_due.is_none(), r.next_due, *n))
+            .map(|(_, r)| r)
+    }
+}
+
 /// Whether an entry counts as contact as of `today`.
 pub fn counts(kind: Kind, date: Date, today: Date) -> bool {
     kind.is_contact() && date <= today
@@ -384,6 +396,16 @@ mod tests {
         assert_eq!(
             (s.status, s.days_overdue, s.next_due),
             (Status::Overdue, 52, Some(d("2026-10-01")))
+        );
+        let g = s.governing().unwrap();
+        assert_eq!(
+            (g.kind, g.every, g.last, g.next_due),
+            (
+                Some(Kind::Visit),
+                Cadence::parse("2m").unwrap(),
+                Some(d("2026-08-01")),
+                Some(d("2026-10-01"))
+            )
         );
         // Never visited: measured from `since`.
         let mut c = client(None, vec![entry("2026-11-20", Kind::Call)]);

@@ -154,7 +154,8 @@ pub struct BirthdayCheck {
     pub greeted: bool,
 }
 
-/// Birthdays of the last 365 days that are at least 3 days past (so the window closed).
+/// Birthdays of the last 365 days (today's included): greeted ones at once, missed ones
+/// once they are at least 3 days past (so the window closed).
 pub fn birthday_checks(client: &Client, today: Date) -> Vec<BirthdayCheck> {
     let mut out = Vec::new();
     for p in &client.people {
@@ -165,11 +166,14 @@ pub fn birthday_checks(client: &Client, today: Date) -> Vec<BirthdayCheck> {
                 continue;
             };
             let age = days_between(date, today);
-            if (3..365).contains(&age) {
+            // A greeting already logged counts at once; a miss only once the 3 days
+            // after the birthday are over.
+            let greeted = greeted(client, date, 3, 3, today).is_some();
+            if (0..365).contains(&age) && (greeted || age >= 3) {
                 out.push(BirthdayCheck {
                     person: p.name.clone(),
                     date,
-                    greeted: greeted(client, date, 3, 3, today).is_some(),
+                    greeted,
                 });
             }
         }
@@ -179,13 +183,13 @@ pub fn birthday_checks(client: &Client, today: Date) -> Vec<BirthdayCheck> {
 }
 
 /// Clients a holiday greeting is expected for: everyone but dormant clients and those
-/// with no contact before the holiday's window closed.
+/// first contacted after the holiday (no contact on or before its day).
 fn eligible(client: &Client, holiday: Date, today: Date) -> bool {
     client.tier != Some(Tier::Dormant)
         && client
             .entries
             .iter()
-            .any(|e| counts(e.kind, e.date, today) && e.date <= add_days(holiday, 3))
+            .any(|e| counts(e.kind, e.date, today) && e.date <= holiday)
 }
 
 /// Greeting coverage of one holiday.
@@ -381,6 +385,56 @@ mod tests {
             .map(|c| (c.person.as_str(), c.greeted))
             .collect();
         assert_eq!(got, [("Old", true), ("Lena", false), ("王强", false)]);
+    }
+
+    #[test]
+    fn a_birthday_greeted_on_the_day_counts_at_once() {
+        // Old's birthday is 10-01; greeted on the day. Today 10-01 and 10-02: counted
+        // greeted already, not only once the window closes on 10-04.
+        let mut c = client();
+        c.entries.push(e("2026-10-01", Kind::Greeting));
+        for today in ["2026-10-01", "2026-10-02", "2026-10-03"] {
+            let checks = birthday_checks(&c, d(today));
+            let old: Vec<bool> = checks
+                .iter()
+                .filter(|b| b.person == "Old" && b.date == d("2026-10-01"))
+                .map(|b| b.greeted)
+                .collect();
+            assert_eq!(old, [true], "{today}");
+        }
+        // Not greeted yet on the day: not counted as missed while the window is open.
+        let checks = birthday_checks(&client(), d("2026-10-01"));
+        assert!(
+            !checks
+                .iter()
+                .any(|b| b.person == "Old" && b.date == d("2026-10-01"))
+        );
+    }
+
+    #[test]
+    fn a_client_first_contacted_after_a_holiday_is_not_expected() {
+        // National Day 2026-10-01. First contact 10-02 (a call): not expected. First
+        // contact on the day itself: expected.
+        let today = d("2026-11-22");
+        let late = Client {
+            name: "Late".into(),
+            entries: vec![e("2026-10-02", Kind::Call)],
+            ..Client::default()
+        };
+        let on_day = Client {
+            name: "OnDay".into(),
+            entries: vec![e("2026-10-01", Kind::Call)],
+            ..Client::default()
+        };
+        let cov = holiday_coverage(&[late, on_day], today, &[]);
+        let national = cov
+            .iter()
+            .find(|c| c.holiday.key == Some("national_day"))
+            .unwrap();
+        assert_eq!(
+            (national.greeted.clone(), national.missed.clone()),
+            (vec![], vec![1])
+        );
     }
 
     #[test]

@@ -9,7 +9,8 @@ pub struct Pareto {
     /// Client indices with their revenue that year, largest first.
     pub ranked: Vec<(usize, f64)>,
     pub total: f64,
-    /// Share of revenue from the top 20 % of clients (at least one client), 0 to 1.
+    /// Share of revenue from the top 20 % of clients (at least one client, and every
+    /// client tying with the last of them), 0 to 1.
     pub top20_share: f64,
     /// How many clients make the top 20 %.
     pub top20_count: usize,
@@ -57,7 +58,17 @@ pub fn pareto(clients: &[Client], year: i32) -> Option<Pareto> {
     }
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let total: f64 = ranked.iter().map(|r| r.1).sum();
-    let top20_count = ranked.len().div_ceil(5).max(1);
+    // The top 20 % (at least one client), and every client tying with the last of them:
+    // which of two equal revenues is "in" must not depend on file order.
+    let mut top20_count = ranked.len().div_ceil(5).max(1);
+    let line = ranked.get(top20_count - 1).map(|r| r.1);
+    while ranked
+        .get(top20_count)
+        .map(|r| r.1)
+        .is_some_and(|r| Some(r) == line)
+    {
+        top20_count += 1;
+    }
     let top: f64 = ranked.iter().take(top20_count).map(|r| r.1).sum();
     Some(Pareto {
         year,
@@ -132,5 +143,27 @@ mod tests {
             vec![(0, Drift::Promote, 1), (3, Drift::Review, 5)]
         );
         assert!(pareto(&clients, 2019).is_none());
+    }
+
+    #[test]
+    fn ties_at_the_20_percent_line_are_all_in() {
+        // 10 clients: 20 % = 2. Revenues 900, 500, 500, 500, 100 × 6 → the 2nd place
+        // ties with the 3rd and 4th: all three are in, so 4 clients, 2400 of 3000.
+        let mut clients = vec![
+            c(Some(Tier::Key), &[(2025, 900.0)]),
+            c(Some(Tier::Regular), &[(2025, 500.0)]),
+            c(Some(Tier::Regular), &[(2025, 500.0)]),
+            c(Some(Tier::Regular), &[(2025, 500.0)]),
+        ];
+        clients.extend((0..6).map(|_| c(Some(Tier::Regular), &[(2025, 100.0)])));
+        let p = pareto(&clients, 2025).unwrap();
+        assert_eq!(p.top20_count, 4);
+        assert!((p.top20_share - 0.8).abs() < 1e-9);
+        let promote: Vec<usize> = tier_drift(&clients, &p)
+            .into_iter()
+            .filter(|d| d.1 == Drift::Promote)
+            .map(|d| d.0)
+            .collect();
+        assert_eq!(promote, vec![1, 2, 3]);
     }
 }

@@ -255,12 +255,56 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
                 .zip(&entry_lines)
                 .find(|((s, e), _)| (*s..*e).contains(&offset))
                 .and_then(|(_, l)| *l);
+            warn_done_before_complaint(file, &lines, offset, &f, &log.entries, &mut log.diags);
             log.followups.push(f);
         }
     }
     // Newest first; entries on the same day keep file order.
     log.entries.sort_by_key(|e| std::cmp::Reverse(e.date));
     log
+}
+
+/// A done item in a complaint's body dated before the complaint cannot have resolved
+/// it: most likely a typo in one of the two dates.
+fn warn_done_before_complaint(
+    file: &str,
+    lines: &Lines<'_>,
+    offset: usize,
+    f: &FollowUp,
+    entries: &[Entry],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(complaint) = entries
+        .iter()
+        .find(|e| Some(e.line) == f.entry_line && e.kind == crate::model::Kind::Complaint)
+    else {
+        return;
+    };
+    if !f.done || f.date >= complaint.date {
+        return;
+    }
+    let (line_no, line, at) = lines.locate(offset);
+    let start = line
+        .get(at..)
+        .and_then(|rest| rest.find(|c: char| c.is_ascii_digit()))
+        .map_or(at, |i| at + i);
+    let width = line
+        .get(start..)
+        .map_or(1, |r| r.chars().take_while(|c| !c.is_whitespace()).count());
+    diags.push(
+        Diagnostic::warning(
+            file,
+            format!(
+                "this done item is dated {}, before the complaint of {} it is under: it does not resolve it",
+                f.date, complaint.date
+            ),
+        )
+        .at(line_no, column_of(line, start), width, line)
+        .help(format!(
+            "date the item on the day the complaint was resolved (on or after {})",
+            complaint.date
+        )),
+    );
 }
 
 fn parse_task(

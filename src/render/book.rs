@@ -43,23 +43,28 @@ pub fn rep_rows(site: &Site<'_>, slugs: &[String], root: &str) -> Vec<RepRow> {
         .books
         .iter()
         .zip(slugs)
-        .map(|(b, s)| RepRow {
-            name: rep_name(site, b),
-            href: format!("{root}reps/{s}.html"),
-            clients: b.clients.len(),
-            overdue: b.overdue,
-            on_cadence: percent(
-                (b.on_cadence * b.clients.len() as f64).round() as usize,
-                b.clients.len(),
-            ),
-            contacts_12m: b
-                .clients
-                .iter()
-                .filter_map(|&i| site.ws.stats.get(i))
-                .map(|s| s.contacts_12m)
-                .sum(),
-        })
+        .map(|(b, s)| rep_row(site, b, s, root))
         .collect()
+}
+
+/// One rep's headline figures: the same on `reps.html` and on the rep's own page.
+pub fn rep_row(site: &Site<'_>, b: &Book, slug: &str, root: &str) -> RepRow {
+    RepRow {
+        name: rep_name(site, b),
+        href: format!("{root}reps/{slug}.html"),
+        clients: b.clients.len(),
+        overdue: b.overdue,
+        on_cadence: percent(
+            (b.on_cadence * b.clients.len() as f64).round() as usize,
+            b.clients.len(),
+        ),
+        contacts_12m: b
+            .clients
+            .iter()
+            .filter_map(|&i| site.ws.stats.get(i))
+            .map(|s| s.contacts_12m)
+            .sum(),
+    }
 }
 
 #[derive(Serialize)]
@@ -80,17 +85,7 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> RepPa
         super::dashboard::weekly_chart(site, label(site.lang, "rep_weekly"), &b.weekly, 180);
     let mine: std::collections::BTreeSet<usize> = b.clients.iter().copied().collect();
     let order: Vec<usize> = order.iter().copied().filter(|i| mine.contains(i)).collect();
-    let summary = rep_rows(site, &[slug.to_string()], "../")
-        .into_iter()
-        .next()
-        .unwrap_or(RepRow {
-            name: String::new(),
-            href: String::new(),
-            clients: 0,
-            overdue: 0,
-            on_cadence: String::new(),
-            contacts_12m: 0,
-        });
+    let summary = rep_row(site, b, slug, "../");
     let rows: Vec<Row> = order
         .into_iter()
         .filter_map(|i| pages::row(site, i, "../"))

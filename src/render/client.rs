@@ -52,6 +52,8 @@ pub struct ClientPage {
     pub status_detail: String,
     pub cadence: String,
     pub cadence_text: String,
+    /// The kind of the rhythm the header shows (empty for "any contact").
+    pub rhythm_kind: &'static str,
     pub last_contact: String,
     pub last_contact_ago: String,
     pub next_due: String,
@@ -162,11 +164,13 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         status_label: r.status_label,
         status_detail: r.status_detail,
         cadence: r.cadence,
-        cadence_text: i18n::cadence(lang, s.cadence),
+        cadence_text: cadence_text(lang, s),
+        rhythm_kind: r.rhythm_kind,
         last_contact: r.last_contact,
         last_contact_ago: s
-            .days_since_contact
-            .map(|d| i18n::days_ago(lang, d))
+            .governing()
+            .map_or(s.last_contact, |g| g.last)
+            .map(|d| i18n::days_ago(lang, crate::analyse::days_between(d, ws.today)))
             .unwrap_or_default(),
         next_due: r.next_due,
         contacts_12m: r.contacts_12m,
@@ -227,7 +231,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         log_html: log_html(lang, c, ws.today),
         entry_count: c.entries.len(),
         people_html: String::new(),
-        profile_html: markdown::to_html_section(&c.profile),
+        profile_html: markdown::to_html_section(without_background_heading(&c.profile)),
         monthly_svg,
         monthly_first: format!("{}-{:02}", first_month.year(), first_month.month()),
         monthly_last: format!("{}-{:02}", ws.today.year(), ws.today.month()),
@@ -236,6 +240,42 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
     };
     page.people_html = super::fragments::people_table(lang, &page.people);
     Some(page)
+}
+
+/// The cadence of the rhythm the status comes from, in words: "every 14 days", or
+/// "Visit: every 2 months" for a per-kind rhythm.
+fn cadence_text(lang: Lang, s: &ClientStats) -> String {
+    let g = s.governing();
+    let every = i18n::cadence(lang, g.map_or(s.cadence, |r| r.every));
+    match g.and_then(|r| r.kind) {
+        Some(k) => format!(
+            "{}{}{every}",
+            i18n::kind(lang, k),
+            i18n::label(lang, "colon")
+        ),
+        None => every,
+    }
+}
+
+/// The background text without its own leading `## Background` / `## 背景` heading: the
+/// page already titles the section so, and the title would show twice.
+fn without_background_heading(profile: &str) -> &str {
+    let text = profile.trim_start();
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let heading = first.trim_end();
+    let hashes = heading.bytes().take_while(|&b| b == b'#').count();
+    let title = heading
+        .get(hashes..)
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches('#')
+        .trim();
+    let is_background = (1..=6).contains(&hashes)
+        && heading.get(hashes..).is_some_and(|r| r.starts_with(' '))
+        && [Lang::En, Lang::Zh]
+            .iter()
+            .any(|&l| title.eq_ignore_ascii_case(i18n::label(l, "background")));
+    if is_background { rest } else { profile }
 }
 
 /// The contact log, newest first, as an ordered list of entries.

@@ -54,6 +54,9 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("last_contact", "Last contact", "最近联系"),
     ("days_since", "Days since contact", "距上次联系天数"),
     ("cadence", "Cadence", "联系频率"),
+    ("keeping_in_touch", "Keeping in touch", "联系情况"),
+    ("rep_clients", "Their clients", "名下客户"),
+    ("no_feedback", "no feedback", "无反馈"),
     ("recent", "Recent contacts", "最近联系记录"),
     ("recent_none", "No contacts logged yet.", "还没有联系记录。"),
     ("date", "Date", "日期"),
@@ -197,6 +200,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("moment_date", "Date to remember", "纪念日"),
     ("moment_holiday", "Holiday", "节日"),
     ("years", "years", "年"),
+    ("years_one", "year", "年"),
     ("holiday_new_year", "New Year", "元旦"),
     ("holiday_spring_festival", "Spring Festival", "春节"),
     ("holiday_labour_day", "Labour Day", "劳动节"),
@@ -499,13 +503,19 @@ pub fn status_detail(lang: Lang, status: Status, days_overdue: i64, days_to_due:
             plural(days_overdue, "day", "days")
         ),
         (Lang::Zh, Status::Overdue) => format!("已逾期 {days_overdue} 天"),
+        // Due soon and on track must read differently, not only by colour.
         (Lang::En, Status::Due) if days_to_due == 0 => "due today".to_string(),
         (Lang::Zh, Status::Due) if days_to_due == 0 => "今天到期".to_string(),
-        (Lang::En, Status::Due | Status::Ok) => format!(
-            "due in {days_to_due} {}",
+        (Lang::En, Status::Due) => format!(
+            "due soon: in {days_to_due} {}",
             plural(days_to_due, "day", "days")
         ),
-        (Lang::Zh, Status::Due | Status::Ok) => format!("{days_to_due} 天后到期"),
+        (Lang::Zh, Status::Due) => format!("即将到期：{days_to_due} 天后"),
+        (Lang::En, Status::Ok) => format!(
+            "on track: due in {days_to_due} {}",
+            plural(days_to_due, "day", "days")
+        ),
+        (Lang::Zh, Status::Ok) => format!("正常：{days_to_due} 天后到期"),
         (_, Status::Never) => label(lang, "status_never").to_string(),
     }
 }
@@ -576,6 +586,38 @@ mod tests {
         assert_eq!(
             status_detail(Lang::Zh, Status::Overdue, 12, 0),
             "已逾期 12 天"
+        );
+        // Due soon and on track never read alike, in either language.
+        for lang in [Lang::En, Lang::Zh] {
+            for days in [1, 3, 7] {
+                let due = status_detail(lang, Status::Due, 0, days);
+                let ok = status_detail(lang, Status::Ok, 0, days);
+                assert!(
+                    due.starts_with(label(lang, "status_due")) || due.starts_with("due soon"),
+                    "{due}"
+                );
+                assert!(
+                    ok.to_lowercase()
+                        .starts_with(&label(lang, "status_ok").to_lowercase()),
+                    "{ok}"
+                );
+            }
+        }
+        assert_eq!(
+            status_detail(Lang::En, Status::Due, 0, 3),
+            "due soon: in 3 days"
+        );
+        assert_eq!(
+            status_detail(Lang::En, Status::Ok, 0, 9),
+            "on track: due in 9 days"
+        );
+        assert_eq!(
+            status_detail(Lang::Zh, Status::Due, 0, 3),
+            "即将到期：3 天后"
+        );
+        assert_eq!(
+            status_detail(Lang::Zh, Status::Ok, 0, 9),
+            "正常：9 天后到期"
         );
         assert_eq!(
             cadence(Lang::En, crate::model::Cadence::days(14)),

@@ -10,7 +10,7 @@ use super::i18n;
 use crate::analyse::{ClientStats, days_between};
 use crate::config::Lang;
 use crate::diag::Diagnostic;
-use crate::model::Tier;
+use crate::model::{Date, Tier};
 use crate::workspace::Workspace;
 
 /// What every page needs to link and label things.
@@ -58,6 +58,9 @@ pub struct Row {
     pub status: &'static str,
     pub status_label: &'static str,
     pub status_detail: String,
+    /// The kind whose rhythm `cadence`, `last_contact` and `next_due` are (empty for the
+    /// plain "any contact" rhythm).
+    pub rhythm_kind: &'static str,
     pub cadence: String,
     pub last_contact: String,
     pub next_due: String,
@@ -74,6 +77,21 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
     let c = site.ws.clients.get(i)?;
     let s = site.ws.stats.get(i)?;
     let lang = site.lang;
+    // Cadence, last contact and next due all from the rhythm the status comes from:
+    // never one rhythm's cadence with another's due date.
+    let g = s.governing();
+    let every = g.map_or(s.cadence, |r| r.every);
+    let last = g.map_or(s.last_contact, |r| r.last);
+    let next_due = g.map_or(s.next_due, |r| r.next_due);
+    let kind = g.and_then(|r| r.kind);
+    let cadence = match kind {
+        Some(k) => format!(
+            "{} {}",
+            i18n::kind(lang, k),
+            super::format::cadence_short(lang, every)
+        ),
+        None => super::format::cadence_short(lang, every),
+    };
     Some(Row {
         name: c.name.clone(),
         href: site.client_href(i, root),
@@ -83,18 +101,19 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
         tier_label: i18n::tier(lang, c.tier),
         status: s.status.as_str(),
         status_label: i18n::status(lang, s.status),
-        status_detail: detail(lang, site.ws, s),
-        cadence: super::format::cadence_short(lang, s.cadence),
-        last_contact: s.last_contact.map(|d| d.to_string()).unwrap_or_default(),
-        next_due: s.next_due.map(|d| d.to_string()).unwrap_or_default(),
+        status_detail: detail(lang, site.ws, s, next_due),
+        rhythm_kind: kind.map(|k| i18n::kind(lang, k)).unwrap_or_default(),
+        cadence,
+        last_contact: last.map(|d| d.to_string()).unwrap_or_default(),
+        next_due: next_due.map(|d| d.to_string()).unwrap_or_default(),
         days_overdue: s.days_overdue,
         contacts_12m: s.contacts_12m,
         problems: site.has_problems.get(i).copied().unwrap_or(false),
     })
 }
 
-fn detail(lang: Lang, ws: &Workspace, s: &ClientStats) -> String {
-    let to_due = s.next_due.map_or(0, |d| days_between(ws.today, d));
+fn detail(lang: Lang, ws: &Workspace, s: &ClientStats, next_due: Option<Date>) -> String {
+    let to_due = next_due.map_or(0, |d| days_between(ws.today, d));
     i18n::status_detail(lang, s.status, s.days_overdue, to_due)
 }
 

@@ -95,15 +95,23 @@ pub fn moment_view(site: &Site<'_>, m: &Moment, root: &str) -> MomentView {
     let years = m
         .years
         .filter(|_| show_years)
-        .map(|y| format!(" ({y} {})", label(lang, "years")))
+        .map(|y| {
+            let unit = if y == 1 { "years_one" } else { "years" };
+            format!("({y} {})", label(lang, unit))
+        })
         .unwrap_or_default();
+    let with_years = |what: &str| {
+        if years.is_empty() {
+            what.to_string()
+        } else {
+            format!("{what} {years}")
+        }
+    };
+    // The kind's label is shown before `what`: an anniversary's `what` is just its years.
     let (kind, what) = match m.kind {
-        MomentKind::Birthday => ("birthday", format!("{}{years}", m.what)),
-        MomentKind::Anniversary => (
-            "anniversary",
-            format!("{}{years}", label(lang, "moment_anniversary")),
-        ),
-        MomentKind::Date => ("date", format!("{}{years}", m.what)),
+        MomentKind::Birthday => ("birthday", with_years(&m.what)),
+        MomentKind::Anniversary => ("anniversary", years.clone()),
+        MomentKind::Date => ("date", with_years(&m.what)),
         MomentKind::Holiday => ("holiday", holiday_name(lang, m.holiday_key, &m.what)),
     };
     MomentView {

@@ -192,13 +192,18 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
             let month = first
                 .checked_add(jiff::Span::new().months(m as i64))
                 .unwrap_or(first);
-            let avg = if n > 0 { sum / f64::from(n) } else { 0.0 };
+            let ym = super::format::year_month(lang, month.year(), month.month());
+            // A month without feedback has no bar (not a score of 0/10).
+            if n == 0 {
+                return Bar {
+                    value: 0,
+                    title: format!("{ym}{}{}", label(lang, "colon"), label(lang, "no_feedback")),
+                };
+            }
+            let avg = sum / f64::from(n);
             Bar {
                 value: avg.round() as u32,
-                title: format!(
-                    "{}: {avg:.1}/10 ({n})",
-                    super::format::year_month(lang, month.year(), month.month())
-                ),
+                title: format!("{ym}: {avg:.1}/10 ({n})"),
             }
         })
         .collect();
