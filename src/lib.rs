@@ -11,6 +11,7 @@ pub mod diag;
 pub mod discover;
 pub mod export;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod render;
 pub mod suggest;
