@@ -13,6 +13,7 @@ pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod render;
 pub mod suggest;

@@ -1,0 +1,91 @@
+//! CSV writing (RFC 4180): fields quoted when they hold a comma, a quote or a line
+//! break, quotes doubled, records ended by CRLF, UTF-8. `excel` adds a byte-order mark
+//! (so Excel reads Chinese correctly) and defuses cells that Excel would run as a
+//! formula (`=`, `+`, `-`, `@` first, and not a plain number) by putting a `'` in front.
+
+use std::io::{self, Write};
+
+pub struct CsvWriter<W: Write> {
+    out: W,
+    excel: bool,
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// Start a CSV stream; with `excel`, the byte-order mark is written at once.
+    pub fn new(mut out: W, excel: bool) -> io::Result<CsvWriter<W>> {
+        if excel {
+            out.write_all("\u{feff}".as_bytes())?;
+        }
+        Ok(CsvWriter { out, excel })
+    }
+
+    /// One record.
+    pub fn record<S: AsRef<str>>(&mut self, fields: &[S]) -> io::Result<()> {
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            self.field(field.as_ref())?;
+        }
+        self.out.write_all(b"\r\n")
+    }
+
+    fn field(&mut self, value: &str) -> io::Result<()> {
+        let formula = self.excel
+            && value.starts_with(['=', '+', '-', '@', '\t', '\r'])
+            && value.parse::<f64>().is_err();
+        let quote = formula || value.contains([',', '"', '\r', '\n']);
+        if !quote {
+            return self.out.write_all(value.as_bytes());
+        }
+        self.out.write_all(b"\"")?;
+        if formula {
+            self.out.write_all(b"'")?;
+        }
+        let mut rest = value;
+        while let Some(i) = rest.find('"') {
+            self.out
+                .write_all(rest.get(..=i).unwrap_or(rest).as_bytes())?;
+            self.out.write_all(b"\"")?;
+            rest = rest.get(i + 1..).unwrap_or("");
+        }
+        self.out.write_all(rest.as_bytes())?;
+        self.out.write_all(b"\"")
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(excel: bool, rows: &[&[&str]]) -> String {
+        let mut w = CsvWriter::new(Vec::new(), excel).unwrap();
+        for r in rows {
+            w.record(r).unwrap();
+        }
+        String::from_utf8(w.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn quotes_only_what_needs_it() {
+        assert_eq!(
+            csv(
+                false,
+                &[&["id", "name"], &["a,b", "say \"hi\""], &["x\ny", "华东"]]
+            ),
+            "id,name\r\n\"a,b\",\"say \"\"hi\"\"\"\r\n\"x\ny\",华东\r\n"
+        );
+    }
+
+    #[test]
+    fn excel_gets_a_bom_and_no_formulas() {
+        let out = csv(true, &[&["=1+1", "-3", "@SUM(A1)", "ok"]]);
+        assert_eq!(out, "\u{feff}\"'=1+1\",-3,\"'@SUM(A1)\",ok\r\n");
+        // Control: without --excel the value is left as written.
+        assert_eq!(csv(false, &[&["=1+1"]]), "=1+1\r\n");
+    }
+}

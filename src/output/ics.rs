@@ -1,0 +1,161 @@
+//! iCalendar writing (RFC 5545): CRLF line ends, content lines folded at 75 octets
+//! (never inside a UTF-8 character), TEXT values escaped, all-day events as
+//! `VALUE=DATE`. What goes into the events is decided by the report; this only writes.
+
+use std::io::{self, Write};
+
+use crate::model::Date;
+
+/// One all-day event.
+pub struct Event<'a> {
+    /// Stable across builds: the same thing on the same day keeps its UID.
+    pub uid: String,
+    pub date: Date,
+    pub summary: &'a str,
+    pub description: &'a str,
+    pub categories: &'a str,
+}
+
+pub struct IcsWriter<W: Write> {
+    out: W,
+    /// `DTSTAMP` of every event: fixed by the notes, so output is byte-identical.
+    stamp: String,
+}
+
+impl<W: Write> IcsWriter<W> {
+    /// Begin a calendar named `name`; `stamp` is the day every event's DTSTAMP carries.
+    pub fn new(out: W, name: &str, stamp: Date) -> io::Result<IcsWriter<W>> {
+        let mut w = IcsWriter {
+            out,
+            stamp: format!("{}T000000Z", compact(stamp)),
+        };
+        w.line("BEGIN:VCALENDAR")?;
+        w.line("VERSION:2.0")?;
+        w.line(&format!(
+            "PRODID:-//touchbase//touchbase {}//EN",
+            env!("CARGO_PKG_VERSION")
+        ))?;
+        w.line("CALSCALE:GREGORIAN")?;
+        w.line("METHOD:PUBLISH")?;
+        w.line(&format!("X-WR-CALNAME:{}", text(name)))?;
+        Ok(w)
+    }
+
+    pub fn event(&mut self, e: &Event<'_>) -> io::Result<()> {
+        let next = e.date.tomorrow().unwrap_or(e.date);
+        self.line("BEGIN:VEVENT")?;
+        self.line(&format!("UID:{}", text(&e.uid)))?;
+        self.line(&format!("DTSTAMP:{}", self.stamp))?;
+        self.line(&format!("DTSTART;VALUE=DATE:{}", compact(e.date)))?;
+        self.line(&format!("DTEND;VALUE=DATE:{}", compact(next)))?;
+        self.line(&format!("SUMMARY:{}", text(e.summary)))?;
+        if !e.description.is_empty() {
+            self.line(&format!("DESCRIPTION:{}", text(e.description)))?;
+        }
+        if !e.categories.is_empty() {
+            self.line(&format!("CATEGORIES:{}", text(e.categories)))?;
+        }
+        self.line("TRANSP:TRANSPARENT")?;
+        self.line("END:VEVENT")
+    }
+
+    pub fn finish(mut self) -> io::Result<W> {
+        self.line("END:VCALENDAR")?;
+        Ok(self.out)
+    }
+
+    /// One content line, folded: at most 75 octets a line, continuation lines start
+    /// with a space (which counts toward their 75).
+    fn line(&mut self, line: &str) -> io::Result<()> {
+        let mut rest = line;
+        let mut limit = 75;
+        loop {
+            if rest.len() <= limit {
+                self.out.write_all(rest.as_bytes())?;
+                return self.out.write_all(b"\r\n");
+            }
+            let mut cut = limit;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let (head, tail) = rest.split_at(cut);
+            self.out.write_all(head.as_bytes())?;
+            self.out.write_all(b"\r\n ")?;
+            rest = tail;
+            limit = 74;
+        }
+    }
+}
+
+/// `2026-11-02` → `20261102`.
+fn compact(d: Date) -> String {
+    format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
+}
+
+/// Escape a TEXT value: backslash, semicolon, comma and line breaks.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn calendar(summary: &str) -> String {
+        let mut w = IcsWriter::new(Vec::new(), "Team, 华东", d("2026-11-22")).unwrap();
+        w.event(&Event {
+            uid: "followup-a@touchbase".into(),
+            date: d("2026-12-31"),
+            summary,
+            description: "line one\nline; two",
+            categories: "follow-up",
+        })
+        .unwrap();
+        String::from_utf8(w.finish().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn folds_at_75_octets_on_char_boundaries() {
+        let out = calendar(&"华东建材集团".repeat(10));
+        for line in out.split("\r\n") {
+            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        }
+        assert!(out.contains("\r\n "), "a long line must be folded");
+        // Unfolding gives back the value.
+        let unfolded = out.replace("\r\n ", "");
+        assert!(unfolded.contains(&format!("SUMMARY:{}", "华东建材集团".repeat(10))));
+        assert!(
+            !out.replace("\r\n", "").contains('\n'),
+            "every line ends in CRLF"
+        );
+    }
+
+    #[test]
+    fn all_day_events_and_escapes() {
+        let out = calendar("Call, then quote; done");
+        assert!(out.contains("DTSTART;VALUE=DATE:20261231\r\n"));
+        assert!(out.contains("DTEND;VALUE=DATE:20270101\r\n"));
+        assert!(out.contains("DTSTAMP:20261122T000000Z\r\n"));
+        assert!(out.contains("SUMMARY:Call\\, then quote\\; done\r\n"));
+        assert!(out.contains("DESCRIPTION:line one\\nline\\; two\r\n"));
+        assert!(out.contains("X-WR-CALNAME:Team\\, 华东\r\n"));
+        assert!(out.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+        assert!(out.ends_with("END:VEVENT\r\nEND:VCALENDAR\r\n"));
+    }
+}
