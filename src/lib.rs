@@ -9,13 +9,13 @@ pub mod analyse;
 pub mod config;
 pub mod diag;
 pub mod discover;
-pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod report;
 pub mod suggest;
 pub mod workspace;
 pub mod write;

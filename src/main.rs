@@ -13,8 +13,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use touchbase::config::Lang;
 use touchbase::diag::Diagnostic;
 use touchbase::model::Date;
+use touchbase::output::csv::Table;
 use touchbase::workspace::{self, Fatal, Workspace};
-use touchbase::{export, render, write};
+use touchbase::{output, render, report, write};
 
 /// Turn a folder of client notes into a checked model and a static report site.
 #[derive(Parser)]
@@ -45,11 +46,24 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Print the checked, analysed model.
+    /// Print the analysed report as JSON, CSV or iCalendar.
     Export {
         notes: PathBuf,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
+        /// With `--format csv`: which table.
+        #[arg(long, value_enum, default_value = "clients")]
+        table: TableArg,
+        /// With `--format csv`: a byte-order mark so Excel reads Chinese correctly, and
+        /// cells that Excel would run as formulas defused.
+        #[arg(long)]
+        excel: bool,
+        /// Only this rep's clients (as `owner:` is written in the notes).
+        #[arg(long)]
+        owner: Option<String>,
+        /// Language of calendar event titles; overrides `language` in touchbase.yaml.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
         #[command(flatten)]
         common: Common,
     },
@@ -66,12 +80,42 @@ struct Common {
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Json,
+    Csv,
+    Ics,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TableArg {
+    Clients,
+    Entries,
+    Followups,
+    People,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum LangArg {
     En,
     Zh,
+}
+
+impl LangArg {
+    fn lang(self) -> Lang {
+        match self {
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
+        }
+    }
+}
+
+impl TableArg {
+    fn table(self) -> Table {
+        match self {
+            TableArg::Clients => Table::Clients,
+            TableArg::Entries => Table::Entries,
+            TableArg::Followups => Table::Followups,
+            TableArg::People => Table::People,
+        }
+    }
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -100,14 +144,54 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
         }
         Command::Export {
             notes,
-            format: Format::Json,
+            format,
+            table,
+            excel,
+            owner,
+            lang,
             common,
         } => {
             let ws = workspace::load(&notes, common.today)?;
             print_diags(&ws.diags, color);
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{}", export::to_json(&ws))
-                .map_err(|e| Fatal::Other(format!("stdout: {e}")))?;
+            let mut report = report::build(&ws);
+            if let Some(owner) = &owner {
+                if !report.team.reps.iter().any(|r| r.owner == owner.as_str()) {
+                    let owners = report.team.reps.iter().map(|r| r.owner);
+                    let hint = match touchbase::suggest::closest(owner, owners) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "`--owner` takes a name as `owner:` is written in the notes".into(),
+                    };
+                    return Err(Fatal::Other(format!(
+                        "no client has owner `{owner}`; {hint}"
+                    )));
+                }
+                report = report.for_owner(owner);
+            }
+            let lang = lang.map_or(ws.config.language, LangArg::lang);
+            let out = std::io::stdout().lock();
+            let written = match format {
+                Format::Json => output::json::write(&report, out),
+                Format::Csv => output::csv::write(&report, table.table(), out, excel),
+                Format::Ics => {
+                    let title = ws
+                        .config
+                        .title
+                        .as_deref()
+                        .unwrap_or(render::i18n::label(lang, "site_title"));
+                    let name = match &owner {
+                        Some(o) => format!("{title} · {o}"),
+                        None => title.to_string(),
+                    };
+                    output::ics::write(&report, &name, lang, out)
+                }
+            };
+            match written {
+                // A reader that stopped early (`| head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(Fatal::Other(format!("stdout: {e}")));
+                }
+                _ => {}
+            }
             Ok(exit_code(&ws))
         }
         Command::Build {
@@ -120,11 +204,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             let ws = workspace::load(&notes, common.today)?;
             timer.lap("load and analyse");
             print_diags(&ws.diags, color);
-            let lang = match lang {
-                Some(LangArg::En) => Lang::En,
-                Some(LangArg::Zh) => Lang::Zh,
-                None => ws.config.language,
-            };
+            let lang = lang.map_or(ws.config.language, LangArg::lang);
             let staging = write::prepare(&out, &notes).map_err(Fatal::Other)?;
             let built = render::render_site(&ws, lang, &staging).map_err(Fatal::Other)?;
             timer.lap("render and write");

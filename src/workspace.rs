@@ -53,6 +53,8 @@ pub struct Playbook {
     pub referred: Vec<Vec<usize>>,
     /// The next 30 days, every client and the holidays.
     pub upcoming: Vec<Moment>,
+    /// The same for the next 12 months, for calendar feeds.
+    pub calendar: Vec<Moment>,
     /// Holidays of the last 12 months and who was greeted.
     pub coverage: Vec<Coverage>,
     /// Holidays of the next 90 days (at least the next one) and who needs a greeting.
@@ -63,6 +65,9 @@ pub struct Playbook {
     pub referrals: Vec<(usize, Vec<usize>)>,
     pub books: Vec<Book>,
 }
+
+/// How far ahead calendar feeds reach.
+pub const CALENDAR_DAYS: i64 = 365;
 
 fn playbook(
     clients: &[Client],
@@ -116,6 +121,7 @@ fn playbook(
         is_cooling: vec![false; clients.len()],
         drift_of: vec![None; clients.len()],
         referred: vec![Vec::new(); clients.len()],
+        calendar: moments::upcoming(clients, today, CALENDAR_DAYS, &config.holidays),
         upcoming,
         coverage,
         next_holidays,

@@ -9,7 +9,7 @@ use super::{counts, days_between};
 /// How far ahead "upcoming" looks, in days (inclusive).
 pub const UPCOMING_DAYS: i64 = 30;
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MomentKind {
     Birthday,
     Anniversary,

@@ -5,6 +5,117 @@
 
 use std::io::{self, Write};
 
+use crate::report::Report;
+
+/// The tables `export --format csv --table …` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Clients,
+    Entries,
+    Followups,
+    People,
+}
+
+/// Write one table of the report.
+pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -> io::Result<()> {
+    let mut w = CsvWriter::new(io::BufWriter::with_capacity(1 << 16, out), excel)?;
+    let opt = |d: Option<crate::model::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    match table {
+        Table::Clients => {
+            w.record(&[
+                "id",
+                "name",
+                "owner",
+                "tier",
+                "status",
+                "last_contact",
+                "next_due",
+                "days_since_contact",
+                "days_overdue",
+                "contacts_12m",
+                "cadence",
+                "file",
+                "tags",
+            ])?;
+            for c in &report.clients {
+                w.record(&[
+                    c.id,
+                    c.name,
+                    c.owner.unwrap_or(""),
+                    c.tier.unwrap_or(""),
+                    c.status,
+                    &opt(c.last_contact),
+                    &opt(c.next_due),
+                    &num(c.days_since_contact),
+                    &c.days_overdue.to_string(),
+                    &c.contacts_12m.to_string(),
+                    &c.cadence,
+                    c.file,
+                    &c.tags.join("; "),
+                ])?;
+            }
+        }
+        Table::Entries => {
+            w.record(&["client", "date", "kind", "people", "summary", "line"])?;
+            for c in &report.clients {
+                for e in &c.entries {
+                    w.record(&[
+                        c.id,
+                        &e.date.to_string(),
+                        e.kind,
+                        &e.people.join("; "),
+                        e.summary,
+                        &e.line.to_string(),
+                    ])?;
+                }
+            }
+        }
+        Table::Followups => {
+            w.record(&["client", "date", "text", "done", "missed", "line"])?;
+            for c in &report.clients {
+                for f in &c.followups {
+                    w.record(&[
+                        c.id,
+                        &f.date.to_string(),
+                        f.text,
+                        bool_text(f.done),
+                        bool_text(f.missed),
+                        &f.line.to_string(),
+                    ])?;
+                }
+            }
+        }
+        Table::People => {
+            w.record(&[
+                "client",
+                "name",
+                "role",
+                "title",
+                "last_mentioned",
+                "last_contacted",
+            ])?;
+            for c in &report.clients {
+                for p in &c.people {
+                    w.record(&[
+                        c.id,
+                        p.name,
+                        p.role.unwrap_or(""),
+                        p.title.unwrap_or(""),
+                        &opt(p.last_mentioned),
+                        &opt(p.last_contacted),
+                    ])?;
+                }
+            }
+        }
+    }
+    w.into_inner().flush()
+}
+
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
 pub struct CsvWriter<W: Write> {
     out: W,
     excel: bool,

@@ -4,7 +4,111 @@
 
 use std::io::{self, Write};
 
+use crate::analyse::moments::MomentKind;
+use crate::config::Lang;
 use crate::model::Date;
+use crate::render::i18n::label;
+use crate::report::Report;
+
+/// The calendar of a report: open follow-ups dated from today to 12 months ahead,
+/// birthdays (name and client only), partnership anniversaries, `dates:` and
+/// holidays over the same 12 months, in `lang`.
+pub fn write<W: Write>(report: &Report<'_>, name: &str, lang: Lang, out: W) -> io::Result<()> {
+    let mut w = IcsWriter::new(
+        io::BufWriter::with_capacity(1 << 16, out),
+        name,
+        report.stamp,
+    )?;
+    let horizon = report
+        .today
+        .checked_add(jiff::Span::new().days(crate::workspace::CALENDAR_DAYS))
+        .unwrap_or(report.today);
+    let colon = if lang == Lang::Zh { "：" } else { ": " };
+    let mut events: Vec<Owned> = Vec::new();
+    for c in &report.clients {
+        for f in c.followups.iter().filter(|f| !f.done) {
+            if f.date < report.today || f.date >= horizon {
+                continue;
+            }
+            events.push(Owned {
+                uid: uid("followup", f.date, &[c.id, f.text]),
+                date: f.date,
+                summary: format!("{}{colon}{}", c.name, f.text),
+                description: format!("{} · {}:{}", label(lang, "followups"), c.file, f.line),
+                categories: label(lang, "followups"),
+            });
+        }
+    }
+    for m in &report.calendar {
+        let client = m
+            .client
+            .and_then(|id| report.clients.iter().find(|c| c.id == id));
+        let client_name = client.map_or("", |c| c.name);
+        let (key, title) = match m.kind {
+            MomentKind::Birthday => (
+                "moment_birthday",
+                match lang {
+                    Lang::Zh => format!("{}（{client_name}）", m.name.unwrap_or("")),
+                    Lang::En => format!("{} ({client_name})", m.name.unwrap_or("")),
+                },
+            ),
+            MomentKind::Anniversary => ("moment_anniversary", client_name.to_string()),
+            MomentKind::Date => ("moment_date", format!("{client_name}{colon}{}", m.what)),
+            MomentKind::Holiday => (
+                "moment_holiday",
+                match m.holiday_key {
+                    Some(k) => label(lang, &format!("holiday_{k}")).to_string(),
+                    None => m.name.unwrap_or("").to_string(),
+                },
+            ),
+        };
+        let kind = label(lang, key);
+        events.push(Owned {
+            uid: uid(
+                key.trim_start_matches("moment_"),
+                m.date,
+                &[m.client.unwrap_or(""), m.name.unwrap_or(m.what)],
+            ),
+            date: m.date,
+            summary: format!("{kind}{colon}{title}"),
+            description: String::new(),
+            categories: kind,
+        });
+    }
+    events.sort_by(|a, b| (a.date, &a.uid).cmp(&(b.date, &b.uid)));
+    events.dedup_by(|a, b| a.uid == b.uid);
+    for e in &events {
+        w.event(&Event {
+            uid: e.uid.clone(),
+            date: e.date,
+            summary: &e.summary,
+            description: &e.description,
+            categories: e.categories,
+        })?;
+    }
+    w.finish()?.flush()
+}
+
+struct Owned {
+    uid: String,
+    date: Date,
+    summary: String,
+    description: String,
+    categories: &'static str,
+}
+
+/// A UID that stays the same across builds: what, when, and a hash of whose.
+fn uid(what: &str, date: Date, parts: &[&str]) -> String {
+    // FNV-1a, 64 bits: stable across Rust versions and platforms, unlike `Hash`.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{what}-{}-{h:016x}@touchbase", compact(date))
+}
 
 /// One all-day event.
 pub struct Event<'a> {

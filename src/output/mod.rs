@@ -1,5 +1,7 @@
-//! Output formats other than the site: each writes one analysed report to a stream.
-//! `csv` and `ics` know their file formats; what goes into them comes from the report.
+//! Outputs other than the site, each a small writer over one `report::Report`:
+//! `json` (the report as it is), `csv` (tables of clients, entries, follow-ups,
+//! people) and `ics` (a calendar feed). None computes a figure of its own.
 
 pub mod csv;
 pub mod ics;
+pub mod json;

@@ -1,0 +1,604 @@
+//! Report: the one analysed value every output renders.
+//!
+//! Built once from the loaded workspace (notes, analysis, configuration) as of its
+//! `today`, with privacy applied here and nowhere else. The JSON export is this value
+//! serialised; CSV and iCalendar write rows and events from it; nothing downstream
+//! computes a figure of its own. Field names are a contract (docs/cli.md): they are
+//! only ever added to.
+
+use serde::{Serialize, Serializer};
+
+use crate::analyse::deals::{REFERENCE, closing_histogram, median};
+use crate::analyse::moments::MomentKind;
+use crate::analyse::{Status, days_between};
+use crate::diag::Diagnostic;
+use crate::model::Date;
+use crate::workspace::Workspace;
+
+fn iso<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+fn iso_opt<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct Report<'a> {
+    #[serde(serialize_with = "iso")]
+    pub today: Date,
+    pub clients: Vec<ClientReport<'a>>,
+    /// The next 30 days: birthdays, anniversaries, `dates:` and holidays.
+    pub upcoming: Vec<MomentReport<'a>>,
+    pub pareto: Option<ParetoReport>,
+    pub team: TeamReport<'a>,
+    pub diagnostics: Vec<DiagReport<'a>>,
+    /// The next 12 months of moments, for calendars (not in the JSON: `upcoming`
+    /// and each client's follow-ups say the same for the near term).
+    #[serde(skip)]
+    pub calendar: Vec<MomentReport<'a>>,
+    /// The day the newest entry or follow-up of the notes is dated (or `today`):
+    /// a timestamp that changes only when the notes do.
+    #[serde(skip)]
+    pub stamp: Date,
+}
+
+#[derive(Serialize)]
+pub struct ClientReport<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub file: &'a str,
+    pub owner: Option<&'a str>,
+    pub tier: Option<&'static str>,
+    /// The rhythm `cadence`, `last_contact` and `next_due` come from (`any` or a kind):
+    /// the late one, when a per-kind rhythm is late.
+    pub rhythm: &'static str,
+    pub cadence: String,
+    #[serde(serialize_with = "iso_opt")]
+    pub last_contact: Option<Date>,
+    #[serde(serialize_with = "iso_opt")]
+    pub next_due: Option<Date>,
+    pub days_since_contact: Option<i64>,
+    pub status: &'static str,
+    pub days_overdue: i64,
+    pub contacts_12m: u32,
+    #[serde(serialize_with = "iso_opt")]
+    pub since: Option<Date>,
+    pub tags: &'a [String],
+    pub referred_by: Option<&'a str>,
+    pub entries: Vec<EntryReport<'a>>,
+    pub open_followups: Vec<FollowUpReport<'a>>,
+    /// Every follow-up, open and done, in the note's order.
+    pub followups: Vec<FollowUpReport<'a>>,
+    pub cadences: Vec<CadenceReport>,
+    pub people: Vec<PersonReport<'a>>,
+    pub no_decision_maker: bool,
+    pub stale_decision_makers: &'a [String],
+    pub deals: Vec<DealReport>,
+    pub complaints: Vec<ComplaintReport>,
+    pub latest_feedback_score: Option<f64>,
+    pub cooling: bool,
+    pub given_up_early: bool,
+    pub margin: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct EntryReport<'a> {
+    #[serde(serialize_with = "iso")]
+    pub date: Date,
+    pub kind: &'static str,
+    pub people: &'a [String],
+    pub summary: &'a str,
+    pub line: usize,
+}
+
+#[derive(Serialize)]
+pub struct FollowUpReport<'a> {
+    #[serde(serialize_with = "iso")]
+    pub date: Date,
+    pub text: &'a str,
+    pub line: usize,
+    pub done: bool,
+    /// Open and dated before today.
+    pub missed: bool,
+}
+
+#[derive(Serialize)]
+pub struct CadenceReport {
+    pub kind: &'static str,
+    pub every: String,
+    #[serde(serialize_with = "iso_opt")]
+    pub last: Option<Date>,
+    #[serde(serialize_with = "iso_opt")]
+    pub next_due: Option<Date>,
+    pub status: &'static str,
+    pub days_overdue: i64,
+}
+
+#[derive(Serialize)]
+pub struct PersonReport<'a> {
+    pub name: &'a str,
+    pub role: Option<&'static str>,
+    pub title: Option<&'a str>,
+    #[serde(serialize_with = "iso_opt")]
+    pub last_mentioned: Option<Date>,
+    #[serde(serialize_with = "iso_opt")]
+    pub last_contacted: Option<Date>,
+    pub kinds: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct DealReport {
+    #[serde(serialize_with = "iso")]
+    pub date: Date,
+    pub amount: Option<f64>,
+    pub touches: u32,
+    pub line: usize,
+    #[serde(serialize_with = "iso_opt")]
+    pub thanked: Option<Date>,
+    pub thanks_missing: bool,
+}
+
+#[derive(Serialize)]
+pub struct ComplaintReport {
+    #[serde(serialize_with = "iso")]
+    pub date: Date,
+    #[serde(serialize_with = "iso_opt")]
+    pub resolved: Option<Date>,
+    pub line: usize,
+    pub days: i64,
+}
+
+#[derive(Serialize, Clone)]
+pub struct MomentReport<'a> {
+    #[serde(serialize_with = "iso")]
+    pub date: Date,
+    /// `birthday`, `anniversary`, `holiday`, or the text of a `dates:` item.
+    pub what: &'a str,
+    /// The client's id (null for holidays).
+    pub client: Option<&'a str>,
+    /// The person (birthdays) or the holiday's name.
+    pub name: Option<&'a str>,
+    /// Years since; never for a birthday unless birth years are shown.
+    pub years: Option<i16>,
+    /// Index of the client in `Report::clients` (for renderers).
+    #[serde(skip)]
+    pub client_index: Option<usize>,
+    #[serde(skip)]
+    pub kind: MomentKind,
+    /// Built-in holiday key, for translation.
+    #[serde(skip)]
+    pub holiday_key: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct ParetoReport {
+    pub year: i32,
+    pub top20_share: f64,
+    pub clients: usize,
+    pub top20_clients: usize,
+    pub total: f64,
+}
+
+#[derive(Serialize)]
+pub struct TeamReport<'a> {
+    pub reps: Vec<RepReport<'a>>,
+    /// Holidays of the last 12 months and how many of the expected clients were greeted.
+    pub holidays: Vec<HolidayReport<'a>>,
+    pub birthdays: BirthdayReport,
+    /// Clients whose tier the 80/20 split says to review (ids).
+    pub tier_review: Vec<&'a str>,
+    pub complaints: ComplaintsReport,
+    /// Deals by the contact they closed at.
+    pub persistence: Vec<PersistenceReport>,
+    pub referrals: Vec<ReferralReport<'a>>,
+    /// Clients per status.
+    pub status_counts: Vec<StatusCount>,
+    pub contacts_12m: u32,
+}
+
+#[derive(Serialize)]
+pub struct RepReport<'a> {
+    /// As written in the notes; empty for clients with no owner.
+    pub owner: &'a str,
+    pub clients: usize,
+    pub overdue: usize,
+    /// Share (0–1) of the rep's clients that are `ok` or `due`.
+    pub on_cadence_share: f64,
+    pub contacts_12m: u32,
+}
+
+#[derive(Serialize)]
+pub struct HolidayReport<'a> {
+    /// Built-in holidays by their English name; configured ones as written.
+    pub name: &'a str,
+    /// The built-in holiday's key (`spring_festival`), null for configured ones.
+    pub key: Option<&'static str>,
+    #[serde(serialize_with = "iso")]
+    pub date: Date,
+    pub expected: usize,
+    pub greeted: usize,
+}
+
+#[derive(Serialize)]
+pub struct BirthdayReport {
+    pub greeted: usize,
+    pub total: usize,
+}
+
+#[derive(Serialize)]
+pub struct ComplaintsReport {
+    pub open: usize,
+    pub median_days_to_resolve: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct PersistenceReport {
+    /// `1`, `2`, `3`, `4`, `5–12` or `13+`: the contact the deal closed at.
+    pub closed_at: &'static str,
+    pub deals: u32,
+    /// The share sales folklore expects at that contact (none for `13+`).
+    pub reference: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct ReferralReport<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct StatusCount {
+    pub status: &'static str,
+    pub clients: usize,
+}
+
+#[derive(Serialize)]
+pub struct DiagReport<'a> {
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub severity: &'static str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+}
+
+const PERSISTENCE_BUCKETS: [&str; 6] = ["1", "2", "3", "4", "5–12", "13+"];
+
+/// Build the report of `ws`.
+pub fn build(ws: &Workspace) -> Report<'_> {
+    let today = ws.today;
+    let pb = &ws.playbook;
+    let clients: Vec<ClientReport<'_>> = ws
+        .clients
+        .iter()
+        .zip(&ws.stats)
+        .enumerate()
+        .map(|(i, (c, s))| {
+            let followup = |f| followup(f, today);
+            ClientReport {
+                id: &c.id,
+                name: &c.name,
+                file: &c.file,
+                owner: c.owner.as_deref(),
+                tier: c.tier.map(|t| t.as_str()),
+                // One rhythm's cadence, last contact and due date, never mixed.
+                rhythm: s
+                    .governing()
+                    .and_then(|r| r.kind)
+                    .map_or("any", |k| k.as_str()),
+                cadence: s.governing().map_or(s.cadence, |r| r.every).to_string(),
+                last_contact: s.governing().map_or(s.last_contact, |r| r.last),
+                next_due: s.governing().map_or(s.next_due, |r| r.next_due),
+                days_since_contact: s.days_since_contact,
+                status: s.status.as_str(),
+                days_overdue: s.days_overdue,
+                contacts_12m: s.contacts_12m,
+                since: c.since,
+                tags: &c.tags,
+                referred_by: c.referred_by.as_deref(),
+                entries: c
+                    .entries
+                    .iter()
+                    .map(|e| EntryReport {
+                        date: e.date,
+                        kind: e.kind.as_str(),
+                        people: &e.people,
+                        summary: &e.summary,
+                        line: e.line,
+                    })
+                    .collect(),
+                open_followups: s
+                    .open_followups
+                    .iter()
+                    .filter_map(|&i| c.followups.get(i))
+                    .map(followup)
+                    .collect(),
+                followups: c.followups.iter().map(followup).collect(),
+                cadences: s
+                    .rhythms
+                    .iter()
+                    .map(|r| CadenceReport {
+                        kind: r.kind.map_or("any", |k| k.as_str()),
+                        every: r.every.to_string(),
+                        last: r.last,
+                        next_due: r.next_due,
+                        status: r.status.as_str(),
+                        days_overdue: r.days_overdue,
+                    })
+                    .collect(),
+                people: pb
+                    .people
+                    .get(i)
+                    .map(|p| {
+                        p.people
+                            .iter()
+                            .map(|p| PersonReport {
+                                name: &p.name,
+                                role: p.role.map(|r| r.as_str()),
+                                title: c
+                                    .people
+                                    .iter()
+                                    .find(|q| q.name == p.name)
+                                    .and_then(|q| q.title.as_deref()),
+                                last_mentioned: p.last_mentioned,
+                                last_contacted: p.last_contacted,
+                                kinds: p.kinds.iter().map(|k| k.as_str()).collect(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                no_decision_maker: pb.people.get(i).is_some_and(|p| p.no_decision_maker),
+                stale_decision_makers: pb
+                    .people
+                    .get(i)
+                    .map_or(&[][..], |p| &p.stale_decision_makers[..]),
+                deals: pb
+                    .deals
+                    .get(i)
+                    .map(|ds| {
+                        ds.iter()
+                            .map(|d| DealReport {
+                                date: d.date,
+                                amount: d.amount,
+                                touches: d.touches,
+                                line: d.line,
+                                thanked: d.thanked,
+                                thanks_missing: d.thanks_missing,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                complaints: pb
+                    .complaints
+                    .get(i)
+                    .map(|cs| {
+                        cs.iter()
+                            .map(|c| ComplaintReport {
+                                date: c.date,
+                                resolved: c.resolved,
+                                line: c.line,
+                                days: c.days,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                latest_feedback_score: pb.scores.get(i).copied().flatten().map(|s| s.1),
+                cooling: pb.is_cooling.get(i).copied().unwrap_or(false),
+                given_up_early: pb.given_up.get(i).copied().unwrap_or(false),
+                margin: c.margin,
+            }
+        })
+        .collect();
+    let moment = |m| moment(ws, m);
+    let stamp = ws
+        .clients
+        .iter()
+        .flat_map(|c| {
+            c.entries
+                .iter()
+                .map(|e| e.date)
+                .chain(c.followups.iter().map(|f| f.date))
+        })
+        .filter(|d| *d <= today)
+        .max()
+        .unwrap_or(today);
+    Report {
+        today,
+        upcoming: pb.upcoming.iter().map(moment).collect(),
+        calendar: pb.calendar.iter().map(moment).collect(),
+        pareto: pb.pareto.as_ref().map(|p| ParetoReport {
+            year: p.year,
+            top20_share: (p.top20_share * 10_000.0).round() / 10_000.0,
+            clients: p.ranked.len(),
+            top20_clients: p.top20_count,
+            total: p.total,
+        }),
+        team: team(ws),
+        diagnostics: ws.diags.iter().map(diag).collect(),
+        clients,
+        stamp,
+    }
+}
+
+fn followup(f: &crate::model::FollowUp, today: Date) -> FollowUpReport<'_> {
+    FollowUpReport {
+        date: f.date,
+        text: &f.text,
+        line: f.line,
+        done: f.done,
+        missed: !f.done && f.date < today,
+    }
+}
+
+fn moment<'a>(ws: &'a Workspace, m: &'a crate::analyse::moments::Moment) -> MomentReport<'a> {
+    let client = m.client.and_then(|i| ws.clients.get(i));
+    let (what, name) = match m.kind {
+        MomentKind::Birthday => ("birthday", Some(m.what.as_str())),
+        MomentKind::Anniversary => ("anniversary", None),
+        MomentKind::Holiday => ("holiday", Some(m.what.as_str())),
+        MomentKind::Date => (m.what.as_str(), None),
+    };
+    MomentReport {
+        date: m.date,
+        what,
+        client: client.map(|c| c.id.as_str()),
+        name,
+        // A birthday's age would reveal the birth year, which is masked by default.
+        years: m
+            .years
+            .filter(|_| m.kind != MomentKind::Birthday || ws.config.privacy.birth_year),
+        client_index: m.client,
+        kind: m.kind,
+        holiday_key: m.holiday_key,
+    }
+}
+
+fn team(ws: &Workspace) -> TeamReport<'_> {
+    let pb = &ws.playbook;
+    let id = |i: usize| ws.clients.get(i).map_or("", |c| c.id.as_str());
+    let reps = pb
+        .books
+        .iter()
+        .map(|b| RepReport {
+            owner: &b.owner,
+            clients: b.clients.len(),
+            overdue: b.overdue,
+            on_cadence_share: (b.on_cadence * 10_000.0).round() / 10_000.0,
+            contacts_12m: b
+                .clients
+                .iter()
+                .filter_map(|&i| ws.stats.get(i))
+                .map(|s| s.contacts_12m)
+                .sum(),
+        })
+        .collect();
+    let holidays = pb
+        .coverage
+        .iter()
+        .map(|c| HolidayReport {
+            name: match c.holiday.key {
+                Some(k) => {
+                    crate::render::i18n::label(crate::config::Lang::En, &format!("holiday_{k}"))
+                }
+                None => &c.holiday.name,
+            },
+            key: c.holiday.key,
+            date: c.holiday.date,
+            expected: c.greeted.len() + c.missed.len(),
+            greeted: c.greeted.len(),
+        })
+        .collect();
+    let checks = pb.birthdays.iter().flatten();
+    let birthdays = BirthdayReport {
+        greeted: checks.clone().filter(|b| b.greeted).count(),
+        total: checks.count(),
+    };
+    let complaints = pb.complaints.iter().flatten();
+    let hist = closing_histogram(pb.deals.iter().flatten().map(|d| d.touches));
+    TeamReport {
+        reps,
+        holidays,
+        birthdays,
+        tier_review: pb.drift.iter().map(|&(i, _, _)| id(i)).collect(),
+        complaints: ComplaintsReport {
+            open: complaints.clone().filter(|c| c.resolved.is_none()).count(),
+            median_days_to_resolve: median(
+                complaints
+                    .filter(|c| c.resolved.is_some())
+                    .map(|c| c.days)
+                    .collect(),
+            ),
+        },
+        persistence: PERSISTENCE_BUCKETS
+            .iter()
+            .zip(hist)
+            .enumerate()
+            .map(|(b, (closed_at, deals))| PersistenceReport {
+                closed_at,
+                deals,
+                reference: REFERENCE.get(b).map(|r| r.1),
+            })
+            .collect(),
+        referrals: pb
+            .referrals
+            .iter()
+            .flat_map(|(from, to)| to.iter().map(move |t| (*from, *t)))
+            .map(|(from, to)| ReferralReport {
+                from: id(from),
+                to: id(to),
+            })
+            .collect(),
+        status_counts: Status::ALL
+            .iter()
+            .map(|&s| StatusCount {
+                status: s.as_str(),
+                clients: ws.stats.iter().filter(|x| x.status == s).count(),
+            })
+            .collect(),
+        contacts_12m: ws.stats.iter().map(|s| s.contacts_12m).sum(),
+    }
+}
+
+fn diag(d: &Diagnostic) -> DiagReport<'_> {
+    DiagReport {
+        file: &d.file,
+        line: d.line,
+        column: d.column,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        help: d.help.as_deref(),
+    }
+}
+
+impl<'a> Report<'a> {
+    /// The report of one rep's book: their clients, the moments of those clients and
+    /// the holidays, their row of the team's reps. Team-wide figures stay the team's.
+    pub fn for_owner(mut self, owner: &str) -> Report<'a> {
+        let keep: Vec<bool> = self
+            .clients
+            .iter()
+            .map(|c| c.owner.unwrap_or("") == owner)
+            .collect();
+        let mine = |m: &MomentReport<'_>| {
+            m.client_index
+                .is_none_or(|i| keep.get(i).copied().unwrap_or(false))
+        };
+        self.upcoming.retain(mine);
+        self.calendar.retain(mine);
+        let files: std::collections::BTreeSet<&str> = self
+            .clients
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c.file)
+            .collect();
+        self.diagnostics.retain(|d| files.contains(d.file));
+        self.team.reps.retain(|r| r.owner == owner);
+        // Client indices move up as clients before them leave.
+        let mut moved = Vec::with_capacity(keep.len());
+        let mut next = 0;
+        for &k in &keep {
+            moved.push(k.then_some(next));
+            next += usize::from(k);
+        }
+        for m in self.upcoming.iter_mut().chain(self.calendar.iter_mut()) {
+            m.client_index = m.client_index.and_then(|i| moved.get(i).copied().flatten());
+        }
+        let mut i = 0;
+        self.clients.retain(|_| {
+            let k = keep.get(i).copied().unwrap_or(false);
+            i += 1;
+            k
+        });
+        self
+    }
+
+    /// Days from the report's today to `date`.
+    pub fn days_to(&self, date: Date) -> i64 {
+        days_between(self.today, date)
+    }
+}
