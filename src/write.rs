@@ -189,7 +189,15 @@ pub fn resolve(path: &Path) -> io::Result<PathBuf> {
                     continue;
                 }
                 match fs::symlink_metadata(&real) {
-                    Ok(m) if m.file_type().is_symlink() => real = fs::canonicalize(&real)?,
+                    Ok(m) if m.file_type().is_symlink() => {
+                        real = fs::canonicalize(&real).map_err(|e| match e.kind() {
+                            io::ErrorKind::NotFound => io::Error::new(
+                                e.kind(),
+                                "a symlink to something that does not exist",
+                            ),
+                            _ => e,
+                        })?;
+                    }
                     Ok(_) => {}
                     Err(e) if e.kind() == io::ErrorKind::NotFound => missing = 1,
                     Err(e) => return Err(e),
@@ -211,6 +219,18 @@ fn leftover_name(name: &str, site: &str) -> bool {
     !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Is the process named at the end of a leftover's name (`…-<pid>`) running? Always
+/// false where we cannot tell. A pid used again by an unrelated process only delays
+/// the removal to a later build.
+fn running(name: &str) -> bool {
+    let Some(pid) = name.rsplit('-').next() else {
+        return false;
+    };
+    cfg!(target_os = "linux")
+        && pid != std::process::id().to_string()
+        && Path::new("/proc").join(pid).exists()
+}
+
 /// A real folder (not a symlink) holding our marker file.
 fn is_ours(dir: &Path) -> bool {
     fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) && is_file(&dir.join(MARKER))
@@ -230,6 +250,10 @@ fn remove_leftovers(parent: &Path, site: &str) {
             continue;
         }
         let path = entry.path();
+        if running(&name.to_string_lossy()) {
+            // Another build of the same site, under way: its folder is not a leftover.
+            continue;
+        }
         if is_ours(&path) {
             let _ = remove_ours(&path);
         } else if entry.file_type().is_ok_and(|t| t.is_dir()) {
@@ -531,22 +555,25 @@ mod tests {
             d
         };
         let gone = [
-            ours(".site.touchbase-new-123", true),
-            ours(".site.touchbase-old-9", true),
+            ours(".site.touchbase-new-99999123", true),
+            ours(".site.touchbase-old-99999999", true),
         ];
-        fs::create_dir(p.join(".site.touchbase-new-77")).unwrap();
+        fs::create_dir(p.join(".site.touchbase-new-99999977")).unwrap();
         let kept = [
-            ours(".site.touchbase-new-124", false),
+            ours(".site.touchbase-new-99999124", false),
             ours(".site.touchbase-new-x1", true),
             ours(".other.touchbase-new-1", true),
             ours(".site.touchbase-new-", true),
             ours("site.touchbase-old-5", true),
         ];
+        // A build under way (pid 1 always runs) keeps its folder.
+        let running = ours(".site.touchbase-new-1", true);
         remove_leftovers(p, "site");
         for d in &gone {
             assert!(!d.exists(), "{}", d.display());
         }
-        assert!(!p.join(".site.touchbase-new-77").exists(), "empty");
+        assert!(!p.join(".site.touchbase-new-99999977").exists(), "empty");
+        assert_eq!(running.exists(), cfg!(target_os = "linux"));
         for d in &kept {
             assert!(d.join("clients/a.html").is_file(), "{}", d.display());
         }
@@ -589,6 +616,23 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["notes", "public", "site"], "staging removed");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn the_swap_is_one_exchange() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        fs::write(a.join("x"), "new").unwrap();
+        fs::write(b.join("x"), "old").unwrap();
+        assert!(
+            exchange(&a, &b).unwrap(),
+            "RENAME_EXCHANGE unsupported here"
+        );
+        assert_eq!(fs::read_to_string(b.join("x")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(a.join("x")).unwrap(), "old");
     }
 
     #[test]

@@ -260,13 +260,16 @@ fn a_killed_build_leaves_the_old_site_and_the_next_build_cleans_up() {
         Some(200),
         Some(400),
         Some(800),
+        Some(1500),
+        Some(3000),
     ] {
         let mut child = spawn_build(&notes, &out, "2026-11-23");
         match delay_ms {
             Some(ms) => std::thread::sleep(Duration::from_millis(ms)),
             None => {
                 let start = Instant::now();
-                while !beside(&sites).iter().any(|n| n.contains("touchbase-new"))
+                let staging = format!(".site.touchbase-new-{}", child.id());
+                while !beside(&sites).contains(&staging)
                     && start.elapsed() < Duration::from_secs(30)
                 {
                     std::thread::sleep(Duration::from_millis(1));
@@ -295,7 +298,7 @@ fn a_killed_build_leaves_the_old_site_and_the_next_build_cleans_up() {
     );
 
     // Something that looks like ours but has no marker is someone else's.
-    let lookalike = sites.join(".site.touchbase-new-999999");
+    let lookalike = sites.join(".site.touchbase-new-99999999");
     fs::create_dir(&lookalike).unwrap();
     fs::write(lookalike.join("keep.txt"), "mine").unwrap();
     let r = build(
@@ -306,7 +309,7 @@ fn a_killed_build_leaves_the_old_site_and_the_next_build_cleans_up() {
     );
     assert_eq!(r.status.code(), Some(0));
     assert_eq!(site_tree(&out), old);
-    assert_eq!(beside(&sites), [".site.touchbase-new-999999"]);
+    assert_eq!(beside(&sites), [".site.touchbase-new-99999999"]);
     assert_eq!(
         fs::read_to_string(lookalike.join("keep.txt")).unwrap(),
         "mine"
