@@ -122,6 +122,14 @@ fn parse_date(s: &str) -> Result<Date, String> {
     touchbase::parse::dates::parse_iso(s).map_err(|p| format!("{}; {}", p.message, p.help))
 }
 
+/// `eprintln!` that never panics: a closed stderr (`touchbase check 2>&1 | head`) is
+/// not an error, and nothing else could be told about it anyway.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -139,7 +147,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
         Command::Check { notes, common } => {
             let ws = workspace::load(&notes, common.today)?;
             print_diags(&ws.diags, color);
-            eprintln!("{}", summary(&ws));
+            say!("{}", summary(&ws));
             Ok(exit_code(&ws))
         }
         Command::Export {
@@ -161,9 +169,10 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "`--owner` takes a name as `owner:` is written in the notes".into(),
                     };
-                    return Err(Fatal::Other(format!(
-                        "no client has owner `{owner}`; {hint}"
-                    )));
+                    return Err(Fatal::Usage {
+                        what: format!("no client has owner `{owner}`"),
+                        hint,
+                    });
                 }
                 report = report.for_owner(owner);
             }
@@ -186,11 +195,15 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 }
             };
             match written {
-                // A reader that stopped early (`| head`) is not an error.
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    return Err(Fatal::Other(format!("stdout: {e}")));
+                // A reader that stopped early (`| head`) is not an error (as in ripgrep).
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(source) => {
+                    return Err(Fatal::Io {
+                        path: PathBuf::from("standard output"),
+                        source,
+                    });
                 }
-                _ => {}
+                Ok(()) => {}
             }
             Ok(exit_code(&ws))
         }
@@ -205,20 +218,19 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             timer.lap("load and analyse");
             print_diags(&ws.diags, color);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
-            let staging = write::prepare(&out, &notes).map_err(Fatal::Other)?;
-            let built = render::render_site(&ws, lang, &staging).map_err(Fatal::Other)?;
+            let staging = write::prepare(&out, &notes)?;
+            let built = render::render_site(&ws, lang, &staging)?;
             timer.lap("render and write");
-            staging
-                .commit()
-                .map_err(|e| Fatal::Other(format!("{}: {e}", out.display())))?;
+            staging.commit()?;
             timer.lap("swap in");
             for name in &built.overridden {
-                eprintln!("using your template {name}");
+                say!("using your template {name}");
             }
-            eprintln!(
-                "{}; wrote {} pages to {}",
+            say!(
+                "{}; wrote {} pages ({} files) to {}",
                 summary(&ws),
                 built.pages,
+                built.files,
                 out.display()
             );
             let code = exit_code(&ws);
@@ -243,7 +255,7 @@ impl Timer {
     fn lap(&self, what: &str) {
         if let Some(start) = &self.0 {
             let now = std::time::Instant::now();
-            eprintln!(
+            say!(
                 "timing: {what}: {:.0} ms",
                 (now - start.get()).as_secs_f64() * 1000.0
             );
@@ -283,12 +295,11 @@ fn print_diags(diags: &[Diagnostic], color: bool) {
 }
 
 fn report_fatal(fatal: &Fatal, color: bool) {
-    match fatal {
-        Fatal::NoFolder(p) => eprintln!("error: no notes folder at {}", p.display()),
-        Fatal::Config(diags) => {
-            print_diags(diags, color);
-            eprintln!("error: touchbase.yaml has problems; nothing was done");
-        }
-        Fatal::Other(msg) => eprintln!("error: {msg}"),
+    if let Fatal::Config(diags) = fatal {
+        print_diags(diags, color);
+    }
+    say!("error: {fatal}");
+    if let Some(hint) = fatal.hint() {
+        say!("help: {hint}");
     }
 }

@@ -18,6 +18,7 @@ use crate::discover;
 use crate::model::{Client, Date};
 use crate::parse;
 use crate::suggest::closest;
+use crate::write::Refusal;
 
 pub struct Workspace {
     pub root: PathBuf,
@@ -164,12 +165,93 @@ fn playbook(
     pb
 }
 
-/// Why nothing could be done (exit status 2).
+/// Why nothing could be done (exit status 2). `Display` says what went wrong (one
+/// line), `hint` what to do about it.
 #[derive(Debug)]
 pub enum Fatal {
+    /// The notes folder does not exist or is not a folder.
     NoFolder(PathBuf),
+    /// `touchbase.yaml` has problems; the diagnostics say which.
     Config(Vec<Diagnostic>),
-    Other(String),
+    /// A template does not compile or a page cannot be rendered from it. `name` is the
+    /// template when known; `yours` when it is the user's override.
+    Template {
+        name: Option<String>,
+        yours: bool,
+        why: String,
+    },
+    /// `--out` (as given, and as resolved) may not be used; nothing was touched.
+    Output {
+        path: PathBuf,
+        real: PathBuf,
+        why: Refusal,
+    },
+    /// Reading or writing `path` failed.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The command line names something that is not there (an unknown `--owner`).
+    Usage { what: String, hint: String },
+    /// Something touchbase itself got wrong.
+    Bug(&'static str),
+}
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fatal::NoFolder(p) => write!(f, "no notes folder at {}", p.display()),
+            Fatal::Config(_) => write!(f, "touchbase.yaml has problems; nothing was done"),
+            Fatal::Template { name, why, .. } => match name {
+                Some(n) => write!(f, "template {n}: {why}"),
+                None => write!(f, "templates: {why}"),
+            },
+            Fatal::Output { path, real, why } => {
+                write!(f, "refusing to build into {}", path.display())?;
+                if real != path {
+                    write!(f, " (that is {})", real.display())?;
+                }
+                write!(f, ": {}; nothing was changed", why.why())
+            }
+            Fatal::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Fatal::Usage { what, .. } => f.write_str(what),
+            Fatal::Bug(what) => write!(f, "internal error: {what}"),
+        }
+    }
+}
+
+impl Fatal {
+    /// What to do about it, where something helps.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Fatal::NoFolder(_) => Some(
+                "give the folder that holds the notes (*.md), e.g. `touchbase check notes`"
+                    .into(),
+            ),
+            Fatal::Config(_) => None,
+            Fatal::Template {
+                name: Some(n),
+                yours: true,
+                ..
+            } => Some(format!(
+                "fix templates/{n} in the notes folder, or delete it to use the built-in one"
+            )),
+            Fatal::Template { .. } => Some(
+                "a template in the notes folder's templates/ may be at fault; move it aside to check"
+                    .into(),
+            ),
+            Fatal::Output { why, .. } => Some(why.hint().into()),
+            Fatal::Io { source, .. } => match source.kind() {
+                std::io::ErrorKind::PermissionDenied => {
+                    Some("check that you may read and write there".into())
+                }
+                std::io::ErrorKind::StorageFull => Some("free some disk space".into()),
+                _ => None,
+            },
+            Fatal::Usage { hint, .. } => Some(hint.clone()),
+            Fatal::Bug(_) => Some("please report this, with the command you ran".into()),
+        }
+    }
 }
 
 impl Workspace {

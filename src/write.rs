@@ -1,84 +1,305 @@
 //! Write: the site is built in a staging folder beside `--out`, then swapped in, so a
-//! build that fails half-way leaves the previous site as it was. Every path written
-//! is checked to stay inside the staging folder.
+//! build that fails half-way (or is killed) leaves the previous site as it was. Every
+//! path written is checked to stay inside the staging folder.
+//!
+//! `--out` is resolved first (`.`, `..`, symlinks: `resolve`), and that real folder is
+//! the one checked, before anything is created, and checked again just before the swap.
+//! The swap is one atomic step on Linux (`renameat2(RENAME_EXCHANGE)`), so `--out`
+//! never goes missing; elsewhere it is two renames. Staging and old-site folders that
+//! a killed build left beside `--out` are removed by the next build, but only those
+//! named like ours and holding our marker file.
 
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::workspace::Fatal;
 
 /// A file in every site we build, so we know whose folder we are replacing.
 pub const MARKER: &str = ".touchbase-site";
 
+/// Why `--out` cannot be used. Nothing was created or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `--out` is the notes folder.
+    IsNotes,
+    /// `--out` is inside the notes folder.
+    InsideNotes,
+    /// The notes folder is inside `--out`.
+    HoldsNotes,
+    /// A non-empty folder without our marker.
+    Foreign,
+    /// A file (or anything else that is not a folder).
+    NotAFolder,
+    /// `/` or similar: no parent to build beside.
+    NoParent,
+    /// What `--out` names changed while the site was being built.
+    Changed,
+}
+
+impl Refusal {
+    pub fn why(self) -> &'static str {
+        match self {
+            Refusal::IsNotes => "it is the notes folder",
+            Refusal::InsideNotes => "it is inside the notes folder",
+            Refusal::HoldsNotes => "it holds the notes folder",
+            Refusal::Foreign => {
+                "it is not empty and was not built by touchbase (it has no .touchbase-site file)"
+            }
+            Refusal::NotAFolder => "it is not a folder",
+            Refusal::NoParent => "it has no parent folder to build the site beside",
+            Refusal::Changed => "it changed while the site was being built",
+        }
+    }
+
+    pub fn hint(self) -> &'static str {
+        match self {
+            Refusal::IsNotes | Refusal::InsideNotes | Refusal::HoldsNotes => {
+                "choose an --out folder outside the notes folder, e.g. `public` beside it"
+            }
+            Refusal::Foreign | Refusal::NotAFolder | Refusal::NoParent => {
+                "choose a new or empty folder for --out; touchbase only replaces folders it built"
+            }
+            Refusal::Changed => "build again, and let no other program write --out during a build",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
+    /// `--out` as given (for messages and the check before the swap).
+    given: PathBuf,
+    /// `--out` resolved: the folder that is replaced.
     out: PathBuf,
+    notes: PathBuf,
+    pages: AtomicUsize,
+    files: AtomicUsize,
     committed: bool,
 }
 
-/// Get ready to build into `out`. Refuses folders that touchbase did not build (so a
-/// typo in `--out` cannot wipe someone's files) and the notes folder itself.
-pub fn prepare(out: &Path, notes_root: &Path) -> Result<Staging, String> {
-    let out_abs = absolute(out)?;
-    let notes_abs =
-        fs::canonicalize(notes_root).map_err(|e| format!("{}: {e}", notes_root.display()))?;
-    if notes_abs.starts_with(&out_abs) {
-        return Err(format!(
-            "refusing to build into {}: it holds the notes folder; choose another --out",
-            out.display()
-        ));
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> Fatal + '_ {
+    move |source| Fatal::Io {
+        path: path.to_path_buf(),
+        source,
     }
-    match fs::read_dir(&out_abs) {
-        Ok(mut entries) => {
-            let empty = entries.next().is_none();
-            if !empty && !out_abs.join(MARKER).exists() {
-                return Err(format!(
-                    "refusing to replace {}: it is not empty and was not built by touchbase; choose a new or empty folder for --out",
-                    out.display()
-                ));
-            }
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) if out_abs.exists() && !out_abs.is_dir() => {
-            return Err(format!("{} is not a folder: {e}", out.display()));
-        }
-        Err(e) => return Err(format!("{}: {e}", out.display())),
-    }
-    let parent = out_abs
-        .parent()
-        .ok_or_else(|| format!("{} has no parent folder", out.display()))?;
-    fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    let name = out_abs
-        .file_name()
-        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    let dir = parent.join(format!(".{name}.touchbase-new-{}", std::process::id()));
-    if dir.exists() {
-        fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    fs::create_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    fs::write(
-        dir.join(MARKER),
-        "This folder was built by touchbase and is replaced on every build.\n",
-    )
-    .map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(Staging {
-        dir,
-        out: out_abs,
-        committed: false,
-    })
 }
 
-/// `path` made absolute without requiring it to exist (symlinks in existing parts
-/// resolved).
-fn absolute(path: &Path) -> Result<PathBuf, String> {
-    if let Ok(p) = fs::canonicalize(path) {
-        return Ok(p);
+/// Get ready to build into `out`. Refuses folders that touchbase did not build (so a
+/// typo in `--out` cannot wipe someone's files), files, and the notes folder, anything
+/// inside it or holding it. On refusal nothing is created or deleted.
+pub fn prepare(out: &Path, notes_root: &Path) -> Result<Staging, Fatal> {
+    let real = resolve(out).map_err(io_err(out))?;
+    let notes = fs::canonicalize(notes_root).map_err(io_err(notes_root))?;
+    check_target(out, &real, &notes)?;
+    let (parent, name) = match (real.parent(), real.file_name()) {
+        (Some(p), Some(n)) => (p.to_path_buf(), n.to_string_lossy().into_owned()),
+        _ => return Err(refused(out, &real, Refusal::NoParent)),
+    };
+    remove_leftovers(&parent, &name);
+    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+    let dir = parent.join(format!(".{name}{NEW}{}", std::process::id()));
+    if is_ours(&dir) {
+        remove_ours(&dir).map_err(io_err(&dir))?;
     }
-    let abs = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    match (abs.parent(), abs.file_name()) {
-        (Some(parent), Some(name)) => Ok(absolute(parent)?.join(name)),
-        _ => Ok(abs),
+    fs::create_dir(&dir).map_err(io_err(&dir))?;
+    let staging = Staging {
+        dir,
+        given: out.to_path_buf(),
+        out: real,
+        notes,
+        pages: AtomicUsize::new(0),
+        files: AtomicUsize::new(0),
+        committed: false,
+    };
+    fs::write(
+        staging.dir.join(MARKER),
+        "This folder was built by touchbase and is replaced on every build.\n",
+    )
+    .map_err(io_err(&staging.dir))?;
+    Ok(staging)
+}
+
+/// The infixes of our staging and old-site folders: `.<out name>.touchbase-new-<pid>`.
+const NEW: &str = ".touchbase-new-";
+const OLD: &str = ".touchbase-old-";
+
+fn refused(given: &Path, real: &Path, why: Refusal) -> Fatal {
+    Fatal::Output {
+        path: given.to_path_buf(),
+        real: real.to_path_buf(),
+        why,
     }
+}
+
+/// May the resolved `real` be replaced by a site built from `notes`?
+fn check_target(given: &Path, real: &Path, notes: &Path) -> Result<(), Fatal> {
+    let refuse = |why| Err(refused(given, real, why));
+    if real == notes {
+        return refuse(Refusal::IsNotes);
+    }
+    if real.starts_with(notes) {
+        return refuse(Refusal::InsideNotes);
+    }
+    if notes.starts_with(real) {
+        return refuse(Refusal::HoldsNotes);
+    }
+    match fs::symlink_metadata(real) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_err(given)(e)),
+        Ok(m) if !m.is_dir() => refuse(Refusal::NotAFolder),
+        Ok(_) => {
+            let mut entries = fs::read_dir(real).map_err(io_err(given))?;
+            if entries.next().is_none() || is_file(&real.join(MARKER)) {
+                Ok(())
+            } else {
+                refuse(Refusal::Foreign)
+            }
+        }
+    }
+}
+
+fn is_file(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// `path` as the system will see it once its missing folders are made: absolute, with
+/// every existing symlink resolved, `.` dropped, and each `..` taking off the part
+/// before it (so `missing/../site` is `site`, as it is once `missing` exists).
+/// Everything after the first part that does not exist is plain names.
+pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let abs = std::path::absolute(path)?;
+    let mut real = PathBuf::new();
+    // How many trailing parts of `real` do not exist (0: `real` exists).
+    let mut missing = 0usize;
+    for c in abs.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => real.push(c.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // `real` has no symlinks, so its lexical parent is its real parent.
+                real.pop();
+                missing = missing.saturating_sub(1);
+            }
+            Component::Normal(name) => {
+                real.push(name);
+                if missing > 0 {
+                    missing += 1;
+                    continue;
+                }
+                match fs::symlink_metadata(&real) {
+                    Ok(m) if m.file_type().is_symlink() => {
+                        real = fs::canonicalize(&real).map_err(|e| match e.kind() {
+                            io::ErrorKind::NotFound => io::Error::new(
+                                e.kind(),
+                                "a symlink to something that does not exist",
+                            ),
+                            _ => e,
+                        })?;
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => missing = 1,
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(real)
+}
+
+/// Is `name` one of our staging or old-site folder names for the site `site`?
+fn leftover_name(name: &str, site: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.').and_then(|n| n.strip_prefix(site)) else {
+        return false;
+    };
+    let Some(pid) = rest.strip_prefix(NEW).or_else(|| rest.strip_prefix(OLD)) else {
+        return false;
+    };
+    !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Is the process named at the end of a leftover's name (`…-<pid>`) running? Always
+/// false where we cannot tell. A pid used again by an unrelated process only delays
+/// the removal to a later build.
+fn running(name: &str) -> bool {
+    let Some(pid) = name.rsplit('-').next() else {
+        return false;
+    };
+    cfg!(target_os = "linux")
+        && pid != std::process::id().to_string()
+        && Path::new("/proc").join(pid).exists()
+}
+
+/// A real folder (not a symlink) holding our marker file.
+fn is_ours(dir: &Path) -> bool {
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) && is_file(&dir.join(MARKER))
+}
+
+/// Remove what earlier builds of `site` left in `parent` (killed while building, or
+/// while removing the old site): folders named like ours that hold our marker, and
+/// empty ones named like ours. Anything else is left alone; failures are ignored (a
+/// leftover is only wasted space).
+fn remove_leftovers(parent: &Path, site: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_str().is_some_and(|n| leftover_name(n, site)) {
+            continue;
+        }
+        let path = entry.path();
+        if running(&name.to_string_lossy()) {
+            // Another build of the same site, under way: its folder is not a leftover.
+            continue;
+        }
+        if is_ours(&path) {
+            let _ = remove_ours(&path);
+        } else if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            // Only succeeds when empty.
+            let _ = fs::remove_dir(&path);
+        }
+    }
+}
+
+/// Remove a folder of ours, its marker last, so a removal cut short still leaves a
+/// folder the next build recognises.
+fn remove_ours(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    match fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::remove_dir(dir)
+}
+
+/// Swap the folders `a` and `b` (both exist) in one step, if the system can.
+/// `Ok(false)`: it cannot (not Linux, or a file system without it).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 impl Staging {
@@ -105,33 +326,68 @@ impl Staging {
                 fs::write(path, bytes)
             }
             other => other,
-        }
+        }?;
+        let count = if rel.ends_with(".html") {
+            &self.pages
+        } else {
+            &self.files
+        };
+        count.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
-    /// Swap the new site in place of the old one.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// Where `rel` is being written (for messages).
+    pub fn path_of(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    /// How many HTML pages were written so far.
+    pub fn pages(&self) -> usize {
+        self.pages.load(Ordering::Relaxed)
+    }
+
+    /// How many other files (stylesheet, script) were written so far.
+    pub fn other_files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Swap the new site in place of the old one, after checking again that `--out`
+    /// still names the folder checked at the start and that it may be replaced.
+    pub fn commit(mut self) -> Result<(), Fatal> {
+        let now = resolve(&self.given).map_err(io_err(&self.given))?;
+        if now != self.out {
+            return Err(refused(&self.given, &now, Refusal::Changed));
+        }
+        check_target(&self.given, &self.out, &self.notes)?;
+        let out = self.out.clone();
+        let had_old = fs::symlink_metadata(&out).is_ok();
+        if !had_old {
+            fs::rename(&self.dir, &out).map_err(io_err(&out))?;
+            self.committed = true;
+            return Ok(());
+        }
+        if exchange(&self.dir, &out).map_err(io_err(&out))? {
+            // The old site is now where the staging folder was.
+            self.committed = true;
+            let _ = remove_ours(&self.dir);
+            return Ok(());
+        }
+        // Two renames: `--out` is missing for a moment.
         let old = self.dir.with_file_name(format!(
-            ".{}.touchbase-old-{}",
-            self.out
-                .file_name()
+            ".{}{OLD}{}",
+            out.file_name()
                 .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned()),
             std::process::id()
         ));
-        let had_old = self.out.exists();
-        if had_old {
-            fs::rename(&self.out, &old)?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.out) {
-            if had_old {
-                // Put the previous site back.
-                let _ = fs::rename(&old, &self.out);
-            }
-            return Err(e);
+        fs::rename(&out, &old).map_err(io_err(&out))?;
+        if let Err(e) = fs::rename(&self.dir, &out) {
+            // Put the previous site back.
+            let _ = fs::rename(&old, &out);
+            return Err(io_err(&out)(e));
         }
         self.committed = true;
-        if had_old {
-            fs::remove_dir_all(&old)?;
-        }
+        // A failure here leaves a leftover that the next build removes.
+        let _ = remove_ours(&old);
         Ok(())
     }
 }
@@ -139,7 +395,7 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+            let _ = remove_ours(&self.dir);
         }
     }
 }
@@ -226,24 +482,169 @@ mod tests {
         assert_eq!(leftovers.len(), 2);
     }
 
+    fn refusal(r: Result<Staging, Fatal>) -> Refusal {
+        match r {
+            Err(Fatal::Output { why, .. }) => why,
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
     #[test]
     fn refuses_foreign_folders() {
         let tmp = tempfile::tempdir().unwrap();
         let notes = tmp.path().join("notes");
         fs::create_dir(&notes).unwrap();
         fs::write(tmp.path().join("precious.txt"), "x").unwrap();
-        assert!(
-            prepare(tmp.path(), &notes)
-                .unwrap_err()
-                .contains("holds the notes")
+        assert_eq!(refusal(prepare(tmp.path(), &notes)), Refusal::HoldsNotes);
+        assert_eq!(refusal(prepare(&notes, &notes)), Refusal::IsNotes);
+        assert_eq!(
+            refusal(prepare(&notes.join("site"), &notes)),
+            Refusal::InsideNotes
         );
         let other = tmp.path().join("other");
         fs::create_dir(&other).unwrap();
         fs::write(other.join("a.txt"), "x").unwrap();
-        assert!(
-            prepare(&other, &notes)
-                .unwrap_err()
-                .contains("not built by touchbase")
+        assert_eq!(refusal(prepare(&other, &notes)), Refusal::Foreign);
+        assert_eq!(
+            refusal(prepare(&tmp.path().join("precious.txt"), &notes)),
+            Refusal::NotAFolder
         );
+        assert!(!notes.join("site").exists());
+        // Nothing was created beside any of them.
+        let mut names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["notes", "other", "precious.txt"]);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn resolve_follows_dots_and_symlinks() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(tmp.path()).unwrap();
+        fs::create_dir(root.join("real")).unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("link")).unwrap();
+        let r = |p: &str| resolve(&root.join(p)).unwrap();
+        assert_eq!(r("missing/../real"), root.join("real"));
+        assert_eq!(r("missing/deeper/../../real"), root.join("real"));
+        assert_eq!(r("./real/."), root.join("real"));
+        assert_eq!(r("link"), root.join("real"));
+        assert_eq!(r("missing/../link/site"), root.join("real/site"));
+        assert_eq!(
+            r("link/../real"),
+            root.join("real"),
+            "`..` of the real folder"
+        );
+        assert_eq!(r("new/site"), root.join("new/site"));
+        assert!(!root.join("missing").exists());
+    }
+
+    #[test]
+    fn only_our_leftovers_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path();
+        let ours = |name: &str, marker: bool| {
+            let d = p.join(name);
+            fs::create_dir_all(d.join("clients")).unwrap();
+            fs::write(d.join("clients/a.html"), "x").unwrap();
+            if marker {
+                fs::write(d.join(MARKER), "").unwrap();
+            }
+            d
+        };
+        let gone = [
+            ours(".site.touchbase-new-99999123", true),
+            ours(".site.touchbase-old-99999999", true),
+        ];
+        fs::create_dir(p.join(".site.touchbase-new-99999977")).unwrap();
+        let kept = [
+            ours(".site.touchbase-new-99999124", false),
+            ours(".site.touchbase-new-x1", true),
+            ours(".other.touchbase-new-1", true),
+            ours(".site.touchbase-new-", true),
+            ours("site.touchbase-old-5", true),
+        ];
+        // A build under way (pid 1 always runs) keeps its folder.
+        let running = ours(".site.touchbase-new-1", true);
+        remove_leftovers(p, "site");
+        for d in &gone {
+            assert!(!d.exists(), "{}", d.display());
+        }
+        assert!(!p.join(".site.touchbase-new-99999977").exists(), "empty");
+        assert_eq!(running.exists(), cfg!(target_os = "linux"));
+        for d in &kept {
+            assert!(d.join("clients/a.html").is_file(), "{}", d.display());
+        }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn checked_again_before_the_swap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let notes = tmp.path().join("notes");
+        fs::create_dir(&notes).unwrap();
+        let out = tmp.path().join("public");
+        // Someone's files appear at `--out` during the build.
+        let s = prepare(&out, &notes).unwrap();
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("a.txt"), "mine").unwrap();
+        assert!(matches!(
+            s.commit(),
+            Err(Fatal::Output {
+                why: Refusal::Foreign,
+                ..
+            })
+        ));
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "mine");
+        // `--out` becomes a symlink to another folder during the build.
+        let out = tmp.path().join("site");
+        let s = prepare(&out, &notes).unwrap();
+        std::os::unix::fs::symlink(&notes, &out).unwrap();
+        assert!(matches!(
+            s.commit(),
+            Err(Fatal::Output {
+                why: Refusal::Changed,
+                ..
+            })
+        ));
+        assert!(fs::symlink_metadata(&out).unwrap().is_symlink());
+        let mut names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["notes", "public", "site"], "staging removed");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn the_swap_is_one_exchange() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        fs::write(a.join("x"), "new").unwrap();
+        fs::write(b.join("x"), "old").unwrap();
+        assert!(
+            exchange(&a, &b).unwrap(),
+            "RENAME_EXCHANGE unsupported here"
+        );
+        assert_eq!(fs::read_to_string(b.join("x")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(a.join("x")).unwrap(), "old");
+    }
+
+    #[test]
+    fn counts_what_was_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let notes = tmp.path().join("notes");
+        fs::create_dir(&notes).unwrap();
+        let s = prepare(&tmp.path().join("public"), &notes).unwrap();
+        s.write("index.html", b"x").unwrap();
+        s.write("clients/a.html", b"x").unwrap();
+        s.write("assets/style.css", b"x").unwrap();
+        assert!(s.write("../b.html", b"x").is_err());
+        assert_eq!((s.pages(), s.other_files()), (2, 1));
     }
 }

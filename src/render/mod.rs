@@ -27,7 +27,7 @@ use tera::Context;
 
 use crate::config::Lang;
 use crate::diag::Diagnostic;
-use crate::workspace::Workspace;
+use crate::workspace::{Fatal, Workspace};
 use crate::write::{Staging, unique_slugs};
 use pages::Site;
 
@@ -49,7 +49,10 @@ pub fn escape(s: &str) -> String {
 
 /// What a build wrote.
 pub struct Built {
+    /// HTML pages written.
     pub pages: usize,
+    /// Files written, pages included (the marker file not counted).
+    pub files: usize,
     pub overridden: Vec<String>,
 }
 
@@ -75,7 +78,7 @@ thread_local! {
 }
 
 /// Render every page into `staging`.
-pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Built, String> {
+pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Built, Fatal> {
     let labels = i18n::table(lang);
     let tpl = templates::load(&ws.root.join("templates"), &labels, lang)?;
     let site = Site {
@@ -106,7 +109,8 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         warnings: ws.diags.len() - errors,
         version: env!("CARGO_PKG_VERSION"),
     };
-    let mut base = Context::from_serialize(&common).map_err(|e| templates::describe(&e))?;
+    let mut base =
+        Context::from_serialize(&common).map_err(|e| templates::template_error(&e, &[]))?;
     if tpl.uses_labels {
         base.insert("t", &labels);
     }
@@ -117,7 +121,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                   title: &str,
                   key: &str,
                   data: &dyn ErasedSerialize|
-     -> Result<Vec<u8>, String> {
+     -> Result<Vec<u8>, Fatal> {
         let mut ctx = base.clone();
         ctx.insert("root", root);
         ctx.insert("nav", nav);
@@ -130,11 +134,18 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         out.clear();
         tpl.tera
             .render_to(name, &ctx, &mut out)
-            .map_err(|e| format!("template {name}: {}", templates::describe(&e)))?;
+            .map_err(|e| Fatal::Template {
+                name: Some(name.to_string()),
+                yours: tpl.overridden.iter().any(|o| o == name),
+                why: templates::describe(&e),
+            })?;
         Ok(out)
     };
     let write = |rel: &str, html: Vec<u8>| {
-        let written = staging.write(rel, &html).map_err(|e| format!("{rel}: {e}"));
+        let written = staging.write(rel, &html).map_err(|source| Fatal::Io {
+            path: staging.path_of(rel),
+            source,
+        });
         PAGE_BUFFER.with_borrow_mut(|buffer| *buffer = html);
         written
     };
@@ -146,7 +157,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         by_file.entry(d.file.as_str()).or_default().push(d);
     }
     // The overview pages and the client pages are independent: build them side by side.
-    let overview = || -> Result<(), String> {
+    let overview = || -> Result<(), Fatal> {
         write("assets/style.css", tpl.style.clone().into_bytes())?;
         write("assets/app.js", templates::SCRIPT.as_bytes().to_vec())?;
         let order = pages::urgency_order(ws);
@@ -258,13 +269,13 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         )?;
         Ok(())
     };
-    let client_pages = || -> Result<(), String> {
+    let client_pages = || -> Result<(), Fatal> {
         let empty = Vec::new();
         (0..ws.clients.len()).into_par_iter().try_for_each(|i| {
-            let c = ws.clients.get(i).ok_or("client index")?;
+            let c = ws.clients.get(i).ok_or(Fatal::Bug("client index"))?;
             let diags = by_file.get(c.file.as_str()).unwrap_or(&empty);
-            let base = client::client_page(&site, i, diags).ok_or("client page")?;
-            let pb = client_playbook::client(&site, i).ok_or("client playbook")?;
+            let base = client::client_page(&site, i, diags).ok_or(Fatal::Bug("client page"))?;
+            let pb = client_playbook::client(&site, i).ok_or(Fatal::Bug("client playbook"))?;
             let page = WithPlaybook {
                 page: &base,
                 p: None,
@@ -272,7 +283,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                 pb: Some(&pb),
             };
             let html = render("client.html", "../", "clients", &c.name, "c", &page)?;
-            let slug = site.slugs.get(i).ok_or("slug")?;
+            let slug = site.slugs.get(i).ok_or(Fatal::Bug("slug"))?;
             write(&format!("clients/{slug}.html"), html)
         })
     };
@@ -280,7 +291,9 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     a?;
     b?;
     Ok(Built {
-        pages: ws.clients.len() + ws.playbook.books.len() + 8,
+        // Counted as written, not worked out: HTML pages only.
+        pages: staging.pages(),
+        files: staging.pages() + staging.other_files(),
         overridden: tpl.overridden,
     })
 }

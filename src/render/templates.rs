@@ -56,7 +56,7 @@ pub fn load(
     dir: &Path,
     labels: &BTreeMap<&str, &str>,
     lang: crate::config::Lang,
-) -> Result<Templates, String> {
+) -> Result<Templates, crate::workspace::Fatal> {
     let mut overridden = Vec::new();
     let mut sources: Vec<(String, String)> = Vec::new();
     for (name, text) in EMBEDDED {
@@ -81,13 +81,30 @@ pub fn load(
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     super::format::register_filters(&mut tera, lang);
-    tera.add_raw_templates(sources).map_err(|e| describe(&e))?;
+    tera.add_raw_templates(sources)
+        .map_err(|e| template_error(&e, &overridden))?;
     Ok(Templates {
         tera,
         uses_labels,
         style,
         overridden,
     })
+}
+
+/// A Tera error as a `Fatal::Template`, naming the template it is about when the
+/// message does (Tera quotes it: `Failed to parse "client.html"`).
+pub fn template_error(e: &tera::Error, overridden: &[String]) -> crate::workspace::Fatal {
+    let why = describe(e);
+    let name = EMBEDDED
+        .iter()
+        .map(|(n, _)| *n)
+        .find(|n| why.contains(&format!("'{n}'")) || why.contains(&format!("\"{n}\"")))
+        .map(str::to_string);
+    crate::workspace::Fatal::Template {
+        yours: name.as_ref().is_some_and(|n| overridden.contains(n)),
+        name,
+        why,
+    }
 }
 
 /// A Tera error with its chain of causes (the useful part is usually last).
