@@ -6,7 +6,7 @@ use crate::report::Report;
 
 pub fn write<W: Write>(report: &Report<'_>, out: W) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut out, report).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut out, report).map_err(io::Error::from)?;
     out.write_all(b"\n")?;
     out.flush()
 }
