@@ -209,10 +209,7 @@ fn split_tag(tag: &str) -> (&str, Vec<(String, String)>) {
     let mut attrs = Vec::new();
     let mut chars = tag.get(name_end..).unwrap_or("").chars().peekable();
     loop {
-        while chars
-            .peek()
-            .is_some_and(|c| c.is_whitespace() || *c == '/')
-        {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == '/') {
             chars.next();
         }
         let mut attr = String::new();

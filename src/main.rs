@@ -191,7 +191,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                         Some(o) => format!("{title} · {o}"),
                         None => title.to_string(),
                     };
-                    output::ics::write(&report, &name, lang, out)
+                    output::ics::write(&report, &name, lang, None, out)
                 }
             };
             match written {

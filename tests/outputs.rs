@@ -383,3 +383,64 @@ fn ics_is_stable_across_builds_and_unrelated_edits() {
     );
     assert!(!ics(dir.path(), &["--lang", "en"]).contains("send quote"));
 }
+
+#[test]
+fn the_site_publishes_the_team_feed_and_every_reps_own() {
+    let site = common::build_site("example-notes", "en");
+    let root = site.path().join("site");
+    let team = std::fs::read_to_string(root.join("calendar.ics")).unwrap();
+    assert_eq!(
+        team,
+        ics(&example(), &["--lang", "en"]),
+        "the site's feed is the export's"
+    );
+    let calendar = std::fs::read_to_string(root.join("calendar.html")).unwrap();
+    assert!(
+        calendar.contains("href=\"calendar.ics\""),
+        "calendar page links its feed"
+    );
+    let v = json(&example(), &[]);
+    let clients = v["clients"].as_array().unwrap();
+    let mut reps = 0;
+    for page in std::fs::read_dir(root.join("reps")).unwrap() {
+        let page = page.unwrap().path();
+        if page.extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        reps += 1;
+        let html = std::fs::read_to_string(&page).unwrap();
+        let feed = page.with_extension("ics");
+        let name = feed.file_name().unwrap().to_str().unwrap();
+        assert!(
+            html.contains(&format!("href=\"{name}\"")),
+            "{} links {name}",
+            page.display()
+        );
+        let text = std::fs::read_to_string(&feed).unwrap().replace("\r\n ", "");
+        // The rep's own follow-ups, and no one else's.
+        let h1 = html
+            .split("<h1>")
+            .nth(1)
+            .unwrap()
+            .split("</h1>")
+            .next()
+            .unwrap();
+        for c in clients {
+            let owner = c["owner"].as_str().unwrap_or("");
+            for f in c["open_followups"].as_array().unwrap() {
+                let date = f["date"].as_str().unwrap();
+                if date < TODAY {
+                    continue;
+                }
+                let summary = format!("SUMMARY:{}: ", c["name"].as_str().unwrap());
+                assert_eq!(
+                    text.contains(&summary),
+                    owner == h1,
+                    "{name}: follow-up of {} ({owner})",
+                    c["id"]
+                );
+            }
+        }
+    }
+    assert_eq!(reps, 4, "every rep page was checked");
+}

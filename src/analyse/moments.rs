@@ -343,7 +343,7 @@ mod tests {
         let m = client_moments(0, &client(), today, 30);
         let got: Vec<(String, MomentKind, String, Option<i16>)> = m
             .iter()
-            .map(|m| (m.date.to_string(), m.kind.clone(), m.what.clone(), m.years))
+            .map(|m| (m.date.to_string(), m.kind, m.what.clone(), m.years))
             .collect();
         assert_eq!(
             got,

@@ -12,8 +12,17 @@ use crate::report::Report;
 
 /// The calendar of a report: open follow-ups dated from today to 12 months ahead,
 /// birthdays (name and client only), partnership anniversaries, `dates:` and
-/// holidays over the same 12 months, in `lang`.
-pub fn write<W: Write>(report: &Report<'_>, name: &str, lang: Lang, out: W) -> io::Result<()> {
+/// holidays over the same 12 months, in `lang`. With `owner`, only that rep's clients
+/// (and the holidays).
+pub fn write<W: Write>(
+    report: &Report<'_>,
+    name: &str,
+    lang: Lang,
+    owner: Option<&str>,
+    out: W,
+) -> io::Result<()> {
+    let mine =
+        |c: &crate::report::ClientReport<'_>| owner.is_none_or(|o| c.owner.unwrap_or("") == o);
     let mut w = IcsWriter::new(
         io::BufWriter::with_capacity(1 << 16, out),
         name,
@@ -25,7 +34,7 @@ pub fn write<W: Write>(report: &Report<'_>, name: &str, lang: Lang, out: W) -> i
         .unwrap_or(report.today);
     let colon = if lang == Lang::Zh { "：" } else { ": " };
     let mut events: Vec<Owned> = Vec::new();
-    for c in &report.clients {
+    for c in report.clients.iter().filter(|c| mine(c)) {
         for f in c.followups.iter().filter(|f| !f.done) {
             if f.date < report.today || f.date >= horizon {
                 continue;
@@ -40,9 +49,10 @@ pub fn write<W: Write>(report: &Report<'_>, name: &str, lang: Lang, out: W) -> i
         }
     }
     for m in &report.calendar {
-        let client = m
-            .client
-            .and_then(|id| report.clients.iter().find(|c| c.id == id));
+        let client = m.client_index.and_then(|i| report.clients.get(i));
+        if client.is_some_and(|c| !mine(c)) {
+            continue;
+        }
         let client_name = client.map_or("", |c| c.name);
         let (key, title) = match m.kind {
             MomentKind::Birthday => (

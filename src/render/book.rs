@@ -70,6 +70,8 @@ pub fn rep_row(site: &Site<'_>, b: &Book, slug: &str, root: &str) -> RepRow {
 #[derive(Serialize)]
 pub struct RepPage {
     pub name: String,
+    /// The rep's calendar feed, beside the page.
+    pub ics: String,
     pub summary: RepRow,
     #[serde(skip)]
     pub rows: Vec<Row>,
@@ -92,6 +94,7 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> RepPa
         .collect();
     RepPage {
         name: rep_name(site, b),
+        ics: format!("{slug}.ics"),
         summary,
         rows_html: super::fragments::rep_rows(site.lang, &rows),
         rows,

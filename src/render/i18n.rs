@@ -387,6 +387,16 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("nav_calendar", "Calendar", "日历"),
     ("nav_key", "Key clients", "重点客户"),
     (
+        "subscribe",
+        "Subscribe in a calendar app (.ics)",
+        "在日历应用中订阅（.ics）",
+    ),
+    (
+        "subscribe_hint",
+        "Add the link's web address to your phone's or Outlook's calendar as a subscription; it follows every build. Follow-ups, birthdays, anniversaries and holidays of the next 12 months.",
+        "把这个链接的网址加到手机或 Outlook 日历的“订阅日历”里，每次构建后自动更新。包括未来 12 个月的跟进事项、生日、纪念日和节日。",
+    ),
+    (
         "calendar_title",
         "Dates to remember and holidays",
         "重要日子与节日",

@@ -222,6 +222,29 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                 render("rep.html", "../", "reps", &name, "r", &page)?,
             )?;
         }
+        // Calendar feeds: the team's, and each rep's beside their page.
+        let report = crate::report::build(ws);
+        let title = common.site_title;
+        let mut ics = Vec::new();
+        let feed = |ics: &mut Vec<u8>, name: &str, owner: Option<&str>| {
+            ics.clear();
+            crate::output::ics::write(&report, name, lang, owner, &mut *ics).map_err(|source| {
+                Fatal::Io {
+                    path: "calendar.ics".into(),
+                    source,
+                }
+            })
+        };
+        feed(&mut ics, title, None)?;
+        write("calendar.ics", ics.clone())?;
+        for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
+            feed(
+                &mut ics,
+                &format!("{title} · {}", book::rep_name(&site, b)),
+                Some(&b.owner),
+            )?;
+            write(&format!("reps/{slug}.ics"), ics.clone())?;
+        }
         let referrals = book::referrals(&site);
         write(
             "referrals.html",
