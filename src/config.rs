@@ -47,6 +47,11 @@ pub struct Privacy {
     pub wechat: bool,
     pub email: bool,
     pub birth_year: bool,
+    /// A person's `family`, `likes`, `notes` and `address` (left out unless shown).
+    pub family: bool,
+    pub likes: bool,
+    pub notes: bool,
+    pub address: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +91,16 @@ const KEYS: [&str; 7] = [
     "holidays",
     "pareto_year",
 ];
-const PRIVACY_FIELDS: [&str; 4] = ["phone", "wechat", "email", "birth_year"];
+const PRIVACY_FIELDS: [&str; 8] = [
+    "phone",
+    "wechat",
+    "email",
+    "birth_year",
+    "family",
+    "likes",
+    "notes",
+    "address",
+];
 
 /// Load `touchbase.yaml` from `root` if there is one. Errors are returned as
 /// diagnostics; any error means the configuration is unusable.
@@ -342,6 +356,10 @@ fn read_privacy(ck: &mut Checker<'_>, value: &Node, out: &mut Privacy) {
             "wechat" => out.wechat = true,
             "email" => out.email = true,
             "birth_year" | "birthday" => out.birth_year = true,
+            "family" => out.family = true,
+            "likes" => out.likes = true,
+            "notes" => out.notes = true,
+            "address" => out.address = true,
             other => ck.unknown(
                 &[Step::Key("privacy"), Step::Key("show")],
                 other,

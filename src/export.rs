@@ -1,7 +1,8 @@
 //! Export: the analysed model as JSON, for scripts and dashboards of one's own.
 //!
 //! The shape is a contract (docs/cli.md): field names only ever get added.
-//! Personal contact fields (phones, WeChat, e-mail, birthdays) are never exported.
+//! Personal contact fields (phones, WeChat, e-mail, birthdays) are never exported, and
+//! what a diagnostic quotes of them is masked as on the site (`render::privacy`).
 
 use serde::Serialize;
 
@@ -129,18 +130,20 @@ struct DiagOut<'a> {
     line: usize,
     column: usize,
     severity: &'static str,
-    message: &'a str,
-    help: Option<&'a str>,
+    message: String,
+    help: Option<String>,
 }
 
-fn diag_out(d: &Diagnostic) -> DiagOut<'_> {
+/// A diagnostic as exported: what it quotes of a private value masked, as on the site.
+fn diag_out<'a>(d: &'a Diagnostic, privacy: &crate::config::Privacy) -> DiagOut<'a> {
+    let masked = crate::render::privacy::diagnostic(d, privacy);
     DiagOut {
         file: &d.file,
         line: d.line,
         column: d.column,
         severity: d.severity.as_str(),
-        message: &d.message,
-        help: d.help.as_deref(),
+        message: masked.message.clone(),
+        help: masked.help.clone(),
     }
 }
 
@@ -297,7 +300,11 @@ pub fn to_json(ws: &Workspace) -> String {
         clients,
         upcoming,
         pareto,
-        diagnostics: ws.diags.iter().map(diag_out).collect(),
+        diagnostics: ws
+            .diags
+            .iter()
+            .map(|d| diag_out(d, &ws.config.privacy))
+            .collect(),
     };
     // Serialising plain structs of strings and numbers cannot fail.
     serde_json::to_string_pretty(&export).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))

@@ -357,3 +357,179 @@ fn templates_cannot_read_the_environment() {
         assert!(!out.exists(), "a failed build writes nothing");
     }
 }
+
+/// A client with personal data in every shape people write it, in the client and in its
+/// people, and the raw values, none of which may appear masked.
+const PERSONAL: &str = r#"---
+name: 隐私测试公司
+owner: 王磊
+tier: key
+address: 上海市浦东新区公司路8号
+phone: +86 139 1111 2001 (mobile)
+mobile: １３９２２２２２００２
+手机: 139-3333-2003 / 021 5555 2004
+电话: 13944442005, 13955552006
+tel: 021-66662007
+email: a.first@x.com, b.second@y.com
+e-mail: c.third@z.com
+邮箱: d.fourth@w.com
+微信: zhang_wx_3008
+wx: li_wx_3009
+wechat: wang_wx_3010, wang_alt_3011
+phnoe: 13966662012
+people:
+  - name: 刘建国
+    role: decision-maker
+    birthday: 1968-11-26
+    phone: 13977772013 / 13988882014
+    手机: １３９９９９９２０１５
+    电话: +86 139 1212 2016
+    mobile: 139-1313-2017
+    微信: liu_jianguo_2018
+    e-mail: jianguo.liu@corp.cn
+    邮箱: "jg.liu@home.cn, liu.jg@qq.com"
+    family: 妻子李梅FAMILYPROBE
+    likes: 高尔夫LIKESPROBE
+    notes: 注意NOTESPROBE
+    address: 上海市ADDRPROBE路1号
+    phnoe: 13910102019
+    emial: typo.mail@x.cn
+    wehcat: typo_wechat_2020
+  - {name: 王强, phnoe: 13920202021, 微信: wq_inline_2022}
+---
+
+## 2026-11-12 visit @刘建国 — 报价
+"#;
+
+/// Each value as written (and so as shown when `privacy.show` lists it), with the kind
+/// of data it is.
+const WRITTEN: [(&str, &str); 35] = [
+    ("phone", "139 1111 2001"),
+    ("phone", "１３９２２２２２００２"),
+    ("phone", "139-3333-2003"),
+    ("phone", "021 5555 2004"),
+    ("phone", "13944442005"),
+    ("phone", "13955552006"),
+    ("phone", "021-66662007"),
+    ("email", "a.first@x.com"),
+    ("email", "b.second@y.com"),
+    ("email", "c.third@z.com"),
+    ("email", "d.fourth@w.com"),
+    ("wechat", "zhang_wx_3008"),
+    ("wechat", "li_wx_3009"),
+    ("wechat", "wang_wx_3010"),
+    ("wechat", "wang_alt_3011"),
+    ("phone", "13966662012"),
+    ("phone", "13977772013"),
+    ("phone", "13988882014"),
+    ("phone", "１３９９９９９２０１５"),
+    ("phone", "139 1212 2016"),
+    ("phone", "139-1313-2017"),
+    ("wechat", "liu_jianguo_2018"),
+    ("email", "jianguo.liu@corp.cn"),
+    ("email", "jg.liu@home.cn"),
+    ("email", "liu.jg@qq.com"),
+    ("family", "FAMILYPROBE"),
+    ("likes", "LIKESPROBE"),
+    ("notes", "NOTESPROBE"),
+    ("address", "ADDRPROBE"),
+    ("phone", "13910102019"),
+    ("email", "typo.mail@x.cn"),
+    ("wechat", "typo_wechat_2020"),
+    ("phone", "13920202021"),
+    ("wechat", "wq_inline_2022"),
+    ("birth_year", "1968-11-26"),
+];
+
+/// Forms a half-done mask could leave behind (full-width digits read as ASCII, the
+/// middle of a number).
+const ALSO_HIDDEN: [&str; 6] = [
+    "13922222002",
+    "13999992015",
+    "1111 2001",
+    "3333-2003",
+    "1212 2016",
+    "1313-2017",
+];
+
+fn personal_notes(dir: &Path, config: Option<&str>) -> PathBuf {
+    let (notes, _) = notes_folder(dir);
+    fs::write(notes.join("privacy.md"), PERSONAL).unwrap();
+    if let Some(c) = config {
+        fs::write(notes.join("touchbase.yaml"), c).unwrap();
+    }
+    notes
+}
+
+/// The site's files and the export, as one list of (name, text).
+fn outputs(notes: &Path, out: &Path) -> Vec<(String, Vec<u8>)> {
+    let b = build(notes, out);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let e = export(notes);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    let mut all = files(out);
+    all.push(("export".into(), e.stdout.into_bytes()));
+    all
+}
+
+fn found_in<'a>(all: &'a [(String, Vec<u8>)], needle: &str) -> Vec<&'a str> {
+    all.iter()
+        .filter(|(_, b)| contains(b, needle))
+        .map(|(n, _)| n.as_str())
+        .collect()
+}
+
+#[test]
+fn personal_data_is_masked_as_people_write_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = personal_notes(dir.path(), None);
+    let out = dir.path().join("site");
+    let all = outputs(&notes, &out);
+    for needle in WRITTEN.iter().map(|(_, w)| *w).chain(ALSO_HIDDEN) {
+        let at = found_in(&all, needle);
+        assert!(at.is_empty(), "`{needle}` is in {at:?}");
+    }
+    // Masked, not lost: the last four digits of each number, a letter of each address.
+    let page = fs::read_to_string(out.join("clients/privacy.html")).unwrap();
+    for masked in [
+        "+86 ••• •••• 2001",
+        "•••••••2002",
+        "•••-••••-2003 &#x2F; ••• •••• 2004",
+        "•••••••2005 &#x2F; •••••••2006",
+        "a•••@x.com &#x2F; b•••@y.com",
+        "zh•••8",
+        "•••••••2012",
+        "•••••••2013 / •••••••2014",
+        "j•••@home.cn / l•••@qq.com",
+        "上海市浦东新区公司路8号",
+    ] {
+        assert!(page.contains(masked), "`{masked}` is not on the page");
+    }
+    // The problems page quotes the typo's line, its number masked.
+    let problems = fs::read_to_string(out.join("problems.html")).unwrap();
+    assert!(problems.contains("unknown key `phnoe`"), "{problems}");
+    assert!(problems.contains("phnoe: •••"), "{problems}");
+}
+
+#[test]
+fn personal_data_is_shown_when_configured() {
+    // The control: with everything shown, every probe above is found somewhere, so the
+    // test above could see a leak.
+    let dir = tempfile::tempdir().unwrap();
+    let notes = personal_notes(dir.path(), Some("privacy: show\n"));
+    let all = outputs(&notes, &dir.path().join("site"));
+    for (_, needle) in WRITTEN {
+        assert!(!found_in(&all, needle).is_empty(), "`{needle}` not shown");
+    }
+    let problems = fs::read_to_string(dir.path().join("site/problems.html")).unwrap();
+    assert!(problems.contains("phnoe: 13966662012"), "{problems}");
+
+    // Phones only: the phones are shown, nothing else is.
+    let dir = tempfile::tempdir().unwrap();
+    let notes = personal_notes(dir.path(), Some("privacy:\n  show: [phone]\n"));
+    let all = outputs(&notes, &dir.path().join("site"));
+    for (kind, needle) in WRITTEN {
+        let at = found_in(&all, needle);
+        assert_eq!(kind == "phone", !at.is_empty(), "`{needle}` ({kind}): {at:?}");
+    }
+}
