@@ -530,6 +530,62 @@ fn personal_data_is_shown_when_configured() {
     let all = outputs(&notes, &dir.path().join("site"));
     for (kind, needle) in WRITTEN {
         let at = found_in(&all, needle);
-        assert_eq!(kind == "phone", !at.is_empty(), "`{needle}` ({kind}): {at:?}");
+        assert_eq!(
+            kind == "phone",
+            !at.is_empty(),
+            "`{needle}` ({kind}): {at:?}"
+        );
+    }
+}
+
+const CSP_META: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'\">";
+
+#[test]
+fn every_page_carries_the_content_security_policy() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+    let dir = tempfile::tempdir().unwrap();
+    let personal = personal_notes(dir.path(), None);
+    for (notes, lang) in [(&example, "en"), (&example, "zh"), (&personal, "en")] {
+        let out = dir
+            .path()
+            .join(format!("site-{lang}-{}", notes.display().to_string().len()));
+        let b = run(&[
+            "build",
+            notes.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--today",
+            TODAY,
+            "--lang",
+            lang,
+        ]);
+        assert!(b.code <= 1, "{}", b.stderr);
+        let pages = common::html_files(&out);
+        assert!(pages.len() > 5, "{}", pages.len());
+        for page in pages {
+            let html = fs::read_to_string(&page).unwrap();
+            let name = page.display();
+            assert_eq!(html.matches(CSP_META).count(), 1, "{name}: no CSP meta");
+            // Before anything it governs is loaded.
+            let at = html.find(CSP_META).unwrap();
+            for tag in ["<link", "<script", "<style", "<img", "<svg"] {
+                assert!(html.find(tag).is_none_or(|t| t > at), "{name}: {tag} first");
+            }
+            // Nothing the policy would refuse: no inline style or script, no handlers.
+            assert!(!html.contains(" style=\""), "{name}: inline style");
+            assert!(!html.contains("<style"), "{name}: style element");
+            assert!(!html.contains("<script>"), "{name}: inline script");
+            assert_eq!(
+                html.matches("<script").count(),
+                html.matches("<script src=\"").count(),
+                "{name}"
+            );
+            let handler = html.match_indices(" on").any(|(i, _)| {
+                let rest = html.get(i + 3..).unwrap_or("");
+                let word: String = rest.chars().take_while(char::is_ascii_lowercase).collect();
+                !word.is_empty() && rest.get(word.len()..).is_some_and(|r| r.starts_with("=\""))
+            });
+            assert!(!handler, "{name}: an on…= handler");
+        }
     }
 }
