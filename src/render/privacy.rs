@@ -96,9 +96,11 @@ fn by_name(key: &str) -> Option<Private> {
     let is = |words: &[&str]| words.contains(&k.as_str());
     if has(&["mail", "邮箱", "电邮", "邮件"]) {
         Some(Private::Email)
-    } else if has(&["wechat", "weixin", "微信", "wxid", "telegram", "skype", "whatsapp"])
-        || is(&["wx", "vx", "wx号", "qq", "qq号", "line", "im", "钉钉", "dingtalk"])
-    {
+    } else if has(&[
+        "wechat", "weixin", "微信", "wxid", "telegram", "skype", "whatsapp",
+    ]) || is(&[
+        "wx", "vx", "wx号", "qq", "qq号", "line", "im", "钉钉", "dingtalk",
+    ]) {
         Some(Private::Wechat)
     } else if has(&[
         "phone", "mobile", "电话", "手机", "座机", "固话", "传真", "号码", "fax", "cell",
@@ -336,7 +338,14 @@ pub fn source_line<'a>(line: &'a str, privacy: &Privacy) -> Cow<'a, str> {
                 } else {
                     Scope::Client
                 };
-                if classify(key, scope).is_some_and(|k| !is_shown(k, privacy)) {
+                let rest = line.get(i + 1..).unwrap_or("");
+                let hide = match classify(key, scope) {
+                    // A birthday without a year (`02-30`) hides nothing.
+                    Some(Private::BirthYear) if !has_year(rest) => false,
+                    Some(k) => !is_shown(k, privacy),
+                    None => false,
+                };
+                if hide {
                     let head = line.get(..=i).unwrap_or("");
                     return Cow::Owned(format!("{head} •••"));
                 }
@@ -358,23 +367,33 @@ pub fn diagnostic<'a>(d: &'a Diagnostic, privacy: &Privacy) -> Cow<'a, Diagnosti
     let kept = masked.trim_end_matches(" •••").len();
     let hidden = d.source.get(kept..).unwrap_or("").trim();
     let mut out = d.clone();
-    let scrub = |text: &str| {
-        let mut t = text.to_string();
-        // The hidden value, and each word of it long enough to mean something.
-        let words = std::iter::once(hidden).chain(
-            hidden
-                .split(|c: char| !c.is_alphanumeric() && !matches!(c, '@' | '_'))
-                .filter(|w| w.chars().count() >= 4),
-        );
-        for w in words.filter(|w| !w.is_empty()) {
-            t = t.replace(w, "•••");
-        }
-        t
-    };
-    out.message = scrub(&d.message);
-    out.help = d.help.as_deref().map(scrub);
+    out.message = scrub(&d.message, hidden);
+    out.help = d.help.as_deref().map(|h| scrub(h, hidden));
     out.source = masked;
     Cow::Owned(out)
+}
+
+/// Four digits in a row (ASCII or full-width): a year, perhaps.
+fn has_year(text: &str) -> bool {
+    let mut run = 0;
+    text.chars().map(narrow).any(|c| {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        run >= 4
+    })
+}
+
+/// `text` with `hidden`, and each word of it long enough to mean something, as `•••`.
+fn scrub(text: &str, hidden: &str) -> String {
+    let mut t = text.to_string();
+    let words = std::iter::once(hidden).chain(
+        hidden
+            .split(|c: char| !c.is_alphanumeric() && !matches!(c, '@' | '_'))
+            .filter(|w| w.chars().count() >= 4),
+    );
+    for w in words.filter(|w| !w.is_empty()) {
+        t = t.replace(w, "•••");
+    }
+    t
 }
 
 #[cfg(test)]
@@ -404,9 +423,15 @@ mod tests {
             ("+86 139 1234 5678 (mobile)", "+86 ••• •••• 5678"),
             ("１３９１２３４５６７８", "•••••••5678"),
             ("＋８６ １３９ １２３４ ５６７８", "+86 ••• •••• 5678"),
-            ("139-1234-5678 / 021 5555 1234", "•••-••••-5678 / ••• •••• 1234"),
+            (
+                "139-1234-5678 / 021 5555 1234",
+                "•••-••••-5678 / ••• •••• 1234",
+            ),
             ("13912345678, 13800001111", "•••••••5678 / •••••••1111"),
-            ("手机13912345678 座机021-55551234", "•••••••5678 / •••-••••1234"),
+            (
+                "手机13912345678 座机021-55551234",
+                "•••••••5678 / •••-••••1234",
+            ),
             ("ext. 123", "•••"),
             ("+8613912345678", "+•••••••••5678"),
         ] {
@@ -425,7 +450,10 @@ mod tests {
             email("王强 <wang.qiang@example.com>; 工作：li@corp.cn").as_deref(),
             Some("w•••@example.com / l•••@corp.cn")
         );
-        assert_eq!(email("wq＠example.com").as_deref(), Some("w•••@example.com"));
+        assert_eq!(
+            email("wq＠example.com").as_deref(),
+            Some("w•••@example.com")
+        );
         assert_eq!(email("wangqiang_88").as_deref(), Some("wa•••8"));
         assert_eq!(
             handle("zhang_139 (personal), wxid_abc123").as_deref(),
@@ -478,7 +506,15 @@ mod tests {
             assert_eq!(classify(key, Scope::Person), Some(want), "person {key}");
         }
         // A client's address is the company's; names and titles are not private.
-        for key in ["address", "adress", "name", "tier", "owner", "favourite", "行业"] {
+        for key in [
+            "address",
+            "adress",
+            "name",
+            "tier",
+            "owner",
+            "favourite",
+            "行业",
+        ] {
             assert_eq!(classify(key, Scope::Client), None, "client {key}");
         }
         for key in ["name", "title", "role", "gender", "职位"] {
@@ -525,7 +561,10 @@ mod tests {
             Private::Address,
         ] {
             assert_eq!(shown(Some(kind), "+86 1", &all).as_deref(), Some("+86 1"));
-            assert_ne!(shown(Some(kind), "+86 13912345678", &none()).as_deref(), Some("+86 13912345678"));
+            assert_ne!(
+                shown(Some(kind), "+86 13912345678", &none()).as_deref(),
+                Some("+86 13912345678")
+            );
         }
         assert_eq!(
             source_line("phnoe: 13912345678", &all),
@@ -540,12 +579,23 @@ mod tests {
             ("phnoe: 13912345678", "phnoe: •••"),
             ("  - name: 王强", "  - name: 王强"),
             ("    手机: '139 1234 5678'", "    手机: •••"),
-            ("  - {name: 王强, phone: 139, role: boss}", "  - {name: 王强, phone: •••"),
-            ("people: [{name: a, 微信: zhang}]", "people: [{name: a, 微信: •••"),
+            (
+                "  - {name: 王强, phone: 139, role: boss}",
+                "  - {name: 王强, phone: •••",
+            ),
+            (
+                "people: [{name: a, 微信: zhang}]",
+                "people: [{name: a, 微信: •••",
+            ),
             ("    birthday: 1968-13-26", "    birthday: •••"),
+            ("    birthday: 02-30", "    birthday: 02-30"),
+            ("    生日: １９６８年", "    生日: •••"),
             ("address: 上海", "address: 上海"),
             ("## 2026-11-12 call — 12:30", "## 2026-11-12 call — 12:30"),
-            ("## 2026-11-12 电话 @王强: 报价", "## 2026-11-12 电话 @王强: 报价"),
+            (
+                "## 2026-11-12 电话 @王强: 报价",
+                "## 2026-11-12 电话 @王强: 报价",
+            ),
         ] {
             assert_eq!(source_line(line, &p), want, "{line}");
         }
