@@ -47,6 +47,11 @@ pub struct Privacy {
     pub wechat: bool,
     pub email: bool,
     pub birth_year: bool,
+    /// A person's `family`, `likes`, `notes` and `address` (left out unless shown).
+    pub family: bool,
+    pub likes: bool,
+    pub notes: bool,
+    pub address: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,22 +91,32 @@ const KEYS: [&str; 7] = [
     "holidays",
     "pareto_year",
 ];
-const PRIVACY_FIELDS: [&str; 4] = ["phone", "wechat", "email", "birth_year"];
+const PRIVACY_FIELDS: [&str; 8] = [
+    "phone",
+    "wechat",
+    "email",
+    "birth_year",
+    "family",
+    "likes",
+    "notes",
+    "address",
+];
 
 /// Load `touchbase.yaml` from `root` if there is one. Errors are returned as
 /// diagnostics; any error means the configuration is unusable.
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
-    let path = root.join(FILE_NAME);
-    match std::fs::read(&path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+    // Only a regular file inside the notes folder is read: a link to elsewhere (or a
+    // pipe) is refused, and, like any unusable configuration, stops the command.
+    match crate::discover::read_inside(root, &root.join(FILE_NAME)) {
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => parse(text.strip_prefix('\u{feff}').unwrap_or(&text)),
             Err(_) => Err(vec![Diagnostic::error(FILE_NAME, "file is not UTF-8 text")]),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-        Err(e) => Err(vec![Diagnostic::error(
-            FILE_NAME,
-            format!("cannot read: {e}"),
-        )]),
+        Ok(None) => Ok(Config::default()),
+        Err(why) => Err(vec![
+            Diagnostic::error(FILE_NAME, format!("not read: {why}"))
+                .help("make touchbase.yaml a plain file in the notes folder"),
+        ]),
     }
 }
 
@@ -341,6 +356,10 @@ fn read_privacy(ck: &mut Checker<'_>, value: &Node, out: &mut Privacy) {
             "wechat" => out.wechat = true,
             "email" => out.email = true,
             "birth_year" | "birthday" => out.birth_year = true,
+            "family" => out.family = true,
+            "likes" => out.likes = true,
+            "notes" => out.notes = true,
+            "address" => out.address = true,
             other => ck.unknown(
                 &[Step::Key("privacy"), Step::Key("show")],
                 other,

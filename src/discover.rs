@@ -2,15 +2,24 @@
 //!
 //! Any `*.md` at any depth, except `README.md` (any case) and anything under a path
 //! component that starts with `.` or `_` (`.git/`, `.obsidian/`, `_templates/`).
-//! Symlinked folders are not followed, so a link cannot pull in files from elsewhere.
+//!
+//! Nothing from outside the notes folder is ever read: every path is resolved
+//! (`canonicalize`) before it is trusted. A link to a file inside the folder is read
+//! like that file; a link that leads outside it, a link to a folder, and anything that
+//! is not a regular file (a FIFO would hang the build, a device would never end) are
+//! skipped with a warning that names them. `read_inside` applies the same rule to
+//! `touchbase.yaml` and the `templates/` folder.
 
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::diag::Diagnostic;
+
 /// A note file found under the notes root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteFile {
+    /// Where to read it: the resolved path, always inside the notes root.
     pub path: PathBuf,
     /// Relative to the notes root, `/`-separated (for diagnostics and the export).
     pub rel: String,
@@ -21,11 +30,88 @@ pub struct NoteFile {
 /// Folder names that hold site configuration rather than notes.
 const RESERVED_DIRS: [&str; 1] = ["templates"];
 
-/// All notes under `root`, sorted by relative path, plus any folder that could not be
-/// read (as path and reason).
-pub fn discover(root: &Path) -> (Vec<NoteFile>, Vec<(String, String)>) {
+/// What a path under the notes folder turned out to be.
+#[derive(Debug)]
+pub enum Resolved {
+    /// A regular file inside the notes folder (the path it resolves to).
+    File(PathBuf),
+    /// Nothing there.
+    Missing,
+    /// Not to be read, and why (for a warning).
+    Skipped(String),
+}
+
+/// Resolve `path` (under `root`) and say whether it may be read. `root` need not be
+/// resolved already.
+pub fn resolve(root: &Path, path: &Path) -> Resolved {
+    let root = match std::fs::canonicalize(root) {
+        Ok(r) => r,
+        Err(e) => return Resolved::Skipped(format!("the notes folder cannot be resolved: {e}")),
+    };
+    resolve_in(&root, path)
+}
+
+/// `resolve` with `root` already canonical.
+fn resolve_in(root: &Path, path: &Path) -> Resolved {
+    let link = match std::fs::symlink_metadata(path) {
+        Ok(m) => m.file_type().is_symlink(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Resolved::Missing,
+        Err(e) => return Resolved::Skipped(format!("cannot read: {e}")),
+    };
+    let target = match std::fs::canonicalize(path) {
+        Ok(t) => t,
+        Err(_) if link => return Resolved::Skipped("it is a link that leads nowhere".into()),
+        Err(e) => return Resolved::Skipped(format!("cannot read: {e}")),
+    };
+    if !target.starts_with(root) {
+        return Resolved::Skipped(if link {
+            "it is a link to outside the notes folder; only files inside it are read".into()
+        } else {
+            "it is inside a folder that links outside the notes folder".into()
+        });
+    }
+    match std::fs::metadata(&target) {
+        Ok(m) if m.is_file() => Resolved::File(target),
+        Ok(m) if m.is_dir() && link => {
+            Resolved::Skipped("it is a link to a folder; links to folders are not followed".into())
+        }
+        Ok(m) if m.is_dir() => Resolved::Skipped("it is a folder".into()),
+        Ok(_) => Resolved::Skipped(
+            "it is not a regular file (a pipe, a device or a socket); only regular files are read"
+                .into(),
+        ),
+        Err(e) => Resolved::Skipped(format!("cannot read: {e}")),
+    }
+}
+
+/// The bytes of `path` (under `root`), if it is a regular file inside the notes folder:
+/// `Ok(None)` when there is nothing there, `Err(why)` when it must not be read.
+pub fn read_inside(root: &Path, path: &Path) -> Result<Option<Vec<u8>>, String> {
+    match resolve(root, path) {
+        Resolved::File(p) => std::fs::read(p)
+            .map(Some)
+            .map_err(|e| format!("cannot read: {e}")),
+        Resolved::Missing => Ok(None),
+        Resolved::Skipped(why) => Err(why),
+    }
+}
+
+/// All notes under `root`, sorted by relative path, plus a diagnostic for every folder
+/// that could not be read (an error) and every file or link that was skipped (a warning).
+pub fn discover(root: &Path) -> (Vec<NoteFile>, Vec<Diagnostic>) {
     let mut notes = Vec::new();
-    let mut unreadable = Vec::new();
+    let mut diags = Vec::new();
+    let canonical = match std::fs::canonicalize(root) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                "",
+                format!("cannot read the notes folder: {e}"),
+            ));
+            return (notes, diags);
+        }
+    };
+    let skipped = |rel: &str, why: &str| Diagnostic::warning(rel, format!("skipped: {why}"));
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -35,7 +121,7 @@ pub fn discover(root: &Path) -> (Vec<NoteFile>, Vec<(String, String)>) {
                 let name = e.file_name().to_string_lossy();
                 let hidden = name.starts_with('.') || name.starts_with('_');
                 let reserved = e.depth() == 1
-                    && e.file_type().is_dir()
+                    && (e.file_type().is_dir() || e.path_is_symlink())
                     && RESERVED_DIRS.contains(&name.as_ref());
                 !hidden && !reserved
             }
@@ -48,35 +134,97 @@ pub fn discover(root: &Path) -> (Vec<NoteFile>, Vec<(String, String)>) {
                     .path()
                     .and_then(|p| p.strip_prefix(root).ok())
                     .map_or_else(String::new, rel_string);
-                unreadable.push((at, err.to_string()));
+                diags.push(Diagnostic::error(&at, format!("cannot read: {err}")));
                 continue;
             }
         };
-        // Regular files, or links to them; never folders reached through links.
-        let is_file =
-            entry.file_type().is_file() || (entry.path_is_symlink() && entry.path().is_file());
-        let name = entry.file_name().to_string_lossy();
-        let is_md = Path::new(name.as_ref())
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("md"));
-        if !is_file || !is_md || name.eq_ignore_ascii_case("readme.md") {
+        if entry.depth() == 0 || entry.file_type().is_dir() {
             continue;
         }
+        let name = entry.file_name().to_string_lossy();
         let rel = entry
             .path()
             .strip_prefix(root)
             .map_or_else(|_| name.to_string(), rel_string);
+        let is_md = Path::new(name.as_ref())
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        let is_link = entry.path_is_symlink();
+        if !is_md || name.eq_ignore_ascii_case("readme.md") {
+            // Not a note; but a link to a folder is worth a word (it is not followed).
+            if is_link && entry.path().is_dir() {
+                let why = match resolve_in(&canonical, entry.path()) {
+                    Resolved::Skipped(why) => why,
+                    _ => "it is a link to a folder; links to folders are not followed".into(),
+                };
+                diags.push(skipped(&rel, &why));
+            }
+            continue;
+        }
+        let path = match resolve_in(&canonical, entry.path()) {
+            Resolved::File(p) => p,
+            Resolved::Missing => continue,
+            Resolved::Skipped(why) => {
+                diags.push(skipped(&rel, &why));
+                continue;
+            }
+        };
         let stem = Path::new(name.as_ref())
             .file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-        notes.push(NoteFile {
-            path: entry.path().to_path_buf(),
-            rel,
-            stem,
-        });
+        notes.push(NoteFile { path, rel, stem });
     }
+    diags.extend(check_templates(root, &canonical));
     notes.sort_by(|a, b| a.rel.cmp(&b.rel));
-    (notes, unreadable)
+    (notes, diags)
+}
+
+/// Warnings for the `templates/` folder: the folder itself, or any file in it, that
+/// will not be read (the built-in template is used instead).
+fn check_templates(root: &Path, canonical: &Path) -> Vec<Diagnostic> {
+    let dir = root.join("templates");
+    let mut out = Vec::new();
+    let warn = |rel: &str, why: &str| {
+        Diagnostic::warning(rel, format!("skipped: {why}"))
+            .help("the built-in template is used instead")
+    };
+    match std::fs::symlink_metadata(&dir) {
+        Err(_) => return out,
+        Ok(m) if m.file_type().is_symlink() => {
+            let target = std::fs::canonicalize(&dir);
+            match target {
+                Ok(t) if t.starts_with(canonical) && t.is_dir() => {}
+                Ok(t) if t.starts_with(canonical) => return out,
+                _ => {
+                    out.push(warn(
+                        "templates",
+                        "it is a link to outside the notes folder; only files inside it are read",
+                    ));
+                    return out;
+                }
+            }
+        }
+        Ok(m) if !m.is_dir() => return out,
+        Ok(_) => {}
+    }
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return out;
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    for name in names {
+        if let Resolved::Skipped(why) = resolve_in(canonical, &dir.join(&name)) {
+            if why == "it is a folder" {
+                continue;
+            }
+            out.push(warn(&format!("templates/{name}"), &why));
+        }
+    }
+    out
 }
 
 fn rel_string(p: &Path) -> String {

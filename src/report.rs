@@ -262,8 +262,9 @@ pub struct DiagReport<'a> {
     pub line: usize,
     pub column: usize,
     pub severity: &'static str,
-    pub message: &'a str,
-    pub help: Option<&'a str>,
+    /// What it quotes of a private value masked, as on the site.
+    pub message: String,
+    pub help: Option<String>,
 }
 
 const PERSISTENCE_BUCKETS: [&str; 6] = ["1", "2", "3", "4", "5–12", "13+"];
@@ -418,7 +419,11 @@ pub fn build(ws: &Workspace) -> Report<'_> {
             total: p.total,
         }),
         team: team(ws),
-        diagnostics: ws.diags.iter().map(diag).collect(),
+        diagnostics: ws
+            .diags
+            .iter()
+            .map(|d| diag(d, &ws.config.privacy))
+            .collect(),
         clients,
         stamp,
     }
@@ -543,14 +548,15 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
     }
 }
 
-fn diag(d: &Diagnostic) -> DiagReport<'_> {
+fn diag<'a>(d: &'a Diagnostic, privacy: &crate::config::Privacy) -> DiagReport<'a> {
+    let masked = crate::render::privacy::diagnostic(d, privacy);
     DiagReport {
         file: &d.file,
         line: d.line,
         column: d.column,
         severity: d.severity.as_str(),
-        message: &d.message,
-        help: d.help.as_deref(),
+        message: masked.message.clone(),
+        help: masked.help.clone(),
     }
 }
 

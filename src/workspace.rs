@@ -286,11 +286,7 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
     }
     let config = config::load(root).map_err(Fatal::Config)?;
     let today = today.unwrap_or_else(|| local_today(&config));
-    let (files, unreadable) = discover::discover(root);
-    let mut diags: Vec<Diagnostic> = unreadable
-        .into_iter()
-        .map(|(path, why)| Diagnostic::error(&path, format!("cannot read: {why}")))
-        .collect();
+    let (files, mut diags) = discover::discover(root);
 
     let parsed: Vec<parse::Parsed> = files
         .par_iter()

@@ -62,7 +62,16 @@ fn chromium() -> Option<PathBuf> {
 /// Open `page` (with `probe` script appended) in headless chromium at `width` px and
 /// return the value the probe wrote into `<html data-probe=…>`.
 fn probe(browser: &Path, page: &Path, probe: &str, width: u32) -> String {
-    let html = std::fs::read_to_string(page).unwrap();
+    let mut html = std::fs::read_to_string(page).unwrap();
+    // The probe is an inline script, which the page's Content-Security-Policy refuses
+    // (as it should): the copy goes without the policy (tests/browser.rs checks it).
+    let csp = "<meta http-equiv=\"Content-Security-Policy\"";
+    if let Some(start) = html.find(csp) {
+        let end = html[start..]
+            .find('>')
+            .map_or(html.len(), |e| start + e + 1);
+        html.replace_range(start..end, "");
+    }
     let copy = page.with_file_name(format!(
         "__probe_{}",
         page.file_name().unwrap().to_string_lossy()

@@ -9,7 +9,7 @@ use crate::model::{Birthday, Cadence, DateSpec, KeyDate, Person, Role, Tier};
 use crate::suggest::closest;
 
 /// Keys a person may have (`birth_day` is accepted for `birthday`).
-const PERSON_KEYS: [&str; 12] = [
+pub const PERSON_KEYS: [&str; 12] = [
     "name",
     "role",
     "title",

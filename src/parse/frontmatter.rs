@@ -55,7 +55,7 @@ pub fn split(text: &str) -> Split<'_> {
     }
 }
 
-const CLIENT_KEYS: [&str; 16] = [
+pub const CLIENT_KEYS: [&str; 16] = [
     "margin",
     "dates",
     "name",

@@ -92,7 +92,14 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
     let c: &Client = ws.clients.get(i)?;
     let s: &ClientStats = ws.stats.get(i)?;
     let privacy = &ws.config.privacy;
-    let masked = !(privacy.phone && privacy.wechat && privacy.email && privacy.birth_year);
+    let masked = !(privacy.phone
+        && privacy.wechat
+        && privacy.email
+        && privacy.birth_year
+        && privacy.family
+        && privacy.likes
+        && privacy.notes
+        && privacy.address);
     let referrer = c.referred_by.as_deref().and_then(|r| ws.client_index(r));
     let first_month = month_start(ws.today, 23);
     let expected = 30.436875 / s.cadence.approx_days();
@@ -139,8 +146,16 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
             figures: i18n::label(lang, "chart_figures"),
         },
     );
-    let field = |kind: &str, v: Option<&String>| {
-        privacy::field(kind, v.map(String::as_str), privacy).unwrap_or_default()
+    // Every personal value goes through `privacy::shown`, here, before any view sees it.
+    use privacy::{Private, Scope};
+    let field = |kind: Private, v: Option<&String>| {
+        v.and_then(|v| privacy::shown(Some(kind), v, privacy))
+            .unwrap_or_default()
+    };
+    let extra = |kvs: &[(String, String)], scope: Scope| -> Vec<(String, String)> {
+        kvs.iter()
+            .filter_map(|(k, v)| Some((k.clone(), privacy::shown_pair(k, v, scope, privacy)?)))
+            .collect()
     };
     // The fields a client shares with its row in the lists, computed once, in one place.
     let r = row(site, i, "../")?;
@@ -184,9 +199,9 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
             .and_then(|r| ws.clients.get(r))
             .map(|r| r.name.clone())
             .unwrap_or_default(),
-        phone: field("phone", c.phone.as_ref()),
-        wechat: field("wechat", c.wechat.as_ref()),
-        email: field("email", c.email.as_ref()),
+        phone: field(Private::Phone, c.phone.as_ref()),
+        wechat: field(Private::Wechat, c.wechat.as_ref()),
+        email: field(Private::Email, c.email.as_ref()),
         address: c.address.clone().unwrap_or_default(),
         masked,
         revenue: c
@@ -194,7 +209,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
             .iter()
             .map(|(y, v)| (*y, super::format::money(lang, *v)))
             .collect(),
-        extra: c.extra.clone(),
+        extra: extra(&c.extra, Scope::Client),
         people: c
             .people
             .iter()
@@ -208,13 +223,13 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
                     .birthday
                     .map(|b| privacy::birthday(b, privacy.birth_year))
                     .unwrap_or_default(),
-                phone: field("phone", p.phone.as_ref()),
-                wechat: field("wechat", p.wechat.as_ref()),
-                email: field("email", p.email.as_ref()),
-                family: p.family.clone().unwrap_or_default(),
-                likes: p.likes.clone().unwrap_or_default(),
-                notes: p.notes.clone().unwrap_or_default(),
-                extra: p.extra.clone(),
+                phone: field(Private::Phone, p.phone.as_ref()),
+                wechat: field(Private::Wechat, p.wechat.as_ref()),
+                email: field(Private::Email, p.email.as_ref()),
+                family: field(Private::Family, p.family.as_ref()),
+                likes: field(Private::Likes, p.likes.as_ref()),
+                notes: field(Private::Notes, p.notes.as_ref()),
+                extra: extra(&p.extra, Scope::Person),
             })
             .collect(),
         followups: s
@@ -236,7 +251,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         monthly_first: format!("{}-{:02}", first_month.year(), first_month.month()),
         monthly_last: format!("{}-{:02}", ws.today.year(), ws.today.month()),
         expected_per_month: expected_text,
-        problems: diags.iter().map(|d| diag_view(lang, d)).collect(),
+        problems: diags.iter().map(|d| diag_view(lang, d, privacy)).collect(),
     };
     page.people_html = super::fragments::people_table(lang, &page.people);
     Some(page)

@@ -275,7 +275,10 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                         .and_then(|i| ws.clients.get(i))
                         .map(|c| c.name.clone())
                         .unwrap_or_default(),
-                    diags: diags.iter().map(|d| pages::diag_view(lang, d)).collect(),
+                    diags: diags
+                        .iter()
+                        .map(|d| pages::diag_view(lang, d, &ws.config.privacy))
+                        .collect(),
                 }
             })
             .collect();

@@ -214,8 +214,10 @@ pub struct DiagView {
     pub caret: String,
 }
 
-pub fn diag_view(lang: Lang, d: &Diagnostic) -> DiagView {
+/// A diagnostic for a page, personal data in its quoted line masked (`privacy`).
+pub fn diag_view(lang: Lang, d: &Diagnostic, privacy: &crate::config::Privacy) -> DiagView {
     use unicode_width::UnicodeWidthStr;
+    let d = &*super::privacy::diagnostic(d, privacy);
     let width = |s: &str| s.width();
     let before: String = d.source.chars().take(d.column.saturating_sub(1)).collect();
     let under: String = d
@@ -253,7 +255,7 @@ mod tests {
     #[test]
     fn caret_under_wide_text() {
         let d = Diagnostic::error("a.md", "x").at(3, 15, 2, "## 2026-03-05 拜方 @王强");
-        let v = diag_view(Lang::En, &d);
+        let v = diag_view(Lang::En, &d, &crate::config::Privacy::default());
         assert_eq!(v.caret_pad.len(), 14);
         assert_eq!(v.caret, "^^^^");
     }

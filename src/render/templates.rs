@@ -59,27 +59,39 @@ pub fn load(
 ) -> Result<Templates, crate::workspace::Fatal> {
     let mut overridden = Vec::new();
     let mut sources: Vec<(String, String)> = Vec::new();
+    // A user's file is read only if it is a regular file inside the notes folder (the
+    // folder that holds `templates/`): a link to elsewhere is skipped (discover warns).
+    let root = dir.parent().unwrap_or(dir);
+    let custom = |name: &str| {
+        crate::discover::read_inside(root, &dir.join(name))
+            .ok()
+            .flatten()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+    };
     for (name, text) in EMBEDDED {
-        let custom = dir.join(name);
-        let text = match std::fs::read_to_string(&custom) {
-            Ok(t) => {
+        let text = match custom(name) {
+            Some(t) => {
                 overridden.push((*name).to_string());
                 t
             }
-            Err(_) => (*text).to_string(),
+            None => (*text).to_string(),
         };
         sources.push(((*name).to_string(), inline_labels(&text, labels)));
     }
-    let style = match std::fs::read_to_string(dir.join("style.css")) {
-        Ok(s) => {
+    let style = match custom("style.css") {
+        Some(s) => {
             overridden.push("style.css".into());
             s
         }
-        Err(_) => STYLE.to_string(),
+        None => STYLE.to_string(),
     };
     let uses_labels = sources.iter().any(|(_, text)| refers_to_t(text));
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
+    // Templates are trusted code, but they cannot read the environment (CI runs with
+    // secrets in it) nor files: Tera's one built-in that could, `get_env`, is replaced.
+    // (`now` and `get_random` exist only with Tera's default features, which are off.)
+    tera.register_function("get_env", no_environment);
     super::format::register_filters(&mut tera, lang);
     tera.add_raw_templates(sources)
         .map_err(|e| template_error(&e, &overridden))?;
@@ -105,6 +117,11 @@ pub fn template_error(e: &tera::Error, overridden: &[String]) -> crate::workspac
         name,
         why,
     }
+}
+
+/// Stands in for Tera's `get_env`: always an error, whatever is asked.
+fn no_environment(_: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    Err(tera::Error::msg("templates cannot read the environment"))
 }
 
 /// A Tera error with its chain of causes (the useful part is usually last).
