@@ -70,7 +70,7 @@ pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date) -> Parsed {
     };
     let mut reader = frontmatter::Reader::new(file, yaml, yaml_line);
     reader.read_client(&mut client);
-    diags.append(&mut reader.diags);
+    diags.extend(reader.into_diags());
     if client.name.is_empty() {
         // Keep the client visible (its log still counts) under its file name.
         client.name = stem.to_string();
