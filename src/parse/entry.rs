@@ -2,6 +2,7 @@
 //! date, kind, resolved mentions and summary (with a deal's amount or a feedback score).
 
 use super::dates::leading_date;
+use super::fields::MAX_AMOUNT;
 use crate::diag::{Diagnostic, Severity, Sink, column_of};
 use crate::model::{Date, Entry, Kind, Person};
 use crate::suggest::closest;
@@ -136,13 +137,28 @@ pub fn parse_heading(
                 .help("a future entry does not count as a contact; plan it as a follow-up: `- [ ] DATE call`"),
         );
     }
+    let mut deal = (kind == Kind::Deal).then(|| amount(&summary)).flatten();
+    if deal.is_some_and(|v| v > MAX_AMOUNT) {
+        let at = text.len()
+            - text
+                .get(pos..)
+                .unwrap_or("")
+                .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
+                .len();
+        diags.push(
+            Diagnostic::warning(file, "deal amount is out of range; it is not counted")
+                .at(line_no, col(at), width(&summary), line)
+                .help("an amount is between 0 and 1,000,000,000,000,000 (10¹⁵)"),
+        );
+        deal = None;
+    }
     Some(Some(Entry {
         date,
         kind,
         people: mentioned,
         line: line_no,
         body: String::new(),
-        amount: (kind == Kind::Deal).then(|| amount(&summary)).flatten(),
+        amount: deal,
         score: (kind == Kind::Feedback).then(|| score(&summary)).flatten(),
         summary,
     }))
