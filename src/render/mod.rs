@@ -47,6 +47,31 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Control characters from a note (a terminal escape in a file name, a bell in a
+/// heading) are invalid in HTML and no escaping covers them: each is written as visible
+/// `\u{1b}` text, as on the terminal. Tabs and line breaks stay.
+fn visible_controls(html: Vec<u8>) -> Vec<u8> {
+    let c0 = |b: &u8| matches!(b, 0..=8 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f);
+    let c1 = |w: &[u8]| matches!(w, [0xc2, 0x80..=0x9f]);
+    if !html.iter().any(c0) && !html.windows(2).any(c1) {
+        return html;
+    }
+    match String::from_utf8(html) {
+        Ok(text) => {
+            let mut out = String::with_capacity(text.len() + 16);
+            for c in text.chars() {
+                if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                    out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+                } else {
+                    out.push(c);
+                }
+            }
+            out.into_bytes()
+        }
+        Err(e) => e.into_bytes(),
+    }
+}
+
 /// What a build wrote.
 pub struct Built {
     pub pages: usize,
@@ -134,6 +159,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         Ok(out)
     };
     let write = |rel: &str, html: Vec<u8>| {
+        let html = visible_controls(html);
         let written = staging.write(rel, &html).map_err(|e| format!("{rel}: {e}"));
         PAGE_BUFFER.with_borrow_mut(|buffer| *buffer = html);
         written
