@@ -49,9 +49,7 @@ fn shapes() -> Vec<Shape> {
             name: "keys",
             unit: "12,500 unknown front-matter keys (near misses)",
             make: |k| {
-                let y: String = (0..12_500 * k)
-                    .map(|i| format!("addr{i:x}: x\n"))
-                    .collect();
+                let y: String = (0..12_500 * k).map(|i| format!("addr{i:x}: x\n")).collect();
                 front(&y)
             },
         },
@@ -66,7 +64,12 @@ fn shapes() -> Vec<Shape> {
             make: |k| {
                 let mut s = front("");
                 for i in 0..12_500 * k {
-                    let _ = writeln!(s, "## 2025-{:02}-{:02} call\nnotes {i}\n", i % 12 + 1, i % 28 + 1);
+                    let _ = writeln!(
+                        s,
+                        "## 2025-{:02}-{:02} call\nnotes {i}\n",
+                        i % 12 + 1,
+                        i % 28 + 1
+                    );
                 }
                 s
             },
@@ -80,7 +83,12 @@ fn shapes() -> Vec<Shape> {
                     if i % 10 == 0 {
                         let _ = writeln!(s, "## 2025-{:02}-{:02} call", i % 12 + 1, i % 28 + 1);
                     }
-                    let _ = writeln!(s, "- [ ] 2026-{:02}-{:02} call back", i % 12 + 1, i % 28 + 1);
+                    let _ = writeln!(
+                        s,
+                        "- [ ] 2026-{:02}-{:02} call back",
+                        i % 12 + 1,
+                        i % 28 + 1
+                    );
                 }
                 s
             },
@@ -134,7 +142,9 @@ fn shapes() -> Vec<Shape> {
         Shape {
             name: "emphasis",
             unit: "12,500 unclosed `*a **b` runs in one paragraph",
-            make: |k| front("") + "## 2026-11-02 call\n" + &"*a **b _c __d ".repeat(12_500 * k) + "\n",
+            make: |k| {
+                front("") + "## 2026-11-02 call\n" + &"*a **b _c __d ".repeat(12_500 * k) + "\n"
+            },
         },
     ]
 }
@@ -151,7 +161,10 @@ fn main() {
     println!("touchbase check on hostile notes (seconds; peak RSS MB)");
     println!("{:<12} {:<48} {}", "shape", "×1 is", "×1 / ×2 / ×4 / ×8");
     for shape in shapes() {
-        if only.as_ref().is_some_and(|o| !o.iter().any(|n| n == shape.name)) {
+        if only
+            .as_ref()
+            .is_some_and(|o| !o.iter().any(|n| n == shape.name))
+        {
             continue;
         }
         let mut cells = Vec::new();
@@ -159,7 +172,11 @@ fn main() {
             let notes = dir.join(format!("{}-{k}", shape.name));
             let _ = std::fs::remove_dir_all(&notes);
             std::fs::create_dir_all(&notes).expect("notes folder");
-            let text = if measuring { (shape.make)(k) } else { (shape.make)(k).chars().take(4000).collect() };
+            let text = if measuring {
+                (shape.make)(k)
+            } else {
+                (shape.make)(k).chars().take(4000).collect()
+            };
             std::fs::write(notes.join("hostile.md"), text).expect("write note");
             let mut cmd = if time.is_file() {
                 let mut c = Command::new(time);
@@ -207,7 +224,12 @@ fn main() {
             cells.push(cell);
             let _ = std::fs::remove_dir_all(&notes);
         }
-        println!("{:<12} {:<48} {}", shape.name, shape.unit, cells.join(" / "));
+        println!(
+            "{:<12} {:<48} {}",
+            shape.name,
+            shape.unit,
+            cells.join(" / ")
+        );
     }
 }
 

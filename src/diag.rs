@@ -52,6 +52,9 @@ pub struct Diagnostic {
     pub source_offset: usize,
     /// How many characters the caret underlines (at least one).
     pub width: usize,
+    /// How many more problems this one stands for: set on the "… and N more" of a
+    /// folded kind (see `Folds`), 0 otherwise.
+    pub more: usize,
 }
 
 impl Diagnostic {
@@ -74,6 +77,7 @@ impl Diagnostic {
             source: String::new(),
             source_offset: 0,
             width: 1,
+            more: 0,
         }
     }
 
@@ -102,6 +106,11 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// How many problems this diagnostic stands for (more than one when folded).
+    pub fn count(&self) -> usize {
+        1 + self.more
     }
 
     /// `path:line:col` (or just `path` for whole-file problems), control characters
@@ -370,6 +379,8 @@ impl Folds {
             ));
             d.line = line;
             d.column = if line == 0 { 0 } else { column + 1 };
+            // The kind is counted where it was folded: this one stands for the rest.
+            d.more = f.more - 1;
             diags.push(d);
         }
     }
@@ -481,6 +492,80 @@ mod tests {
         assert_eq!(caret.trim_end().rfind("^^^^"), Some(4 + 14));
         assert!(caret.trim_end().ends_with("^^^^"));
         assert!(out.ends_with("help: did you mean `拜访`?"), "{out}");
+    }
+
+    #[test]
+    fn long_lines_keep_an_excerpt_and_the_caret_lines_up() {
+        let line = format!(
+            "## 2026-11-02 call {}@bob {}",
+            "长".repeat(5000),
+            "x".repeat(5000)
+        );
+        let column = 20 + 5000;
+        let d = Diagnostic::warning("a.md", "`@bob` is not one of this client's people")
+            .at(4, column, 4, &line);
+        assert!(
+            d.source.chars().count() <= 1 + 60 + 4 + 60 + 1,
+            "{}",
+            d.source
+        );
+        assert!(d.source.starts_with('…') && d.source.ends_with('…'));
+        let at = d.source_column();
+        let under: String = d.source.chars().skip(at - 1).take(4).collect();
+        assert_eq!(under, "@bob");
+        let out = d.render(false);
+        assert!(out.starts_with("a.md:4:5020: warning:"), "{out}");
+        let caret = out.lines().find(|l| l.contains('^')).unwrap();
+        let text = out.lines().find(|l| l.starts_with("4 |")).unwrap();
+        // The caret sits under `@bob` (each 长 is two columns wide).
+        let bob = unicode_width::UnicodeWidthStr::width(&text[..text.find("@bob").unwrap()]);
+        assert_eq!(caret.find('^'), Some(bob), "{out}");
+        // A short line is kept whole.
+        let d = Diagnostic::error("a.md", "x").at(1, 3, 1, "ab c");
+        assert_eq!((d.source.as_str(), d.source_offset), ("ab c", 0));
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let d = Diagnostic::error("\u{1b}[31mevil\u{7}\n.md", "unknown kind `\u{1b}[2J`")
+            .at(2, 15, 4, "## 2026-01-01 \u{1b}[2J")
+            .help("fix \u{202e}this");
+        let out = d.render(false);
+        assert!(!out.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{out:?}");
+        assert!(
+            out.starts_with(
+                "\\u{1b}[31mevil\\u{7}\\u{a}.md:2:15: error: unknown kind `\\u{1b}[2J`"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("## 2026-01-01 ␛[2J"), "{out}");
+        assert!(out.ends_with("help: fix \\u{202e}this"), "{out}");
+        assert_eq!(for_terminal("plain 华东"), "plain 华东");
+    }
+
+    #[test]
+    fn folds_count_every_repeat() {
+        let mut sink = Sink::default();
+        for i in 0..25 {
+            sink.push(
+                Diagnostic::warning("a.md", format!("unknown key `k{i}`")).at(i + 2, 1, 2, "k: x"),
+            );
+        }
+        sink.push(Diagnostic::error("a.md", "`x` is given twice").at(40, 1, 1, "x: 1"));
+        let d = sink.finish("a.md");
+        assert_eq!(d.len(), 12);
+        let last = d.last().unwrap();
+        assert_eq!(
+            (last.line, last.column, last.message.as_str()),
+            (11, 2, "… and 15 more unknown keys in this note")
+        );
+        assert_eq!(d.iter().map(Diagnostic::count).sum::<usize>(), 26);
+        assert_eq!(
+            kind_of("revenue for 2025 (`x`) is out of range"),
+            "revenue for # (`…`) is out of range"
+        );
+        assert_eq!(grouped(99_990), "99,990");
+        assert_eq!(grouped(7), "7");
     }
 
     #[test]

@@ -109,7 +109,13 @@ fn a_heading_with_100000_unknown_mentions_is_folded() {
     );
     // The snippet is an excerpt, not the 1 MB heading.
     assert!(r.stderr.len() < 20_000, "{} bytes", r.stderr.len());
-    assert!(r.stderr.contains("1 note"), "{}", r.stderr);
+    // The summary counts every problem, folded or not.
+    assert!(
+        r.stderr
+            .contains("checked 1 note as of 2026-11-22: 0 errors, 100000 warnings"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -129,7 +135,19 @@ fn ten_thousand_people_and_ten_thousand_mentions() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let shown = headers(&r.stderr, "is not one of this client's people");
     assert_eq!(shown.len(), 10);
-    assert!(r.stderr.contains("help: did you mean `@Person0`?"), "{}", r.stderr);
+    for (i, h) in shown.iter().enumerate() {
+        let col = 20 + (0..i).map(|j| format!(" @Persan{j}").len()).sum::<usize>();
+        assert_eq!(
+            *h,
+            format!("a.md:10005:{col}: warning: `@Persan{i}` is not one of this client's people")
+        );
+        assert!(
+            r.stderr
+                .contains(&format!("help: did you mean `@Person{i}`?")),
+            "{}",
+            r.stderr
+        );
+    }
     assert_eq!(
         headers(&r.stderr, "… and 9,990 more unknown @mentions in this note").len(),
         1
@@ -159,12 +177,21 @@ fn twenty_thousand_unknown_keys_and_fifty_thousand_repeats_are_folded() {
     // One of them is `address` itself: 19,999 unknown keys.
     write(dir.path(), "keys.md", &format!("---\n{yaml}---\n"));
     let tiers: String = "tier: key\n".repeat(50_000);
-    write(dir.path(), "repeats.md", &format!("---\nname: B\n{tiers}---\n"));
+    write(
+        dir.path(),
+        "repeats.md",
+        &format!("---\nname: B\n{tiers}---\n"),
+    );
     let r = check(dir.path());
     assert_eq!(r.code, 1, "{}", r.stderr);
 
     let unknown = headers(&r.stderr, "unknown key `addr");
-    assert_eq!(unknown.len(), 10, "{}", &r.stderr[..3000.min(r.stderr.len())]);
+    assert_eq!(
+        unknown.len(),
+        10,
+        "{}",
+        &r.stderr[..3000.min(r.stderr.len())]
+    );
     for (i, h) in unknown.iter().enumerate() {
         // Keys start on line 3 (line 1 is `---`, line 2 `name: A`).
         assert!(
@@ -202,7 +229,9 @@ fn absurd_numbers_are_rejected_and_charts_finish() {
         write(
             &notes,
             &format!("{id}.md"),
-            &format!("---\nname: {id}\nrevenue:\n  2025: {rev}\nmargin: {margin}\n---\n## 2026-11-02 call\n"),
+            &format!(
+                "---\nname: {id}\nrevenue:\n  2025: {rev}\nmargin: {margin}\n---\n## 2026-11-02 call\n"
+            ),
         );
     }
     let cases = [
@@ -268,7 +297,10 @@ fn absurd_numbers_are_rejected_and_charts_finish() {
         }
     }
     let index = fs::read_to_string(site.join("index.html")).unwrap();
-    assert!(index.contains("<circle"), "the revenue × margin chart is drawn");
+    assert!(
+        index.contains("<circle"),
+        "the revenue × margin chart is drawn"
+    );
 }
 
 #[test]
@@ -306,7 +338,11 @@ fn a_note_over_the_size_limit_is_an_error_and_the_rest_still_build() {
     // The limit is a setting.
     write(&notes, "touchbase.yaml", "limits:\n  note_size: 64MB\n");
     let r = check(&notes);
-    assert!(headers(&r.stderr, "note is over").is_empty(), "{}", r.stderr);
+    assert!(
+        headers(&r.stderr, "note is over").is_empty(),
+        "{}",
+        r.stderr
+    );
     write(&notes, "touchbase.yaml", "limits:\n  note_size: lots\n");
     let r = check(&notes);
     assert_eq!(r.code, 2);
@@ -327,7 +363,12 @@ fn long_ids_make_page_names_that_fit_255_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let notes = dir.path().join("notes");
     fs::create_dir(&notes).unwrap();
-    let ids = ["𠀀".repeat(70), "华".repeat(90), "a".repeat(300), "é".repeat(150)];
+    let ids = [
+        "𠀀".repeat(70),
+        "华".repeat(90),
+        "a".repeat(300),
+        "é".repeat(150),
+    ];
     for (i, id) in ids.iter().enumerate() {
         write(
             &notes,
@@ -368,7 +409,7 @@ fn control_characters_in_file_names_are_escaped() {
         write(
             &notes,
             name,
-            "---\nname: X\ntier: kye\n---\n## 2026-11-02 call \u{1b}]0;owned\u{7} — hi\n## 2026-11-03 vist\n",
+            "---\nname: X\ntier: kye\n---\n## 2026-12-02 call \u{1b}]0;owned\u{7} — hi\n## 2026-11-03 vist\n",
         );
     }
     let site = dir.path().join("site");
@@ -384,16 +425,18 @@ fn control_characters_in_file_names_are_escaped() {
             "new\\u{a}line.md:3:7: error: unknown tier `kye`"
         ]
     );
+    assert_eq!(headers(&r.stderr, "unknown kind").len(), 2, "{}", r.stderr);
+    // A raw newline in a file name cannot forge a diagnostic line.
+    assert!(!r.stderr.lines().any(|l| l.starts_with("line.md")));
+    // Escapes in a note's text are shown as symbols in the snippet.
     assert_eq!(
-        headers(&r.stderr, "unknown kind").len(),
+        r.stderr
+            .matches("5 | ## 2026-12-02 call ␛]0;owned␇ — hi")
+            .count(),
         2,
         "{}",
         r.stderr
     );
-    // A raw newline in a file name cannot forge a diagnostic line.
-    assert!(!r.stderr.lines().any(|l| l.starts_with("line.md")));
-    // Escapes in a note's text are shown as symbols in the snippet.
-    assert!(r.stderr.contains("call ␛]0;owned␇ — hi") || !r.stderr.contains("owned"));
     for page in walk_html(&site) {
         let html = fs::read_to_string(&page).unwrap();
         assert!(!html.contains('\u{1b}'), "{}", page.display());
@@ -460,9 +503,17 @@ fn the_configuration_is_strict() {
             .collect();
         assert_eq!(got, [want], "{yaml:?}\n{}", r.stderr);
     }
+    let r = config_errors(&format!("title: {}\n", "x".repeat(1 << 20)));
+    assert!(
+        r.stderr
+            .contains("touchbase.yaml: error: touchbase.yaml is over 1 MB; nothing was read"),
+        "{}",
+        r.stderr
+    );
     let r = config_errors("language： zh\n");
     assert!(
-        r.stderr.contains("help: YAML needs an ASCII colon and a space: `language: …`"),
+        r.stderr
+            .contains("help: YAML needs an ASCII colon and a space: `language: …`"),
         "{}",
         r.stderr
     );

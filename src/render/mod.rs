@@ -117,7 +117,13 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         frames: charts::FrameCache::default(),
         rep_slugs: book::rep_slugs(&ws.playbook.books),
     };
-    let errors = ws.diags.iter().filter(|d| d.is_error()).count();
+    // Folded problems count as many as they stand for.
+    let errors: usize = ws
+        .diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(Diagnostic::count)
+        .sum();
     let common = Common {
         lang: lang.code(),
         lang_key: if lang == Lang::Zh { "zh" } else { "en" },
@@ -128,7 +134,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
             .unwrap_or(i18n::label(lang, "site_title")),
         today: ws.today.to_string(),
         errors,
-        warnings: ws.diags.len() - errors,
+        warnings: ws.diags.iter().map(Diagnostic::count).sum::<usize>() - errors,
         version: env!("CARGO_PKG_VERSION"),
     };
     let mut base = Context::from_serialize(&common).map_err(|e| templates::describe(&e))?;
