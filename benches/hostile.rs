@@ -95,7 +95,7 @@ fn shapes() -> Vec<Shape> {
         },
         Shape {
             name: "nesting",
-            unit: "YAML nested 2,500 deep (flow lists)",
+            unit: "YAML flow lists nested 2,500 deep",
             make: |k| {
                 let n = 2_500 * k;
                 front(&format!("deep: {}{}\n", "[".repeat(n), "]".repeat(n)))
@@ -103,8 +103,8 @@ fn shapes() -> Vec<Shape> {
         },
         Shape {
             name: "long-line",
-            unit: "one 1 MB heading",
-            make: |k| front("") + &format!("## 2026-11-02 call {}\n", "长".repeat(350_000 * k)),
+            unit: "one 750 KB heading",
+            make: |k| front("") + &format!("## 2026-11-02 call {}\n", "长".repeat(250_000 * k)),
         },
         Shape {
             name: "headings",

@@ -212,13 +212,19 @@ impl Reader<'_> {
                 Ok(v) if v.is_finite() => self.error(
                     &p,
                     true,
-                    format!("revenue for {year} (`{text}`) is out of range"),
+                    format!(
+                        "revenue for {year} (`{}`) is out of range",
+                        self.raw_value(&p).unwrap_or_else(|| text.clone())
+                    ),
                     Some("an amount is between 0 and 1,000,000,000,000,000 (10¹⁵)".into()),
                 ),
                 Ok(_) => self.error(
                     &p,
                     true,
-                    format!("revenue for {year} (`{text}`) is not a finite amount"),
+                    format!(
+                        "revenue for {year} (`{}`) is not a finite amount",
+                        self.raw_value(&p).unwrap_or_else(|| text.clone())
+                    ),
                     Some("write a plain number, e.g. `1200000`".into()),
                 ),
                 _ => self.error(

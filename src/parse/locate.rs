@@ -75,9 +75,10 @@ pub fn locate(text: &str, path: &[Step<'_>]) -> Option<(Spot, bool)> {
 /// A YAML text scanned once, for many lookups.
 pub struct Index<'a> {
     lines: Vec<Line<'a>>,
-    /// Blocks found so far: (range, key column, key or item number, repeat) → found.
-    keys: RefCell<HashMap<(usize, usize, Option<usize>, String, usize), Option<Found>>>,
-    items: RefCell<HashMap<(usize, usize), Option<(usize, Vec<usize>)>>>,
+    /// Keys found so far, by (range, key column, key, repeat).
+    keys: RefCell<HashMap<KeyMemo, Option<Found>>>,
+    /// Lists found so far, by range: their `- ` column and item lines.
+    items: RefCell<HashMap<(usize, usize), Option<Items>>>,
 }
 
 impl<'a> Index<'a> {
@@ -145,6 +146,8 @@ impl<'a> Index<'a> {
 }
 
 type Found = (Spot, Range<usize>, Option<usize>);
+type KeyMemo = (usize, usize, Option<usize>, String, usize);
+type Items = (usize, Vec<usize>);
 
 fn find_key(
     lines: &[Line<'_>],
@@ -204,7 +207,7 @@ fn find_key(
 }
 
 /// The column of a list's `- ` markers and the lines its items start on.
-fn item_starts(lines: &[Line<'_>], range: Range<usize>) -> Option<(usize, Vec<usize>)> {
+fn item_starts(lines: &[Line<'_>], range: Range<usize>) -> Option<Items> {
     let dash_col = range
         .clone()
         .find_map(|i| lines.get(i).and_then(|l| l.dash))?;
