@@ -159,7 +159,7 @@ fn main() {
     let dir = tempfile_dir();
     let factors: &[usize] = if measuring { &[1, 2, 4, 8] } else { &[1] };
     println!("touchbase check on hostile notes (seconds; peak RSS MB)");
-    println!("{:<12} {:<48} {}", "shape", "×1 is", "×1 / ×2 / ×4 / ×8");
+    println!("{:<12} {:<48} ×1 / ×2 / ×4 / ×8", "shape", "×1 is");
     for shape in shapes() {
         if only
             .as_ref()
