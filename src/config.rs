@@ -1,8 +1,9 @@
 //! Configuration: the optional `touchbase.yaml` at the root of the notes folder.
 //!
-//! It is strict: an unknown key or a bad value is an error with its line, and the
-//! command stops with exit status 2, because a silently ignored setting (a privacy
-//! switch, say) is worse than a refusal.
+//! It is strict: an unknown key, a key given twice, a value of the wrong shape (a list
+//! where one value goes) or a bad value is an error with its line, and the command
+//! stops with exit status 2, because a silently ignored setting (a privacy switch, say)
+//! is worse than a refusal.
 
 use std::path::Path;
 
@@ -66,7 +67,27 @@ pub struct Config {
     pub holidays: Vec<CustomHoliday>,
     /// The revenue year for the 80/20 view (default: the latest full year).
     pub pareto_year: Option<i32>,
+    pub limits: Limits,
 }
+
+/// Bounds on what one note may ask of touchbase (docs/limits.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest note read, in bytes; a larger one is an error and is not read.
+    pub note_size: u64,
+}
+
+/// 1 MB, as `limits` counts: 1,048,576 bytes.
+pub const MB: u64 = 1024 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { note_size: 8 * MB }
+    }
+}
+
+/// The largest `touchbase.yaml` read.
+pub const CONFIG_SIZE: u64 = MB;
 
 impl Default for Config {
     fn default() -> Self {
@@ -78,11 +99,12 @@ impl Default for Config {
             privacy: Privacy::default(),
             holidays: Vec::new(),
             pareto_year: None,
+            limits: Limits::default(),
         }
     }
 }
 
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "title",
     "language",
     "timezone",
@@ -90,6 +112,7 @@ const KEYS: [&str; 7] = [
     "privacy",
     "holidays",
     "pareto_year",
+    "limits",
 ];
 const PRIVACY_FIELDS: [&str; 8] = [
     "phone",
@@ -107,16 +130,32 @@ const PRIVACY_FIELDS: [&str; 8] = [
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     // Only a regular file inside the notes folder is read: a link to elsewhere (or a
     // pipe) is refused, and, like any unusable configuration, stops the command.
-    match crate::discover::read_inside(root, &root.join(FILE_NAME)) {
+    let path = match crate::discover::resolve(root, &root.join(FILE_NAME)) {
+        crate::discover::Resolved::Missing => return Ok(Config::default()),
+        crate::discover::Resolved::Skipped(why) => {
+            return Err(vec![
+                Diagnostic::error(FILE_NAME, format!("not read: {why}"))
+                    .help("make touchbase.yaml a plain file in the notes folder"),
+            ]);
+        }
+        crate::discover::Resolved::File(p) => p,
+    };
+    match crate::parse::read_limited(&path, CONFIG_SIZE) {
+        Ok(None) => Err(vec![Diagnostic::error(
+            FILE_NAME,
+            format!(
+                "touchbase.yaml is over {} MB; nothing was read",
+                CONFIG_SIZE / MB
+            ),
+        )]),
         Ok(Some(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => parse(text.strip_prefix('\u{feff}').unwrap_or(&text)),
             Err(_) => Err(vec![Diagnostic::error(FILE_NAME, "file is not UTF-8 text")]),
         },
-        Ok(None) => Ok(Config::default()),
-        Err(why) => Err(vec![
-            Diagnostic::error(FILE_NAME, format!("not read: {why}"))
-                .help("make touchbase.yaml a plain file in the notes folder"),
-        ]),
+        Err(e) => Err(vec![Diagnostic::error(
+            FILE_NAME,
+            format!("cannot read: {e}"),
+        )]),
     }
 }
 
@@ -146,6 +185,23 @@ impl Checker<'_> {
         self.diags.push(d);
     }
 
+    /// A setting that takes one value: its text, or an error for a list or a map.
+    fn scalar(&mut self, value: &Node, path: &[Step<'_>], key: &str) -> Option<String> {
+        match value {
+            Node::Null => None,
+            Node::List(_) | Node::Map(_) => {
+                self.error(
+                    path,
+                    true,
+                    format!("`{key}` should be a single value, not a list or a map"),
+                    format!("write `{key}: value` on one line"),
+                );
+                None
+            }
+            other => Some(other.to_text()),
+        }
+    }
+
     fn unknown(&mut self, path: &[Step<'_>], key: &str, known: &[&str]) {
         let help = match closest(key, known.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
@@ -158,6 +214,10 @@ impl Checker<'_> {
 /// Parse the text of a configuration file.
 pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let root = match yaml::load(text) {
+        Ok(Node::Map(m)) => Node::Map(m),
+        Ok(_) | Err(_) if !yaml::full_width_colons(text).is_empty() => {
+            return Err(full_width_colons(text));
+        }
         Ok(n) => n,
         Err(e) => {
             let line = text.split('\n').nth(e.line.saturating_sub(1)).unwrap_or("");
@@ -173,6 +233,23 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         text,
         diags: Vec::new(),
     };
+    for dup in yaml::duplicates(&root) {
+        let mut path: Vec<Step<'_>> = dup
+            .path
+            .iter()
+            .map(|s| match s {
+                yaml::PathStep::Key(k, n) => Step::Repeat(k, *n),
+                yaml::PathStep::Index(i) => Step::Index(*i),
+            })
+            .collect();
+        path.push(Step::Repeat(&dup.key, dup.nth));
+        ck.error(
+            &path,
+            false,
+            format!("`{}` is given twice", dup.key),
+            "keep one: a setting given twice is ambiguous".into(),
+        );
+    }
     let entries = match root {
         Node::Map(m) => m,
         Node::Null => Vec::new(),
@@ -189,18 +266,25 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     for (key, value) in &entries {
         let path = [Step::Key(key)];
         match key.as_str() {
-            "title" => cfg.title = Some(value.to_text()).filter(|s| !s.trim().is_empty()),
-            "language" => match Lang::parse(&value.to_text()) {
-                Some(l) => cfg.language = l,
-                None => ck.error(
+            "title" => {
+                cfg.title = ck
+                    .scalar(value, &path, key)
+                    .filter(|s| !s.trim().is_empty())
+            }
+            "language" => match ck.scalar(value, &path, key).as_deref().map(Lang::parse) {
+                Some(Some(l)) => cfg.language = l,
+                Some(None) => ck.error(
                     &path,
                     true,
                     format!("unknown language `{value}`"),
                     "use `en` or `zh`".into(),
                 ),
+                None => {}
             },
             "timezone" => {
-                let name = value.to_text();
+                let Some(name) = ck.scalar(value, &path, key) else {
+                    continue;
+                };
                 if jiff::tz::TimeZone::get(&name).is_ok() {
                     cfg.timezone = Some(name);
                 } else {
@@ -215,9 +299,14 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             "cadence" => read_cadences(&mut ck, value, &mut cfg.cadences),
             "privacy" => read_privacy(&mut ck, value, &mut cfg.privacy),
             "holidays" => read_holidays(&mut ck, value, &mut cfg.holidays),
-            "pareto_year" => match value.to_text().trim().parse::<i32>() {
-                Ok(y) if (1900..=2200).contains(&y) => cfg.pareto_year = Some(y),
-                _ => ck.error(
+            "limits" => read_limits(&mut ck, value, &mut cfg.limits),
+            "pareto_year" => match ck
+                .scalar(value, &path, key)
+                .map(|v| v.trim().parse::<i32>())
+            {
+                None => {}
+                Some(Ok(y)) if (1900..=2200).contains(&y) => cfg.pareto_year = Some(y),
+                Some(_) => ck.error(
                     &path,
                     true,
                     format!("`{value}` is not a year"),
@@ -246,7 +335,10 @@ fn read_cadences(ck: &mut Checker<'_>, value: &Node, out: &mut TierCadences) {
     };
     for (tier, c) in map {
         let path = [Step::Key("cadence"), Step::Key(tier)];
-        let cadence = Cadence::parse(&c.to_text());
+        let Some(text) = ck.scalar(c, &path, tier) else {
+            continue;
+        };
+        let cadence = Cadence::parse(&text);
         let slot = match (Tier::parse(tier), tier.as_str()) {
             (Some(Tier::Key), _) => &mut out.key,
             (Some(Tier::Regular), _) => &mut out.regular,
@@ -285,12 +377,14 @@ fn read_holidays(ck: &mut Checker<'_>, value: &Node, out: &mut Vec<CustomHoliday
     for (i, item) in items.iter().enumerate() {
         let path = [Step::Key("holidays"), Step::Index(i)];
         let map = item.as_map().unwrap_or(&[]);
-        let get = |k: &str| {
-            map.iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.to_text())
+        let mut get = |k: &str| {
+            let v = map.iter().rfind(|(key, _)| key == k).map(|(_, v)| v)?;
+            let mut p = path.to_vec();
+            p.push(Step::Key(k));
+            ck.scalar(v, &p, k)
         };
-        match (get("date"), get("name")) {
+        let (date, name) = (get("date"), get("name"));
+        match (date, name) {
             (Some(date), Some(name)) if !name.trim().is_empty() => {
                 match crate::parse::dates::parse_birthday(&date) {
                     Ok(Birthday::MonthDay { month, day }) => out.push(CustomHoliday {
@@ -317,6 +411,72 @@ fn read_holidays(ck: &mut Checker<'_>, value: &Node, out: &mut Vec<CustomHoliday
             ),
         }
     }
+}
+
+fn read_limits(ck: &mut Checker<'_>, value: &Node, out: &mut Limits) {
+    let Some(map) = value.as_map() else {
+        ck.error(
+            &[Step::Key("limits")],
+            true,
+            "`limits` should map limits to values".into(),
+            "e.g. `limits: {note_size: 16MB}`".into(),
+        );
+        return;
+    };
+    for (key, v) in map {
+        let path = [Step::Key("limits"), Step::Key(key)];
+        if key != "note_size" {
+            ck.unknown(&path, key, &["note_size"]);
+            continue;
+        }
+        let Some(text) = ck.scalar(v, &path, key) else {
+            continue;
+        };
+        match parse_size(&text) {
+            Some(n) if (1024..=1024 * MB).contains(&n) => out.note_size = n,
+            _ => ck.error(
+                &path,
+                true,
+                format!("`{text}` is not a size between 1KB and 1GB"),
+                "write a size such as `16MB`, `512KB` or `1GB`".into(),
+            ),
+        }
+    }
+}
+
+/// `16MB`, `512 KB`, `1GB`, or a bare number of bytes (1 KB = 1024 bytes).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let n: u64 = t.get(..digits)?.parse().ok()?;
+    let unit = match t.get(digits..)?.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1024,
+        "M" | "MB" | "MIB" => MB,
+        "G" | "GB" | "GIB" => 1024 * MB,
+        _ => return None,
+    };
+    n.checked_mul(unit)
+}
+
+/// `language： zh`: a full-width colon where YAML needs `:`, one error per line.
+fn full_width_colons(text: &str) -> Vec<Diagnostic> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    yaml::full_width_colons(text)
+        .into_iter()
+        .map(|(i, at)| {
+            let line = lines.get(i).copied().unwrap_or("").trim_end_matches('\r');
+            let key = line.get(..at).unwrap_or("").trim_start_matches([' ', '-']).trim();
+            Diagnostic::error(
+                FILE_NAME,
+                format!("`{key}` is followed by a full-width colon `：`"),
+            )
+            .at(i + 1, column_of(line, at), 1, line)
+            .help(format!(
+                "YAML needs an ASCII colon and a space: `{key}: …` (switch the input method to half-width)"
+            ))
+        })
+        .collect()
 }
 
 fn read_privacy(ck: &mut Checker<'_>, value: &Node, out: &mut Privacy) {

@@ -269,8 +269,14 @@ fn exit_code(ws: &Workspace) -> u8 {
 }
 
 fn summary(ws: &Workspace) -> String {
-    let errors = ws.diags.iter().filter(|d| d.is_error()).count();
-    let warnings = ws.diags.len() - errors;
+    // Folded problems count as many as they stand for.
+    let errors: usize = ws
+        .diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(Diagnostic::count)
+        .sum();
+    let warnings: usize = ws.diags.iter().map(Diagnostic::count).sum::<usize>() - errors;
     let plural = |n: usize, w: &str| {
         if n == 1 {
             format!("{n} {w}")

@@ -265,6 +265,9 @@ pub struct DiagReport<'a> {
     /// What it quotes of a private value masked, as on the site.
     pub message: String,
     pub help: Option<String>,
+    /// How many more problems of its kind this one stands for, when repeats of one
+    /// kind in a note are folded into one ("… and 99 more"); 0 otherwise.
+    pub more: usize,
 }
 
 const PERSISTENCE_BUCKETS: [&str; 6] = ["1", "2", "3", "4", "5–12", "13+"];
@@ -557,6 +560,7 @@ fn diag<'a>(d: &'a Diagnostic, privacy: &crate::config::Privacy) -> DiagReport<'
         severity: d.severity.as_str(),
         message: masked.message.clone(),
         help: masked.help.clone(),
+        more: d.more,
     }
 }
 

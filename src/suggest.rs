@@ -43,6 +43,8 @@ where
     };
     candidates
         .into_iter()
+        // Lengths further apart than the limit cannot be close: skip the distance.
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (distance(&w, &c.to_lowercase()), c))
         .filter(|&(d, c)| d <= limit && d < len.max(c.chars().count()))
         .min_by_key(|&(d, _)| d)

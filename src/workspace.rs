@@ -290,13 +290,23 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
 
     let parsed: Vec<parse::Parsed> = files
         .par_iter()
-        .map(|f| match std::fs::read(&f.path) {
-            Ok(bytes) => parse::parse_note(&f.rel, &f.stem, &bytes, today),
-            Err(e) => parse::Parsed {
-                client: None,
-                diags: vec![Diagnostic::error(&f.rel, format!("cannot read: {e}"))],
+        .map(
+            |f| match parse::read_limited(&f.path, config.limits.note_size) {
+                Ok(Some(bytes)) => parse::parse_note(&f.rel, &f.stem, &bytes, today),
+                Ok(None) => parse::Parsed {
+                    client: None,
+                    diags: vec![parse::too_large(
+                        &f.rel,
+                        std::fs::metadata(&f.path).ok().map(|m| m.len()),
+                        config.limits.note_size,
+                    )],
+                },
+                Err(e) => parse::Parsed {
+                    client: None,
+                    diags: vec![Diagnostic::error(&f.rel, format!("cannot read: {e}"))],
+                },
             },
-        })
+        )
         .collect();
 
     // Files come sorted by path, so "first" below means first by path.

@@ -400,8 +400,13 @@ impl Drop for Staging {
     }
 }
 
+/// The most bytes a slug takes: file names are limited to 255 bytes (not characters),
+/// and a page name adds a uniquifier (`-12345`) and `.html` or `.ics` to its slug.
+pub const SLUG_BYTES: usize = 200;
+
 /// A file name for a client id: letters (any script), digits, `-` and `_`; anything
-/// else becomes `-`. Never empty, never a dot file, at most 80 characters.
+/// else becomes `-`. Never empty, never a dot file, at most 80 characters and at most
+/// `SLUG_BYTES` bytes (cut at a character boundary).
 pub fn slug(id: &str) -> String {
     let mut s = String::with_capacity(id.len());
     for c in id.chars() {
@@ -412,7 +417,16 @@ pub fn slug(id: &str) -> String {
             s.push('-');
         }
     }
-    let s: String = s.trim_matches('-').chars().take(80).collect();
+    let mut bytes = 0;
+    let s: String = s
+        .trim_matches('-')
+        .chars()
+        .take(80)
+        .take_while(|c| {
+            bytes += c.len_utf8();
+            bytes <= SLUG_BYTES
+        })
+        .collect();
     let s = s.trim_end_matches('-').to_string();
     const RESERVED: [&str; 6] = ["con", "prn", "aux", "nul", "com1", "lpt1"];
     if s.is_empty() {
@@ -427,15 +441,17 @@ pub fn slug(id: &str) -> String {
 /// Page names for a list of names: `slug` of each, made unique in order (`-2`, `-3`).
 pub fn unique_slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut used = std::collections::BTreeSet::new();
+    // The next number to try for each base: 10,000 ids with one slug stay linear.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     names
         .into_iter()
         .map(|name| {
             let base = slug(name);
             let mut s = base.clone();
-            let mut n = 2;
+            let n = next.entry(base.clone()).or_insert(2);
             while !used.insert(s.clone()) {
                 s = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
             s
         })
@@ -459,6 +475,27 @@ mod tests {
             unique_slugs(["A", "a", "a-2", "b"]),
             ["a", "a-2", "a-2-2", "b"]
         );
+        assert_eq!(
+            unique_slugs(["a", "a-3", "a", "a", "a"]),
+            ["a", "a-3", "a-2", "a-4", "a-5"]
+        );
+    }
+
+    #[test]
+    fn slugs_fit_a_file_name_in_bytes() {
+        // 4-byte (𠀀), 3-byte (华) and 1-byte characters, 70 and 300 of them.
+        for unit in ["𠀀", "华", "a", "é"] {
+            for n in [70, 300] {
+                let id = unit.repeat(n);
+                let s = slug(&id);
+                assert!(s.len() <= SLUG_BYTES, "{unit} × {n}: {} bytes", s.len());
+                assert!(id.starts_with(&s), "cut on a character boundary");
+                let want = (SLUG_BYTES / unit.len()).min(80).min(n);
+                assert_eq!(s.chars().count(), want, "{unit} × {n}");
+                // With a uniquifier and an extension, it still fits 255 bytes.
+                assert!(format!("{s}-99999.html").len() <= 255);
+            }
+        }
     }
 
     #[test]

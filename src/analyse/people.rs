@@ -29,27 +29,39 @@ pub struct People {
 }
 
 pub fn people(client: &Client, today: Date) -> People {
+    // One pass over the mentions, then one look-up per person: a note may hold 10,000
+    // people and an entry 10,000 mentions.
+    #[derive(Default)]
+    struct Seen {
+        last_mentioned: Option<Date>,
+        last_contacted: Option<Date>,
+        kinds: Vec<Kind>,
+    }
+    let mut seen: std::collections::HashMap<&str, Seen> = std::collections::HashMap::new();
+    for e in client.entries.iter().filter(|e| e.date <= today) {
+        for name in &e.people {
+            let s = seen.entry(name.as_str()).or_default();
+            s.last_mentioned = s.last_mentioned.max(Some(e.date));
+            if counts(e.kind, e.date, today) {
+                s.last_contacted = s.last_contacted.max(Some(e.date));
+            }
+            if !s.kinds.contains(&e.kind) {
+                s.kinds.push(e.kind);
+            }
+        }
+    }
     let people: Vec<PersonStats> = client
         .people
         .iter()
         .map(|p| {
-            let mentions = || {
-                client
-                    .entries
-                    .iter()
-                    .filter(|e| e.date <= today && e.people.contains(&p.name))
-            };
-            let mut kinds: Vec<Kind> = mentions().map(|e| e.kind).collect();
+            let s = seen.get(p.name.as_str());
+            let mut kinds = s.map(|s| s.kinds.clone()).unwrap_or_default();
             kinds.sort();
-            kinds.dedup();
             PersonStats {
                 name: p.name.clone(),
                 role: p.role,
-                last_mentioned: mentions().map(|e| e.date).max(),
-                last_contacted: mentions()
-                    .filter(|e| counts(e.kind, e.date, today))
-                    .map(|e| e.date)
-                    .max(),
+                last_mentioned: s.and_then(|s| s.last_mentioned),
+                last_contacted: s.and_then(|s| s.last_contacted),
                 kinds,
             }
         })

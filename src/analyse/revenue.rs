@@ -47,11 +47,21 @@ pub fn pareto_year(clients: &[Client], today: Date, configured: Option<i32>) -> 
         .or_else(|| years().max())
 }
 
+/// An amount clamped to what the parser lets through, 0 to 10¹⁵ (NaN: 0), so sums of
+/// any number of clients stay finite and shares are never NaN.
+pub fn sane_amount(v: f64) -> f64 {
+    if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(0.0, crate::parse::fields::MAX_AMOUNT)
+    }
+}
+
 pub fn pareto(clients: &[Client], year: i32) -> Option<Pareto> {
     let mut ranked: Vec<(usize, f64)> = clients
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| c.revenue.get(&year).map(|r| (i, r.max(0.0))))
+        .filter_map(|(i, c)| c.revenue.get(&year).map(|&r| (i, sane_amount(r))))
         .collect();
     if ranked.is_empty() {
         return None;
@@ -116,6 +126,21 @@ mod tests {
             revenue: rev.iter().copied().collect(),
             ..Client::default()
         }
+    }
+
+    #[test]
+    fn absurd_amounts_are_clamped() {
+        let clients = vec![
+            c(None, &[(2025, f64::MAX)]),
+            c(None, &[(2025, f64::INFINITY)]),
+            c(None, &[(2025, f64::NAN)]),
+            c(None, &[(2025, -5.0)]),
+        ];
+        let p = pareto(&clients, 2025).unwrap();
+        assert_eq!(p.total, 2e15);
+        assert!(p.top20_share.is_finite());
+        assert!(p.cumulative().iter().all(|v| v.is_finite()));
+        assert_eq!(sane_amount(f64::NAN), 0.0);
     }
 
     #[test]

@@ -2,21 +2,23 @@
 //! date, kind, resolved mentions and summary (with a deal's amount or a feedback score).
 
 use super::dates::leading_date;
-use crate::diag::{Diagnostic, column_of};
+use super::fields::MAX_AMOUNT;
+use crate::diag::{Diagnostic, Severity, Sink, column_of};
 use crate::model::{Date, Entry, Kind, Person};
 use crate::suggest::closest;
 
 /// Returns None for an ordinary heading, Some(None) for a dated heading with errors.
 /// `line` is the heading's source line (file line `line_no`), `at` the byte offset of
-/// its `#` marks.
+/// its `#` marks. Diagnostics go to `diags`, which folds repeats: a heading may hold
+/// 100,000 unknown `@mentions`, and only the ones shown cost a position and a hint.
 pub fn parse_heading(
     file: &str,
     line_no: usize,
     line: &str,
     at: usize,
-    people: &[Person],
+    people: &People<'_>,
     today: Date,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Sink,
 ) -> Option<Option<Entry>> {
     // Skip the `#` marks and spaces: what follows is the heading's text.
     let after_marks = line.get(at..)?.trim_start_matches('#');
@@ -101,19 +103,22 @@ pub fn parse_heading(
         if name.is_empty() {
             continue;
         }
-        match resolve_mention(name, people) {
+        match people.resolve(name) {
             Ok(p) => mentioned.push(p.to_string()),
             Err(why) => {
-                let mut d = Diagnostic::warning(file, why.message(name)).at(
-                    line_no,
-                    col(at),
-                    width(name) + 1,
-                    line,
-                );
-                if let Some(h) = why.help(name, people) {
-                    d = d.help(h);
+                let message = why.message(name);
+                if diags.room(&message, Severity::Warning) {
+                    let mut d = Diagnostic::warning(file, message).at(
+                        line_no,
+                        col(at),
+                        width(name) + 1,
+                        line,
+                    );
+                    if let Some(h) = why.help(name, people) {
+                        d = d.help(h);
+                    }
+                    diags.keep(d);
                 }
-                diags.push(d);
                 mentioned.push(name.to_string());
             }
         }
@@ -132,13 +137,28 @@ pub fn parse_heading(
                 .help("a future entry does not count as a contact; plan it as a follow-up: `- [ ] DATE call`"),
         );
     }
+    let mut deal = (kind == Kind::Deal).then(|| amount(&summary)).flatten();
+    if deal.is_some_and(|v| v > MAX_AMOUNT) {
+        let at = text.len()
+            - text
+                .get(pos..)
+                .unwrap_or("")
+                .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
+                .len();
+        diags.push(
+            Diagnostic::warning(file, "deal amount is out of range; it is not counted")
+                .at(line_no, col(at), width(&summary), line)
+                .help("an amount is between 0 and 1,000,000,000,000,000 (10¹⁵)"),
+        );
+        deal = None;
+    }
     Some(Some(Entry {
         date,
         kind,
         people: mentioned,
         line: line_no,
         body: String::new(),
-        amount: (kind == Kind::Deal).then(|| amount(&summary)).flatten(),
+        amount: deal,
         score: (kind == Kind::Feedback).then(|| score(&summary)).flatten(),
         summary,
     }))
@@ -200,24 +220,31 @@ fn kind_list() -> String {
 
 enum Unresolved {
     Unknown,
-    Ambiguous(Vec<String>),
+    /// The first few people it could be (at most `AMBIGUOUS_SHOWN`), and whether there
+    /// are more.
+    Ambiguous(Vec<String>, bool),
 }
+
+/// How many candidates the hint of an ambiguous `@mention` lists.
+const AMBIGUOUS_SHOWN: usize = 10;
 
 impl Unresolved {
     fn message(&self, name: &str) -> String {
         match self {
             Unresolved::Unknown => format!("`@{name}` is not one of this client's people"),
-            Unresolved::Ambiguous(_) => format!("`@{name}` could be more than one person"),
+            Unresolved::Ambiguous(..) => format!("`@{name}` could be more than one person"),
         }
     }
 
-    fn help(&self, name: &str, people: &[Person]) -> Option<String> {
+    fn help(&self, name: &str, people: &People<'_>) -> Option<String> {
         match self {
-            Unresolved::Ambiguous(names) => {
-                Some(format!("write more of the name: {}", names.join(", ")))
-            }
+            Unresolved::Ambiguous(names, more) => Some(format!(
+                "write more of the name: {}{}",
+                names.join(", "),
+                if *more { ", …" } else { "" }
+            )),
             Unresolved::Unknown => Some(
-                match closest(name, people.iter().map(|p| p.name.as_str())) {
+                match closest(name, people.people.iter().map(|p| p.name.as_str())) {
                     Some(s) => format!("did you mean `@{}`?", s.replace(' ', "")),
                     None => "add them under `people:` in the front matter".to_string(),
                 },
@@ -226,27 +253,73 @@ impl Unresolved {
     }
 }
 
-/// `@Lena` is the person whose name equals it, equals it without spaces, or starts
-/// with it (ASCII case ignored). An exact match wins over prefixes.
-fn resolve_mention<'p>(name: &str, people: &'p [Person]) -> Result<&'p str, Unresolved> {
-    if let Some(p) = people.iter().find(|p| matches_name(&p.name, name, false)) {
-        return Ok(&p.name);
+/// A client's people, indexed for `@mentions`: a note may hold thousands of both.
+pub struct People<'p> {
+    people: &'p [Person],
+    /// Each name in ASCII lower case, and again without its spaces; with the person's
+    /// index. Sorted, so a name and the names it starts are found by binary search.
+    keys: Vec<(String, usize)>,
+}
+
+impl<'p> People<'p> {
+    pub fn new(people: &'p [Person]) -> People<'p> {
+        let mut keys = Vec::with_capacity(people.len() * 2);
+        for (i, p) in people.iter().enumerate() {
+            let lower = p.name.to_ascii_lowercase();
+            if lower.contains(' ') {
+                keys.push((lower.replace(' ', ""), i));
+            }
+            keys.push((lower, i));
+        }
+        keys.sort();
+        People { people, keys }
     }
-    let prefixed: Vec<&Person> = people
-        .iter()
-        .filter(|p| matches_name(&p.name, name, true))
-        .collect();
-    match prefixed.as_slice() {
-        [one] => Ok(&one.name),
-        [] => Err(Unresolved::Unknown),
-        many => Err(Unresolved::Ambiguous(
-            many.iter().map(|p| p.name.clone()).collect(),
-        )),
+
+    /// `@Lena` is the person whose name equals it, equals it without spaces, or starts
+    /// with it (ASCII case ignored). An exact match wins over prefixes; the first such
+    /// person in the note wins over later ones.
+    fn resolve(&self, name: &str) -> Result<&'p str, Unresolved> {
+        let m = name.to_ascii_lowercase();
+        let from = self.keys.partition_point(|(k, _)| k.as_str() < m.as_str());
+        let candidates = || {
+            self.keys
+                .get(from..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|(k, _)| k.starts_with(m.as_str()))
+        };
+        let person = |i: usize| self.people.get(i).map_or("", |p| p.name.as_str());
+        if let Some(i) = candidates().filter(|(k, _)| *k == m).map(|(_, i)| *i).min() {
+            return Ok(person(i));
+        }
+        let mut found: Vec<usize> = Vec::new();
+        let mut more = false;
+        for &(_, i) in candidates() {
+            if found.contains(&i) {
+                continue;
+            }
+            if found.len() == AMBIGUOUS_SHOWN {
+                more = true;
+                break;
+            }
+            found.push(i);
+        }
+        found.sort_unstable();
+        match found.as_slice() {
+            [one] => Ok(person(*one)),
+            [] => Err(Unresolved::Unknown),
+            many => Err(Unresolved::Ambiguous(
+                many.iter().map(|&i| person(i).to_string()).collect(),
+                more,
+            )),
+        }
     }
 }
 
 /// Does `full` equal `mention` (or start with it, when `prefix`), ignoring ASCII case,
-/// with or without the spaces in `full`? Allocation-free: it runs for every mention.
+/// with or without the spaces in `full`? The plain definition `People::resolve` must
+/// agree with (tested).
+#[cfg(test)]
 fn matches_name(full: &str, mention: &str, prefix: bool) -> bool {
     let same = |a: char, b: char| a.eq_ignore_ascii_case(&b);
     let compare = |skip_spaces: bool| {
@@ -288,5 +361,86 @@ mod tests {
         assert!(matches_name("Lena Fischer", "LenaFischer", false));
         assert!(matches_name("王强", "王强", false));
         assert!(!matches_name("王强", "王强强", true));
+    }
+
+    fn person(name: &str) -> Person {
+        Person {
+            name: name.into(),
+            ..Person::default()
+        }
+    }
+
+    /// The old linear definition: exact match first (first in the note), else the one
+    /// person whose name starts with it.
+    fn linear(name: &str, people: &[Person]) -> Result<String, Vec<String>> {
+        if let Some(p) = people.iter().find(|p| matches_name(&p.name, name, false)) {
+            return Ok(p.name.clone());
+        }
+        let found: Vec<String> = people
+            .iter()
+            .filter(|p| matches_name(&p.name, name, true))
+            .map(|p| p.name.clone())
+            .collect();
+        match found.len() {
+            1 => Ok(found[0].clone()),
+            _ => Err(found),
+        }
+    }
+
+    #[test]
+    fn index_agrees_with_the_definition() {
+        let people: Vec<Person> = [
+            "Lena Fischer",
+            "lena",
+            "Li Na",
+            "Li Ming",
+            "王强",
+            "王强生",
+            "Bob",
+            "bob",
+            "Ann Lee",
+            "AnnLee",
+        ]
+        .into_iter()
+        .map(person)
+        .collect();
+        let index = People::new(&people);
+        for m in [
+            "lena",
+            "Lena",
+            "LenaF",
+            "LenaFischer",
+            "Li",
+            "LiNa",
+            "Li Na",
+            "王",
+            "王强",
+            "王强生",
+            "bob",
+            "BOB",
+            "Ann",
+            "annlee",
+            "ann lee",
+            "x",
+            "L",
+        ] {
+            let got = match index.resolve(m) {
+                Ok(p) => Ok(p.to_string()),
+                Err(Unresolved::Ambiguous(names, _)) => Err(names),
+                Err(Unresolved::Unknown) => Err(Vec::new()),
+            };
+            assert_eq!(got, linear(m, &people), "@{m}");
+        }
+    }
+
+    #[test]
+    fn ambiguous_hint_is_bounded() {
+        let people: Vec<Person> = (0..1000).map(|i| person(&format!("Li {i}"))).collect();
+        let index = People::new(&people);
+        let Err(Unresolved::Ambiguous(names, more)) = index.resolve("Li") else {
+            panic!("ambiguous expected");
+        };
+        assert_eq!(names.len(), AMBIGUOUS_SHOWN);
+        assert!(more);
     }
 }

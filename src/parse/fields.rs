@@ -8,6 +8,10 @@ use super::yaml::Node;
 use crate::model::{Birthday, Cadence, DateSpec, KeyDate, Person, Role, Tier};
 use crate::suggest::closest;
 
+/// The largest amount of money touchbase takes (10¹⁵): beyond it sums and charts stop
+/// being meaningful (and f64 sums could overflow to infinity).
+pub const MAX_AMOUNT: f64 = 1e15;
+
 /// Keys a person may have (`birth_day` is accepted for `birthday`).
 pub const PERSON_KEYS: [&str; 12] = [
     "name",
@@ -202,9 +206,27 @@ impl Reader<'_> {
             };
             let text = amount.to_text().replace([',', '_', '¥', '￥', ' '], "");
             match text.parse::<f64>() {
-                Ok(v) if v.is_finite() => {
+                Ok(v) if (0.0..=MAX_AMOUNT).contains(&v) => {
                     out.insert(y, v);
                 }
+                Ok(v) if v.is_finite() => self.error(
+                    &p,
+                    true,
+                    format!(
+                        "revenue for {year} (`{}`) is out of range",
+                        self.raw_value(&p).unwrap_or_else(|| text.clone())
+                    ),
+                    Some("an amount is between 0 and 1,000,000,000,000,000 (10¹⁵)".into()),
+                ),
+                Ok(_) => self.error(
+                    &p,
+                    true,
+                    format!(
+                        "revenue for {year} (`{}`) is not a finite amount",
+                        self.raw_value(&p).unwrap_or_else(|| text.clone())
+                    ),
+                    Some("write a plain number, e.g. `1200000`".into()),
+                ),
                 _ => self.error(
                     &p,
                     true,

@@ -6,7 +6,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use super::dates::leading_date;
 use super::entry;
-use crate::diag::{Diagnostic, column_of};
+use crate::diag::{Diagnostic, Sink, column_of};
 use crate::model::{Date, Entry, FollowUp, Person};
 
 /// Markdown extensions notes may use; the renderer uses the same set.
@@ -193,6 +193,8 @@ fn task_marker(item: &str) -> Option<bool> {
 pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], today: Date) -> Log {
     let lines = Lines::new(body, body_line);
     let mut log = Log::default();
+    let mut diags = Sink::default();
+    let people = entry::People::new(people);
     let (headings, tasks) = structure(body);
 
     // Which headings are log entries (or broken attempts at one)?
@@ -204,7 +206,7 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
         .filter(|(_, h)| (2..=4).contains(&h.level))
         .filter_map(|(i, h)| {
             let (line_no, line, at) = lines.locate(h.start);
-            entry::parse_heading(file, line_no, line, at, people, today, &mut log.diags)
+            entry::parse_heading(file, line_no, line, at, &people, today, &mut diags)
                 .map(|e| (i, e))
         })
         .collect();
@@ -248,17 +250,21 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
     log.profile = log.profile.trim().to_string();
 
     for (checked, offset) in tasks {
-        if let Some(mut f) = parse_task(file, &lines, checked, offset, &mut log.diags) {
+        if let Some(mut f) = parse_task(file, &lines, checked, offset, &mut diags) {
             // Which entry's body holds it (complaints are resolved by their own items).
-            f.entry_line = regions
-                .iter()
-                .zip(&entry_lines)
-                .find(|((s, e), _)| (*s..*e).contains(&offset))
+            // Regions are in body order and do not overlap: the last one starting at
+            // or before the item is the only one that can hold it.
+            let n = regions.partition_point(|&(s, _)| s <= offset);
+            f.entry_line = n
+                .checked_sub(1)
+                .and_then(|i| Some((regions.get(i)?, entry_lines.get(i)?)))
+                .filter(|((s, e), _)| (*s..*e).contains(&offset))
                 .and_then(|(_, l)| *l);
             warn_done_before_complaint(file, &lines, offset, &f, &log.entries, &mut log.diags);
             log.followups.push(f);
         }
     }
+    log.diags = diags.finish(file);
     // Newest first; entries on the same day keep file order.
     log.entries.sort_by_key(|e| std::cmp::Reverse(e.date));
     log
@@ -312,7 +318,7 @@ fn parse_task(
     lines: &Lines<'_>,
     done: bool,
     offset: usize,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Sink,
 ) -> Option<FollowUp> {
     let (line_no, line, at) = lines.locate(offset);
     let rest = line.get(at..)?;

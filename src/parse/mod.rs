@@ -15,6 +15,59 @@ pub mod yaml;
 use crate::diag::Diagnostic;
 use crate::model::{Client, Date};
 
+/// Read the file at `path` if it holds at most `limit` bytes; `Ok(None)` when it holds
+/// more. The size is checked before reading, and at most `limit + 1` bytes are read
+/// (the file may grow meanwhile), so a huge note never fills the memory. Anything but
+/// a regular file (a named pipe would block for ever) is refused.
+pub fn read_limited(path: &std::path::Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    if meta.len() > limit {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
+/// A size for people: `8 MB`, `512 KB`, `100 bytes`.
+pub fn size_text(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB && bytes.is_multiple_of(MB) {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else if bytes >= KB && bytes.is_multiple_of(KB) {
+        format!("{} KB", bytes / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The diagnostic for a note over the size limit.
+pub fn too_large(file: &str, size: Option<u64>, limit: u64) -> Diagnostic {
+    let size = size.map_or_else(String::new, |s| format!(" (it is {})", size_text(s)));
+    Diagnostic::error(
+        file,
+        format!("note is over {}{size}; it was not read", size_text(limit)),
+    )
+    .help(format!(
+        "split it into smaller notes, or raise the limit in touchbase.yaml: `limits: {{note_size: {}MB}}`",
+        (limit / (1024 * 1024)).max(1) * 2
+    ))
+}
+
 /// The result of parsing one note.
 #[derive(Debug)]
 pub struct Parsed {
@@ -70,7 +123,7 @@ pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date) -> Parsed {
     };
     let mut reader = frontmatter::Reader::new(file, yaml, yaml_line);
     reader.read_client(&mut client);
-    diags.append(&mut reader.diags);
+    diags.extend(reader.into_diags());
     if client.name.is_empty() {
         // Keep the client visible (its log still counts) under its file name.
         client.name = stem.to_string();

@@ -1,6 +1,11 @@
 //! The one door to YAML. Everything else sees `Node`, our own small tree, so the YAML
 //! crate can change without touching the rest of the code.
+//!
+//! Maps keep every key in document order, repeats included; `duplicates` lists the
+//! repeats (the reader of a note and of touchbase.yaml report them), and
+//! `full_width_colons` finds `key： value` lines, which YAML cannot see as keys.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// A YAML value, reduced to what notes and configuration need.
@@ -29,6 +34,9 @@ pub fn load(text: &str) -> Result<Node, YamlError> {
     if text.trim().is_empty() {
         return Ok(Node::Null);
     }
+    if let Some(e) = too_deep(text) {
+        return Err(e);
+    }
     match serde_yaml::from_str::<Node>(text) {
         Ok(node) => Ok(node),
         Err(err) => {
@@ -48,6 +56,42 @@ pub fn load(text: &str) -> Result<Node, YamlError> {
             })
         }
     }
+}
+
+/// Flow brackets (`[`, `{`) open deeper than this are refused before the YAML crate
+/// sees them: its scanner takes time quadratic in the depth (20,000 levels: 1.5 s; an
+/// 8 MB note of brackets: hours), and it refuses more than 128 levels anyway.
+pub const MAX_FLOW_DEPTH: usize = 1000;
+
+/// The position of the bracket that opens level `MAX_FLOW_DEPTH + 1`, if any. Counts
+/// every bracket outside quotes and comments, a little more than YAML would: only
+/// absurd text reaches the limit.
+fn too_deep(text: &str) -> Option<YamlError> {
+    let mut depth = 0usize;
+    for (i, line) in text.split('\n').enumerate() {
+        let mut quote: Option<char> = None;
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(YamlError {
+                            line: i + 1,
+                            column: col + 1,
+                            message: format!("nested deeper than {MAX_FLOW_DEPTH} levels"),
+                        });
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 // Deserialise straight into `Node` (no intermediate YAML value tree).
@@ -124,6 +168,103 @@ impl<'de> serde::de::Visitor<'de> for NodeVisitor {
         let (_tag, variant): (Node, _) = data.variant()?;
         variant.newtype_variant::<Node>()
     }
+}
+
+/// A step on the way to a repeated key: a key (and which time it is given in its map,
+/// 0 for the first), or a list item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    Key(String, usize),
+    Index(usize),
+}
+
+/// A key given more than once in one map: where the map is, the key, and which repeat
+/// this is (1 for the second time it is given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub path: Vec<PathStep>,
+    pub key: String,
+    pub nth: usize,
+}
+
+/// Every repeated key in `node`, at any depth, in document order. Linear in the size of
+/// the tree.
+pub fn duplicates(node: &Node) -> Vec<Duplicate> {
+    let mut out = Vec::new();
+    walk(node, &mut Vec::new(), &mut out);
+    out
+}
+
+fn walk(node: &Node, path: &mut Vec<PathStep>, out: &mut Vec<Duplicate>) {
+    match node {
+        Node::Map(entries) => {
+            let mut seen: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+            for (key, value) in entries {
+                let n = seen.entry(key.as_str()).or_insert(0);
+                let nth = *n;
+                *n += 1;
+                if nth > 0 {
+                    out.push(Duplicate {
+                        path: path.clone(),
+                        key: key.clone(),
+                        nth,
+                    });
+                }
+                if !value.is_scalar() {
+                    path.push(PathStep::Key(key.clone(), nth));
+                    walk(value, path, out);
+                    path.pop();
+                }
+            }
+        }
+        Node::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if !item.is_scalar() {
+                    path.push(PathStep::Index(i));
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Lines written `key： value` (a full-width colon where YAML needs `:`), as (0-based
+/// line, byte offset of the `：`). A line counts when what comes before the `：` (after
+/// indentation and `- `) looks like a key: no `:`, no quote or bracket, at most 40
+/// characters. Lines inside block text (`notes: |`) are not looked at.
+pub fn full_width_colons(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    // Indentation of the key that opened a block of text, while inside it.
+    let mut block: Option<usize> = None;
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = line.trim_start_matches([' ', '-']).trim_start();
+        if let Some(b) = block {
+            if content.is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        let value = line.split_once(": ").map(|(_, v)| v.trim());
+        if value.is_some_and(|v| v.starts_with(['|', '>'])) {
+            block = Some(indent);
+            continue;
+        }
+        let Some(at) = content.find('：') else {
+            continue;
+        };
+        let key = content.get(..at).unwrap_or("");
+        let looks_like_key = !key.trim().is_empty()
+            && key.chars().count() <= 40
+            && !key.contains([':', '#', '"', '\'', '[', ']', '{', '}', ',']);
+        if looks_like_key {
+            out.push((i, line.len() - content.len() + at));
+        }
+    }
+    out
 }
 
 impl Node {
@@ -203,6 +344,54 @@ mod tests {
         assert_eq!(m[3].1.to_text(), "1, x");
         assert_eq!(m[4].1, Node::Number("3".into()));
         assert_eq!(m[5].1.to_text(), "g: h");
+    }
+
+    #[test]
+    fn duplicates_at_any_depth() {
+        let n = load(
+            "a: 1\nb: 2\na: 3\npeople:\n  - name: x\n    name: y\n  - {name: z, role: r, role: s}\na: 4\n",
+        )
+        .unwrap();
+        let d = duplicates(&n);
+        let shown: Vec<(Vec<PathStep>, &str, usize)> = d
+            .iter()
+            .map(|d| (d.path.clone(), d.key.as_str(), d.nth))
+            .collect();
+        let people = |i| vec![PathStep::Key("people".into(), 0), PathStep::Index(i)];
+        assert_eq!(
+            shown,
+            vec![
+                (vec![], "a", 1),
+                (people(0), "name", 1),
+                (people(1), "role", 1),
+                (vec![], "a", 2),
+            ]
+        );
+        assert!(duplicates(&load("a: 1\nb: {a: 1}\n").unwrap()).is_empty());
+    }
+
+    #[test]
+    fn full_width_colons_found() {
+        let text = "name: 华东\ntier： key\npeople:\n  - name： 王强\n    role：boss\nnotes: 备注：好\nlog: |\n  备注：很好\nx: \"a：b\"\n";
+        assert_eq!(full_width_colons(text), vec![(1, 4), (3, 8), (4, 8)]);
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_parsing() {
+        let n = MAX_FLOW_DEPTH + 1;
+        let text = format!("name: x\ndeep: {}{}\n", "[".repeat(n), "]".repeat(n));
+        let e = load(&text).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 7 + MAX_FLOW_DEPTH));
+        assert_eq!(e.message, "nested deeper than 1000 levels");
+        // Brackets in quotes and comments do not count; 1000 levels reach the parser.
+        let quoted = format!("a: \"{}\" # {}\n", "[".repeat(n), "{".repeat(n));
+        assert!(load(&quoted).is_ok());
+        let ok = format!(
+            "a: {}{}\n",
+            "[".repeat(MAX_FLOW_DEPTH),
+            "]".repeat(MAX_FLOW_DEPTH)
+        );
+        assert!(!load(&ok).unwrap_err().message.contains("nested deeper"));
     }
 
     #[test]

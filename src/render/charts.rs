@@ -118,8 +118,9 @@ pub fn bar_chart(cache: &FrameCache, c: &BarChart<'_>) -> String {
         .bars
         .iter()
         .map(|b| f64::from(b.value))
-        .chain(c.reference.as_ref().map(|r| r.0))
-        .fold(1.0_f64, f64::max);
+        .chain(c.reference.as_ref().map(|r| r.0).filter(|v| v.is_finite()))
+        .fold(1.0_f64, f64::max)
+        .min(f64::from(u32::MAX));
     let y_max = top.ceil().max(1.0) as u32;
     let Some(Frame {
         svg,
@@ -159,7 +160,7 @@ pub fn bar_chart(cache: &FrameCache, c: &BarChart<'_>) -> String {
             );
         }
     }
-    if let Some((value, title)) = &c.reference {
+    if let Some((value, title)) = c.reference.as_ref().filter(|r| r.0.is_finite()) {
         let y = px(y0 - value * sy);
         let _ = writeln!(
             extra,
@@ -194,7 +195,15 @@ pub fn figures_list<'a>(summary: &str, items: impl Iterator<Item = &'a str>) -> 
 
 /// A scatter of points (x ≥ 0, y from 0 to 1, shown as %), each with its hover text and
 /// a CSS class; axes and numbers by plotters, points as our own circles.
+///
+/// Points are clamped to x in [0, 10¹⁵] and y in [0, 1] (NaN: 0) first: plotters never
+/// finishes laying out an axis that reaches infinity.
 pub fn scatter(label: &str, points: &[(f64, f64, String, &str)], size: (u32, u32)) -> String {
+    let clamp = |v: f64, hi: f64| if v.is_nan() { 0.0 } else { v.clamp(0.0, hi) };
+    let points: Vec<(f64, f64, &String, &str)> = points
+        .iter()
+        .map(|(x, y, t, c)| (clamp(*x, 1e15), clamp(*y, 1.0), t, *c))
+        .collect();
     let max_x = points.iter().map(|p| p.0).fold(1.0_f64, f64::max) * 1.08;
     let max_y = points.iter().map(|p| p.1).fold(0.1_f64, f64::max).min(1.0) * 1.1;
     let mut svg = String::new();
@@ -233,7 +242,7 @@ pub fn scatter(label: &str, points: &[(f64, f64, String, &str)], size: (u32, u32
         return String::new();
     };
     let mut extra = String::new();
-    for (x, y, title, class) in points {
+    for &(x, y, title, class) in &points {
         let cx = x0 + (x / max_x) * (x1 - x0);
         let cy = y0 - (y / max_y) * (y0 - y1);
         let _ = writeln!(
@@ -374,6 +383,23 @@ mod tests {
         assert!(svg.contains("<title>A: ¥1,200,000 · 30%</title>"));
         assert_eq!(short_number(1_250_000.0), "1.2M");
         assert_eq!(short_number(45_000.0), "45k");
+    }
+
+    #[test]
+    fn absurd_points_do_not_hang() {
+        // Before the clamp, an x of f64::MAX made plotters loop for ever.
+        let points = [
+            (f64::MAX, 0.5, "max".to_string(), "red"),
+            (f64::INFINITY, f64::NAN, "infinite".to_string(), "red"),
+            (f64::NAN, -3.0, "not a number".to_string(), "black"),
+            (1e6, 2.0, "big margin".to_string(), "red"),
+        ];
+        let svg = scatter("m", &points, (400, 240));
+        assert_eq!(svg.matches("<circle").count(), 4, "{svg}");
+        assert!(
+            !svg.contains("NaN") && !svg.contains(">inf<") && !svg.contains("\"inf"),
+            "{svg}"
+        );
     }
 
     #[test]

@@ -47,6 +47,31 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Control characters from a note (a terminal escape in a file name, a bell in a
+/// heading) are invalid in HTML and no escaping covers them: each is written as visible
+/// `\u{1b}` text, as on the terminal. Tabs and line breaks stay.
+fn visible_controls(html: Vec<u8>) -> Vec<u8> {
+    let c0 = |b: &u8| matches!(b, 0..=8 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f);
+    let c1 = |w: &[u8]| matches!(w, [0xc2, 0x80..=0x9f]);
+    if !html.iter().any(c0) && !html.windows(2).any(c1) {
+        return html;
+    }
+    match String::from_utf8(html) {
+        Ok(text) => {
+            let mut out = String::with_capacity(text.len() + 16);
+            for c in text.chars() {
+                if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                    out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+                } else {
+                    out.push(c);
+                }
+            }
+            out.into_bytes()
+        }
+        Err(e) => e.into_bytes(),
+    }
+}
+
 /// What a build wrote.
 pub struct Built {
     /// HTML pages written.
@@ -95,7 +120,13 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         frames: charts::FrameCache::default(),
         rep_slugs: book::rep_slugs(&ws.playbook.books),
     };
-    let errors = ws.diags.iter().filter(|d| d.is_error()).count();
+    // Folded problems count as many as they stand for.
+    let errors: usize = ws
+        .diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(Diagnostic::count)
+        .sum();
     let common = Common {
         lang: lang.code(),
         lang_key: if lang == Lang::Zh { "zh" } else { "en" },
@@ -106,7 +137,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
             .unwrap_or(i18n::label(lang, "site_title")),
         today: ws.today.to_string(),
         errors,
-        warnings: ws.diags.len() - errors,
+        warnings: ws.diags.iter().map(Diagnostic::count).sum::<usize>() - errors,
         version: env!("CARGO_PKG_VERSION"),
     };
     let mut base =
@@ -142,6 +173,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         Ok(out)
     };
     let write = |rel: &str, html: Vec<u8>| {
+        let html = visible_controls(html);
         let written = staging.write(rel, &html).map_err(|source| Fatal::Io {
             path: staging.path_of(rel),
             source,

@@ -219,11 +219,15 @@ pub fn diag_view(lang: Lang, d: &Diagnostic, privacy: &crate::config::Privacy) -
     use unicode_width::UnicodeWidthStr;
     let d = &*super::privacy::diagnostic(d, privacy);
     let width = |s: &str| s.width();
-    let before: String = d.source.chars().take(d.column.saturating_sub(1)).collect();
+    let before: String = d
+        .source
+        .chars()
+        .take(d.source_column().saturating_sub(1))
+        .collect();
     let under: String = d
         .source
         .chars()
-        .skip(d.column.saturating_sub(1))
+        .skip(d.source_column().saturating_sub(1))
         .take(d.width)
         .collect();
     DiagView {
