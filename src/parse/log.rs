@@ -249,6 +249,7 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
     log.profile.push_str(body.get(pos..).unwrap_or(""));
     log.profile = log.profile.trim().to_string();
 
+    let mut dated_before = Vec::new();
     for (checked, offset) in tasks {
         if let Some(mut f) = parse_task(file, &lines, checked, offset, &mut diags) {
             // Which entry's body holds it (complaints are resolved by their own items).
@@ -260,11 +261,12 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
                 .and_then(|i| Some((regions.get(i)?, entry_lines.get(i)?)))
                 .filter(|((s, e), _)| (*s..*e).contains(&offset))
                 .and_then(|(_, l)| *l);
-            warn_done_before_complaint(file, &lines, offset, &f, &log.entries, &mut log.diags);
+            warn_done_before_complaint(file, &lines, offset, &f, &log.entries, &mut dated_before);
             log.followups.push(f);
         }
     }
     log.diags = diags.finish(file);
+    log.diags.append(&mut dated_before);
     // Newest first; entries on the same day keep file order.
     log.entries.sort_by_key(|e| std::cmp::Reverse(e.date));
     log
