@@ -116,7 +116,7 @@ fn render_in(dir: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(notes.join("rep/other.md"), SECOND_NOTE).map_err(io)?;
     let ws = crate::workspace::load(&notes, Some(today())).map_err(|e| e.to_string())?;
     // One language per input (both are covered across inputs): half the time per run.
-    let lang = if bytes.len() % 2 == 0 {
+    let lang = if bytes.len().is_multiple_of(2) {
         Lang::En
     } else {
         Lang::Zh
