@@ -9,7 +9,6 @@ use super::i18n::{self, label};
 use super::pages::Site;
 use super::playbook::{MomentView, moment_view};
 use crate::analyse::days_between;
-use crate::analyse::moments::client_moments;
 use crate::analyse::revenue::Drift;
 use crate::model::Role;
 
@@ -123,8 +122,13 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             ),
         })
         .collect();
-    let moments = client_moments(i, c, ws.today, 365)
+    let report = site.report;
+    let moments = report
+        .clients
+        .get(i)?
+        .moments
         .iter()
+        .filter_map(|&m| report.calendar.get(m))
         .map(|m| moment_view(site, m, "../"))
         .collect();
     let mut flags = Vec::new();

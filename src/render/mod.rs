@@ -27,6 +27,7 @@ use tera::Context;
 
 use crate::config::Lang;
 use crate::diag::Diagnostic;
+use crate::report::Report;
 use crate::workspace::{Fatal, Workspace};
 use crate::write::{Staging, unique_slugs};
 use pages::Site;
@@ -77,12 +78,18 @@ thread_local! {
     static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Render every page into `staging`.
-pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Built, Fatal> {
+/// Render every page of `report` (built from `ws`) into `staging`.
+pub fn render_site(
+    ws: &Workspace,
+    report: &Report<'_>,
+    lang: Lang,
+    staging: &Staging,
+) -> Result<Built, Fatal> {
     let labels = i18n::table(lang);
     let tpl = templates::load(&ws.root.join("templates"), &labels, lang)?;
     let site = Site {
         ws,
+        report,
         lang,
         slugs: assign_slugs(ws),
         has_problems: {
@@ -160,8 +167,8 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     let overview = || -> Result<(), Fatal> {
         write("assets/style.css", tpl.style.clone().into_bytes())?;
         write("assets/app.js", templates::SCRIPT.as_bytes().to_vec())?;
-        let order = pages::urgency_order(ws);
-        let dash = dashboard::dashboard(&site, &order);
+        let order = report.urgency;
+        let dash = dashboard::dashboard(&site, order);
         let dash_extra = (
             playbook::practices(&site, &|_| true, "", 10),
             team::team(&site),
@@ -194,7 +201,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                 &cal,
             )?,
         )?;
-        let key_rows = calendar::key_rows(&site, &order);
+        let key_rows = calendar::key_rows(&site, order);
         write(
             "key.html",
             render(
@@ -215,7 +222,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
             render("reps.html", "", "reps", t("nav_reps"), "reps", &reps)?,
         )?;
         for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
-            let page = book::rep_page(&site, b, slug, &order);
+            let page = book::rep_page(&site, b, slug, order).ok_or(Fatal::Bug("rep page"))?;
             let name = page.name.clone();
             write(
                 &format!("reps/{slug}.html"),
@@ -223,12 +230,11 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
             )?;
         }
         // Calendar feeds: the team's, and each rep's beside their page.
-        let report = crate::report::build(ws);
         let title = common.site_title;
         let mut ics = Vec::new();
         let feed = |ics: &mut Vec<u8>, name: &str, owner: Option<&str>| {
             ics.clear();
-            crate::output::ics::write(&report, name, lang, owner, &mut *ics).map_err(|source| {
+            crate::output::ics::write(report, name, lang, owner, &mut *ics).map_err(|source| {
                 Fatal::Io {
                     path: "calendar.ics".into(),
                     source,
@@ -240,7 +246,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
             feed(
                 &mut ics,
-                &format!("{title} · {}", book::rep_name(&site, b)),
+                &format!("{title} · {}", site.rep_name(&b.owner)),
                 Some(&b.owner),
             )?;
             write(&format!("reps/{slug}.ics"), ics.clone())?;
@@ -258,7 +264,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
             )?,
         )?;
 
-        let list = pages::client_list(&site, &order);
+        let list = pages::client_list(&site, order);
         write(
             "clients.html",
             render("clients.html", "", "clients", t("nav_clients"), "l", &list)?,

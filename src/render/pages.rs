@@ -7,15 +7,17 @@ use serde::Serialize;
 
 use super::charts;
 use super::i18n;
-use crate::analyse::{ClientStats, days_between};
+use crate::analyse::days_between;
 use crate::config::Lang;
 use crate::diag::Diagnostic;
-use crate::model::{Date, Tier};
+use crate::report::Report;
 use crate::workspace::Workspace;
 
 /// What every page needs to link and label things.
 pub struct Site<'a> {
     pub ws: &'a Workspace,
+    /// The one analysed value: every figure a page shows comes from it.
+    pub report: &'a Report<'a>,
     pub lang: Lang,
     /// `slugs[i]` is the page name of `ws.clients[i]`.
     pub slugs: Vec<String>,
@@ -37,6 +39,15 @@ impl Site<'_> {
             .and_then(|i| self.rep_slugs.get(i))
             .map(|s| format!("{root}reps/{s}.html"))
             .unwrap_or_default()
+    }
+
+    /// A rep as the pages name them: the owner as written, or "no owner".
+    pub fn rep_name(&self, owner: &str) -> String {
+        if owner.is_empty() {
+            i18n::label(self.lang, "no_owner").to_string()
+        } else {
+            owner.to_string()
+        }
     }
 
     pub fn client_href(&self, i: usize, root: &str) -> String {
@@ -69,21 +80,14 @@ pub struct Row {
     pub problems: bool,
 }
 
-fn tier_key(t: Option<Tier>) -> &'static str {
-    t.map_or("none", Tier::as_str)
-}
-
 pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
-    let c = site.ws.clients.get(i)?;
-    let s = site.ws.stats.get(i)?;
+    let c = site.report.clients.get(i)?;
     let lang = site.lang;
-    // Cadence, last contact and next due all from the rhythm the status comes from:
-    // never one rhythm's cadence with another's due date.
-    let g = s.governing();
-    let every = g.map_or(s.cadence, |r| r.every);
-    let last = g.map_or(s.last_contact, |r| r.last);
-    let next_due = g.map_or(s.next_due, |r| r.next_due);
-    let kind = g.and_then(|r| r.kind);
+    // Cadence, last contact and next due all from the rhythm the status comes from
+    // (the report's): never one rhythm's cadence with another's due date.
+    let every = c.standing.every;
+    let next_due = c.next_due;
+    let kind = c.standing.kind;
     let cadence = match kind {
         Some(k) => format!(
             "{} {}",
@@ -93,55 +97,28 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
         None => super::format::cadence_short(lang, every),
     };
     Some(Row {
-        name: c.name.clone(),
+        name: c.name.to_string(),
         href: site.client_href(i, root),
-        owner: c.owner.clone().unwrap_or_default(),
-        owner_href: site.rep_href(c.owner.as_deref(), root),
-        tier: tier_key(c.tier),
-        tier_label: i18n::tier(lang, c.tier),
-        status: s.status.as_str(),
-        status_label: i18n::status(lang, s.status),
-        status_detail: detail(lang, site.ws, s, next_due),
+        owner: c.owner.unwrap_or_default().to_string(),
+        owner_href: site.rep_href(c.owner, root),
+        tier: c.tier.unwrap_or("none"),
+        tier_label: i18n::tier(lang, c.standing.tier),
+        status: c.status,
+        status_label: i18n::status(lang, c.standing.status),
+        status_detail: i18n::status_detail(
+            lang,
+            c.standing.status,
+            c.days_overdue,
+            next_due.map_or(0, |d| days_between(site.report.today, d)),
+        ),
         rhythm_kind: kind.map(|k| i18n::kind(lang, k)).unwrap_or_default(),
         cadence,
-        last_contact: last.map(|d| d.to_string()).unwrap_or_default(),
+        last_contact: c.last_contact.map(|d| d.to_string()).unwrap_or_default(),
         next_due: next_due.map(|d| d.to_string()).unwrap_or_default(),
-        days_overdue: s.days_overdue,
-        contacts_12m: s.contacts_12m,
+        days_overdue: c.days_overdue,
+        contacts_12m: c.contacts_12m,
         problems: site.has_problems.get(i).copied().unwrap_or(false),
     })
-}
-
-fn detail(lang: Lang, ws: &Workspace, s: &ClientStats, next_due: Option<Date>) -> String {
-    let to_due = next_due.map_or(0, |d| days_between(ws.today, d));
-    i18n::status_detail(lang, s.status, s.days_overdue, to_due)
-}
-
-/// Most urgent first: overdue, due, never, ok; key clients first within each; then the
-/// longest overdue, the soonest due, and the name.
-pub fn urgency_order(ws: &Workspace) -> Vec<usize> {
-    let tier_rank = |t: Option<Tier>| t.map_or(4, |t| t as u8);
-    let mut keyed: Vec<_> = ws
-        .clients
-        .iter()
-        .zip(&ws.stats)
-        .enumerate()
-        .map(|(i, (c, s))| {
-            (
-                (
-                    s.status,
-                    tier_rank(c.tier),
-                    -s.days_overdue,
-                    s.next_due,
-                    c.name.as_str(),
-                    c.id.as_str(),
-                ),
-                i,
-            )
-        })
-        .collect();
-    keyed.sort();
-    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// A row of the client list, with what its script filters and sorts on.
@@ -187,7 +164,14 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
                 row: row(site, i, "")?,
                 search: search.to_lowercase(),
                 tags: c.tags.join("|"),
-                cadence_days: ws.stats.get(i)?.cadence.approx_days().round() as u32,
+                cadence_days: site
+                    .report
+                    .clients
+                    .get(i)?
+                    .standing
+                    .cadence
+                    .approx_days()
+                    .round() as u32,
             })
         })
         .collect();

@@ -8,8 +8,6 @@ use super::format::money;
 use super::i18n::label;
 use super::pages::Site;
 use super::playbook::{HolidayView, Item, holiday_view, item, percent};
-use crate::analyse::deals::{REFERENCE, closing_histogram, median};
-use crate::analyse::month_start;
 
 /// Team figures for the dashboard.
 #[derive(Serialize)]
@@ -75,88 +73,80 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
         pareto_count = p.top20_count;
         pareto_clients = p.ranked.len();
     }
-    // Red / white / black: clients with a margin, split by the medians.
-    let with_margin: Vec<(usize, f64, f64)> = pb
-        .pareto
-        .iter()
-        .flat_map(|p| p.ranked.iter())
-        .filter_map(|&(i, r)| ws.clients.get(i).and_then(|c| c.margin).map(|m| (i, r, m)))
-        .collect();
+    let team = &site.report.team;
+    // Red / white / black: clients with a margin, split by the medians (the report's).
     let mut margin = Vec::new();
     let mut margin_svg = String::new();
-    if !with_margin.is_empty() {
-        let med = |mut v: Vec<f64>| {
-            v.sort_by(f64::total_cmp);
-            v.get(v.len() / 2).copied().unwrap_or(0.0)
-        };
-        let (rev_med, mar_med) = (
-            med(with_margin.iter().map(|x| x.1).collect()),
-            med(with_margin.iter().map(|x| x.2).collect()),
-        );
-        let group = |title, class, pick: &dyn Fn(f64, f64) -> bool| MarginGroup {
+    if let Some(split) = &team.margin {
+        let group = |title, class: &'static str| MarginGroup {
             title: label(lang, title),
             class,
-            items: with_margin
+            items: split
+                .clients
                 .iter()
-                .filter(|x| pick(x.1, x.2))
-                .filter_map(|&(i, r, m)| {
+                .filter(|x| x.class == class)
+                .filter_map(|x| {
                     item(
                         site,
-                        i,
+                        x.client_index,
                         "",
-                        format!("{} · {:.0}%", money(site.lang, r), m * 100.0),
+                        format!("{} · {:.0}%", money(site.lang, x.revenue), x.margin * 100.0),
                     )
                 })
                 .collect(),
         };
         margin = vec![
-            group("margin_red", "red", &|_, m| m >= mar_med),
-            group("margin_white", "white", &|r, m| m < mar_med && r >= rev_med),
-            group("margin_black", "black", &|r, m| m < mar_med && r < rev_med),
+            group("margin_red", "red"),
+            group("margin_white", "white"),
+            group("margin_black", "black"),
         ];
-        let points: Vec<(f64, f64, String, &str)> = with_margin
+        let points: Vec<(f64, f64, String, &str)> = split
+            .clients
             .iter()
-            .filter_map(|&(i, r, m)| {
-                let class = if m >= mar_med {
-                    "mg-red"
-                } else if r >= rev_med {
-                    "mg-white"
-                } else {
-                    "mg-black"
+            .filter_map(|x| {
+                let class = match x.class {
+                    "red" => "mg-red",
+                    "white" => "mg-white",
+                    _ => "mg-black",
                 };
-                let name = &ws.clients.get(i)?.name;
+                let name = site.report.clients.get(x.client_index)?.name;
                 Some((
-                    r,
-                    m,
-                    format!("{name}: {} · {:.0}%", money(site.lang, r), m * 100.0),
+                    x.revenue,
+                    x.margin,
+                    format!(
+                        "{name}: {} · {:.0}%",
+                        money(site.lang, x.revenue),
+                        x.margin * 100.0
+                    ),
                     class,
                 ))
             })
             .collect();
         margin_svg = charts::scatter(label(lang, "margin_view"), &points, (480, 260));
     }
-    // Persistence.
-    let touches: Vec<u32> = pb.deals.iter().flatten().map(|d| d.touches).collect();
-    let hist = closing_histogram(touches.iter().copied());
-    let total = touches.len();
-    let names = ["1", "2", "3", "4", "5–12", "13+"];
-    let persistence: Vec<(String, u32, String, String)> = names
+    // Persistence: deals by the contact they closed at.
+    let total = team.deals;
+    let persistence: Vec<(String, u32, String, String)> = team
+        .persistence
         .iter()
-        .zip(hist)
-        .enumerate()
-        .map(|(b, (name, n))| {
-            let reference = REFERENCE
-                .get(b)
-                .map_or("—".to_string(), |r| format!("{:.0}%", r.1 * 100.0));
-            (name.to_string(), n, percent(n as usize, total), reference)
+        .map(|p| {
+            let reference = p
+                .reference
+                .map_or("—".to_string(), |r| format!("{:.0}%", r * 100.0));
+            (
+                p.closed_at.to_string(),
+                p.deals,
+                percent(p.deals as usize, total),
+                reference,
+            )
         })
         .collect();
-    let bars: Vec<Bar> = names
+    let bars: Vec<Bar> = team
+        .persistence
         .iter()
-        .zip(hist)
-        .map(|(name, n)| Bar {
-            value: n,
-            title: format!("{name}: {n}"),
+        .map(|p| Bar {
+            value: p.deals,
+            title: format!("{}: {}", p.closed_at, p.deals),
         })
         .collect();
     let persistence_svg = charts::bar_chart(
@@ -164,63 +154,50 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
         &BarChart {
             label: label(lang, "persistence"),
             bars: &bars,
-            x_labels: &|i| names.get(i).map(|s| s.replace('–', "-")),
+            x_labels: &|i| {
+                team.persistence
+                    .get(i)
+                    .map(|p| p.closed_at.replace('–', "-"))
+            },
             reference: None,
             size: (480, 180),
             bar_class: "bar",
             figures: "",
         },
     );
-    // Feedback trend: average score per month, last 12 months (×10 for the bars).
-    let first = month_start(ws.today, 11);
-    let mut sums = [(0.0f64, 0u32); 12];
-    for e in ws.clients.iter().flat_map(|c| &c.entries) {
-        if let (Some(score), true) = (e.score, e.date >= first && e.date <= ws.today) {
-            let m = (i32::from(e.date.year()) - i32::from(first.year())) * 12
-                + i32::from(e.date.month())
-                - i32::from(first.month());
-            if let Some(slot) = usize::try_from(m).ok().and_then(|m| sums.get_mut(m)) {
-                slot.0 += score;
-                slot.1 += 1;
-            }
-        }
-    }
-    let bars: Vec<Bar> = sums
+    // Feedback trend: the report's average score per month (×10 for the bars).
+    let month_label = |m: usize| {
+        team.feedback
+            .get(m)
+            .map(|f| super::format::year_month(lang, f.first_day.year(), f.first_day.month()))
+            .unwrap_or_default()
+    };
+    let bars: Vec<Bar> = team
+        .feedback
         .iter()
         .enumerate()
-        .map(|(m, &(sum, n))| {
-            let month = first
-                .checked_add(jiff::Span::new().months(m as i64))
-                .unwrap_or(first);
-            let ym = super::format::year_month(lang, month.year(), month.month());
-            // A month without feedback has no bar (not a score of 0/10).
-            if n == 0 {
-                return Bar {
+        .map(|(m, f)| {
+            let ym = month_label(m);
+            match f.average {
+                // A month without feedback has no bar (not a score of 0/10).
+                None => Bar {
                     value: 0,
                     title: format!("{ym}{}{}", label(lang, "colon"), label(lang, "no_feedback")),
-                };
-            }
-            let avg = sum / f64::from(n);
-            Bar {
-                value: avg.round() as u32,
-                title: format!("{ym}: {avg:.1}/10 ({n})"),
+                },
+                Some(avg) => Bar {
+                    value: avg.round() as u32,
+                    title: format!("{ym}: {avg:.1}/10 ({})", f.scores),
+                },
             }
         })
         .collect();
-    let feedback_svg = if sums.iter().any(|s| s.1 > 0) {
+    let feedback_svg = if team.feedback.iter().any(|f| f.scores > 0) {
         charts::bar_chart(
             &site.frames,
             &BarChart {
                 label: label(lang, "feedback_trend"),
                 bars: &bars,
-                x_labels: &|m| {
-                    (m % 3 == 0).then(|| {
-                        first
-                            .checked_add(jiff::Span::new().months(m as i64))
-                            .map(|d| super::format::year_month(lang, d.year(), d.month()))
-                            .unwrap_or_default()
-                    })
-                },
+                x_labels: &|m| (m % 3 == 0).then(|| month_label(m)),
                 reference: None,
                 size: (480, 180),
                 bar_class: "bar",
@@ -230,14 +207,7 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
     } else {
         String::new()
     };
-    let checks: Vec<bool> = pb.birthdays.iter().flatten().map(|b| b.greeted).collect();
-    let resolved: Vec<i64> = pb
-        .complaints
-        .iter()
-        .flatten()
-        .filter(|c| c.resolved.is_some())
-        .map(|c| c.days)
-        .collect();
+    let birthdays = &team.birthdays;
     TeamPlaybook {
         pareto_svg,
         margin_svg,
@@ -255,9 +225,11 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
             .rev()
             .map(|c| holiday_view(site, c, &|_| true, "", 5))
             .collect(),
-        birthday_rate: percent(checks.iter().filter(|g| **g).count(), checks.len()),
-        birthdays: (checks.iter().filter(|g| **g).count(), checks.len()),
-        complaint_median: median(resolved)
+        birthday_rate: percent(birthdays.greeted, birthdays.total),
+        birthdays: (birthdays.greeted, birthdays.total),
+        complaint_median: team
+            .complaints
+            .median_days_to_resolve
             .map(|m| format!("{m:.0}"))
             .unwrap_or_else(|| "—".into()),
         feedback_svg,
