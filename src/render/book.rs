@@ -3,8 +3,9 @@
 use serde::Serialize;
 
 use super::i18n::label;
-use super::pages::{self, Row, Site};
+use super::pages::{self, Site};
 use super::playbook::{self, Practices, percent};
+use super::views::Row;
 use crate::analyse::book::Book;
 use crate::report::RepReport;
 use crate::write::unique_slugs;

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use super::pages::{Row, Site};
-use super::playbook::{MomentView, holiday_name, moment_view};
+use super::pages::Site;
+use super::playbook::{holiday_name, moment_view};
+use super::views::{MomentView, Row};
 use crate::model::Tier;
 
 #[derive(Serialize)]

@@ -7,7 +7,8 @@ use super::format::money;
 use super::fragments;
 use super::i18n::{self, label};
 use super::pages::Site;
-use super::playbook::{MomentView, moment_view};
+use super::playbook::moment_view;
+use super::views::{DealView, MomentView, RhythmView, RoleGroup};
 use crate::analyse::days_between;
 use crate::analyse::revenue::Drift;
 use crate::model::Role;
@@ -33,32 +34,6 @@ pub struct ClientPlaybook {
     pub complaints_html: String,
     pub score: String,
     pub flags: Vec<String>,
-}
-
-#[derive(Serialize)]
-pub struct RoleGroup {
-    pub title: &'static str,
-    pub role: &'static str,
-    pub people: Vec<(String, String, String)>,
-}
-
-#[derive(Serialize)]
-pub struct RhythmView {
-    pub kind: String,
-    pub every: String,
-    pub last: String,
-    pub next_due: String,
-    pub status: &'static str,
-    pub status_label: String,
-}
-
-#[derive(Serialize)]
-pub struct DealView {
-    pub date: String,
-    pub amount: String,
-    pub touches: u32,
-    pub thanks: String,
-    pub missing: bool,
 }
 
 pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {

@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::charts::{self, Bar, BarChart};
 use super::i18n;
 use super::markdown;
-use super::pages::{Row, Site, row};
+use super::pages::{Site, row};
+use super::views::Row;
 use crate::analyse::Status;
 use crate::config::Lang;
 

@@ -18,6 +18,7 @@ pub mod playbook;
 pub mod privacy;
 pub mod team;
 pub mod templates;
+pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,21 +33,7 @@ use crate::workspace::{Fatal, Workspace};
 use crate::write::{Staging, unique_slugs};
 use pages::Site;
 
-/// Escape text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use format::escape;
 
 /// What a build wrote.
 pub struct Built {
@@ -270,11 +257,11 @@ pub fn render_site(
             render("clients.html", "", "clients", t("nav_clients"), "l", &list)?,
         )?;
 
-        let files: Vec<pages::ProblemFile> = by_file
+        let files: Vec<views::ProblemFile> = by_file
             .iter()
             .map(|(file, diags)| {
                 let client = ws.clients.iter().position(|c| c.file == *file);
-                pages::ProblemFile {
+                views::ProblemFile {
                     file: (*file).to_string(),
                     href: client.map(|i| site.client_href(i, "")).unwrap_or_default(),
                     name: client
@@ -345,7 +332,7 @@ struct WithPlaybook<'a, T: Serialize> {
 
 #[derive(Serialize)]
 struct KeyPage<'a> {
-    rows: &'a [pages::Row],
+    rows: &'a [views::Row],
     team: &'a team::TeamPlaybook,
 }
 

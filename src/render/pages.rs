@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::charts;
 use super::i18n;
+use super::views::{DiagView, ListRow, Row};
 use crate::analyse::days_between;
 use crate::config::Lang;
 use crate::diag::Diagnostic;
@@ -58,28 +59,6 @@ impl Site<'_> {
     }
 }
 
-#[derive(Serialize)]
-pub struct Row {
-    pub name: String,
-    pub href: String,
-    pub owner: String,
-    pub owner_href: String,
-    pub tier: &'static str,
-    pub tier_label: &'static str,
-    pub status: &'static str,
-    pub status_label: &'static str,
-    pub status_detail: String,
-    /// The kind whose rhythm `cadence`, `last_contact` and `next_due` are (empty for the
-    /// plain "any contact" rhythm).
-    pub rhythm_kind: &'static str,
-    pub cadence: String,
-    pub last_contact: String,
-    pub next_due: String,
-    pub days_overdue: i64,
-    pub contacts_12m: u32,
-    pub problems: bool,
-}
-
 pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
     let c = site.report.clients.get(i)?;
     let lang = site.lang;
@@ -119,17 +98,6 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
         contacts_12m: c.contacts_12m,
         problems: site.has_problems.get(i).copied().unwrap_or(false),
     })
-}
-
-/// A row of the client list, with what its script filters and sorts on.
-pub struct ListRow {
-    pub row: Row,
-    /// Lower-case text the search looks in: name, id, tags, people.
-    pub search: String,
-    /// Tags joined by `|`, for the tag filter.
-    pub tags: String,
-    /// Cadence in days, for sorting.
-    pub cadence_days: u32,
 }
 
 /// The client list with what its filters offer.
@@ -183,21 +151,6 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
     }
 }
 
-#[derive(Serialize)]
-pub struct DiagView {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub severity: &'static str,
-    pub severity_label: &'static str,
-    pub message: String,
-    pub help: String,
-    pub source: String,
-    /// Spaces before the caret and the caret itself, for a monospace snippet.
-    pub caret_pad: String,
-    pub caret: String,
-}
-
 /// A diagnostic for a page, personal data in its quoted line masked (`privacy`).
 pub fn diag_view(lang: Lang, d: &Diagnostic, privacy: &crate::config::Privacy) -> DiagView {
     use unicode_width::UnicodeWidthStr;
@@ -222,14 +175,6 @@ pub fn diag_view(lang: Lang, d: &Diagnostic, privacy: &crate::config::Privacy) -
         caret_pad: " ".repeat(width(&before)),
         caret: "^".repeat(width(&under).max(1)),
     }
-}
-
-#[derive(Serialize)]
-pub struct ProblemFile {
-    pub file: String,
-    pub href: String,
-    pub name: String,
-    pub diags: Vec<DiagView>,
 }
 
 #[cfg(test)]

@@ -7,51 +7,13 @@ use serde::Serialize;
 use super::format;
 use super::i18n::{self, label};
 use super::pages::Site;
+use super::views::{HolidayView, Item, ItemList, MomentView};
 use crate::analyse::Status;
 use crate::analyse::moments::{Coverage, MomentKind};
 use crate::analyse::revenue::Drift;
 use crate::config::Lang;
 use crate::model::Tier;
 use crate::report::MomentReport;
-
-/// A client in a list, with why it is there.
-#[derive(Serialize)]
-pub struct Item {
-    pub name: String,
-    pub href: String,
-    pub detail: String,
-    pub key: bool,
-}
-
-#[derive(Serialize)]
-pub struct ItemList {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub note: &'static str,
-    pub items: Vec<Item>,
-    pub more: usize,
-}
-
-#[derive(Serialize)]
-pub struct MomentView {
-    pub date: String,
-    pub kind: &'static str,
-    pub kind_label: &'static str,
-    pub what: String,
-    pub client: String,
-    pub href: String,
-}
-
-#[derive(Serialize)]
-pub struct HolidayView {
-    pub name: String,
-    pub date: String,
-    pub greeted: usize,
-    pub total: usize,
-    pub share: String,
-    pub needs: Vec<Item>,
-    pub more: usize,
-}
 
 #[derive(Serialize)]
 pub struct Practices {

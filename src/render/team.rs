@@ -7,7 +7,8 @@ use super::charts::{self, Bar, BarChart};
 use super::format::money;
 use super::i18n::label;
 use super::pages::Site;
-use super::playbook::{HolidayView, Item, holiday_view, item, percent};
+use super::playbook::{holiday_view, item, percent};
+use super::views::{HolidayView, Item};
 
 /// Team figures for the dashboard.
 #[derive(Serialize)]
