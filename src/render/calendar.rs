@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::pages::Site;
-use super::playbook::{holiday_name, moment_view};
+use super::relationship_checks::{holiday_name, moment_view};
+use super::site::Site;
 use super::views::{MomentView, Row};
 use crate::model::Tier;
 
@@ -41,6 +41,6 @@ pub fn key_rows(site: &Site<'_>, order: &[usize]) -> Vec<Row> {
                 .get(i)
                 .is_some_and(|c| c.standing.tier == Some(Tier::Key))
         })
-        .filter_map(|&i| super::pages::row(site, i, ""))
+        .filter_map(|&i| super::rows::row(site, i, ""))
         .collect()
 }

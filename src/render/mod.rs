@@ -3,22 +3,28 @@
 //! (`charts`), Markdown made safe (`markdown`), personal data masked (`privacy`) and
 //! every label in the site's language (`i18n`). Files go through `write::Staging`.
 
-pub mod book;
+// Site context and routes.
+pub mod site;
+// Views: data only, built from the report by the page modules below.
+pub mod views;
+// Page modules: one page's (or a family's) view, from the report.
 pub mod calendar;
-pub mod charts;
 pub mod client;
 pub mod client_playbook;
 pub mod dashboard;
-pub mod format;
+pub mod relationship_checks;
+pub mod rep_pages;
+pub mod rows;
+pub mod team_charts;
+// Writers: ready-made HTML from views, and the templates.
 pub mod fragments;
+pub mod templates;
+// Primitives.
+pub mod charts;
+pub mod format;
 pub mod i18n;
 pub mod markdown;
-pub mod pages;
-pub mod playbook;
 pub mod privacy;
-pub mod team;
-pub mod templates;
-pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,7 +37,7 @@ use crate::diag::Diagnostic;
 use crate::report::Report;
 use crate::workspace::{Fatal, Workspace};
 use crate::write::{Staging, unique_slugs};
-use pages::Site;
+use site::Site;
 
 pub use format::escape;
 
@@ -87,7 +93,7 @@ pub fn render_site(
                 .collect()
         },
         frames: charts::FrameCache::default(),
-        rep_slugs: book::rep_slugs(&ws.playbook.books),
+        rep_slugs: rep_pages::rep_slugs(&ws.playbook.books),
     };
     let errors = ws.diags.iter().filter(|d| d.is_error()).count();
     let common = Common {
@@ -108,6 +114,8 @@ pub fn render_site(
     if tpl.uses_labels {
         base.insert("t", &labels);
     }
+    // The navigation, from the routes.
+    base.insert("nav_pages", &site::nav_links(lang));
 
     let render = |name: &str,
                   root: &str,
@@ -151,65 +159,56 @@ pub fn render_site(
         by_file.entry(d.file.as_str()).or_default().push(d);
     }
     // The overview pages and the client pages are independent: build them side by side.
+    // The fixed pages, each written from its route: file, template, nav key and title.
+    let [
+        dashboard,
+        clients,
+        key,
+        reps_page,
+        calendar,
+        referrals_page,
+        problems,
+    ] = site::ROUTES;
+    let fixed = |route: &site::Route, key: &str, data: &dyn ErasedSerialize| {
+        write(
+            route.path,
+            render(route.path, "", route.nav, t(route.title), key, data)?,
+        )
+    };
     let overview = || -> Result<(), Fatal> {
         write("assets/style.css", tpl.style.clone().into_bytes())?;
         write("assets/app.js", templates::SCRIPT.as_bytes().to_vec())?;
         let order = report.urgency;
-        let dash = dashboard::dashboard(&site, order);
+        let dash = self::dashboard::dashboard(&site, order);
         let dash_extra = (
-            playbook::practices(&site, &|_| true, "", 10),
-            team::team(&site),
+            relationship_checks::practices(&site, &|_| true, "", 10),
+            team_charts::team(&site),
         );
-        write(
-            "index.html",
-            render(
-                "index.html",
-                "",
-                "dashboard",
-                t("nav_dashboard"),
-                "d",
-                &WithPlaybook {
-                    page: &dash,
-                    p: Some(&dash_extra.0),
-                    team: Some(&dash_extra.1),
-                    pb: None,
-                },
-            )?,
+        fixed(
+            &dashboard,
+            "d",
+            &WithPlaybook {
+                page: &dash,
+                p: Some(&dash_extra.0),
+                team: Some(&dash_extra.1),
+                pb: None,
+            },
         )?;
-        let cal = calendar::calendar(&site);
-        write(
-            "calendar.html",
-            render(
-                "calendar.html",
-                "",
-                "calendar",
-                t("nav_calendar"),
-                "cal",
-                &cal,
-            )?,
+        let cal = self::calendar::calendar(&site);
+        fixed(&calendar, "cal", &cal)?;
+        let key_rows = self::calendar::key_rows(&site, order);
+        fixed(
+            &key,
+            "k",
+            &KeyPage {
+                rows: &key_rows,
+                team: &dash_extra.1,
+            },
         )?;
-        let key_rows = calendar::key_rows(&site, order);
-        write(
-            "key.html",
-            render(
-                "key.html",
-                "",
-                "key",
-                t("nav_key"),
-                "k",
-                &KeyPage {
-                    rows: &key_rows,
-                    team: &dash_extra.1,
-                },
-            )?,
-        )?;
-        let reps = book::rep_rows(&site, &site.rep_slugs, "");
-        write(
-            "reps.html",
-            render("reps.html", "", "reps", t("nav_reps"), "reps", &reps)?,
-        )?;
+        let reps = rep_pages::rep_rows(&site, &site.rep_slugs, "");
+        fixed(&reps_page, "reps", &reps)?;
         for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
-            let page = book::rep_page(&site, b, slug, order).ok_or(Fatal::Bug("rep page"))?;
+            let page = rep_pages::rep_page(&site, b, slug, order).ok_or(Fatal::Bug("rep page"))?;
             let name = page.name.clone();
             write(
                 &format!("reps/{slug}.html"),
@@ -238,24 +237,11 @@ pub fn render_site(
             )?;
             write(&format!("reps/{slug}.ics"), ics.clone())?;
         }
-        let referrals = book::referrals(&site);
-        write(
-            "referrals.html",
-            render(
-                "referrals.html",
-                "",
-                "referrals",
-                t("nav_referrals"),
-                "refs",
-                &referrals,
-            )?,
-        )?;
+        let referrals = rep_pages::referrals(&site);
+        fixed(&referrals_page, "refs", &referrals)?;
 
-        let list = pages::client_list(&site, order);
-        write(
-            "clients.html",
-            render("clients.html", "", "clients", t("nav_clients"), "l", &list)?,
-        )?;
+        let list = rows::client_list(&site, order);
+        fixed(&clients, "l", &list)?;
 
         let files: Vec<views::ProblemFile> = by_file
             .iter()
@@ -270,22 +256,12 @@ pub fn render_site(
                         .unwrap_or_default(),
                     diags: diags
                         .iter()
-                        .map(|d| pages::diag_view(lang, d, &ws.config.privacy))
+                        .map(|d| rows::diag_view(lang, d, &ws.config.privacy))
                         .collect(),
                 }
             })
             .collect();
-        write(
-            "problems.html",
-            render(
-                "problems.html",
-                "",
-                "problems",
-                t("nav_problems"),
-                "files",
-                &files,
-            )?,
-        )?;
+        fixed(&problems, "files", &files)?;
         Ok(())
     };
     let client_pages = || -> Result<(), Fatal> {
@@ -309,9 +285,13 @@ pub fn render_site(
     let (a, b) = rayon::join(overview, client_pages);
     a?;
     b?;
+    // The pages the routes say a site has, checked against those written.
+    let pages = site::page_count(ws.clients.len(), site.rep_slugs.len());
+    if pages != staging.pages() {
+        return Err(Fatal::Bug("pages written differ from the routes"));
+    }
     Ok(Built {
-        // Counted as written, not worked out: HTML pages only.
-        pages: staging.pages(),
+        pages,
         files: staging.pages() + staging.other_files(),
         overridden: tpl.overridden,
     })
@@ -323,9 +303,9 @@ struct WithPlaybook<'a, T: Serialize> {
     #[serde(flatten)]
     page: &'a T,
     #[serde(skip_serializing_if = "Option::is_none")]
-    p: Option<&'a playbook::Practices>,
+    p: Option<&'a relationship_checks::Practices>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    team: Option<&'a team::TeamPlaybook>,
+    team: Option<&'a team_charts::TeamPlaybook>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pb: Option<&'a client_playbook::ClientPlaybook>,
 }
@@ -333,7 +313,7 @@ struct WithPlaybook<'a, T: Serialize> {
 #[derive(Serialize)]
 struct KeyPage<'a> {
     rows: &'a [views::Row],
-    team: &'a team::TeamPlaybook,
+    team: &'a team_charts::TeamPlaybook,
 }
 
 /// Lets one closure insert differently typed page data into a context.

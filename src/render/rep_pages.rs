@@ -3,8 +3,9 @@
 use serde::Serialize;
 
 use super::i18n::label;
-use super::pages::{self, Site};
-use super::playbook::{self, Practices, percent};
+use super::relationship_checks::{self, Practices, percent};
+use super::rows;
+use super::site::Site;
 use super::views::Row;
 use crate::analyse::book::Book;
 use crate::report::RepReport;
@@ -83,7 +84,7 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> Optio
         .map(|r| rep_row(site, r, slug, "../"))?;
     let rows: Vec<Row> = order
         .into_iter()
-        .filter_map(|i| pages::row(site, i, "../"))
+        .filter_map(|i| rows::row(site, i, "../"))
         .collect();
     Some(RepPage {
         name: site.rep_name(&b.owner),
@@ -92,7 +93,7 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> Optio
         rows_html: super::fragments::rep_rows(site.lang, &rows),
         rows,
         weekly_svg,
-        practices: playbook::practices(site, &|i| mine.contains(&i), "../", 25),
+        practices: relationship_checks::practices(site, &|i| mine.contains(&i), "../", 25),
     })
 }
 

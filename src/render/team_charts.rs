@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::charts::{self, Bar, BarChart};
 use super::format::money;
 use super::i18n::label;
-use super::pages::Site;
-use super::playbook::{holiday_view, item, percent};
+use super::relationship_checks::{holiday_view, item, percent};
+use super::site::Site;
 use super::views::{HolidayView, Item};
 
 /// Team figures for the dashboard.

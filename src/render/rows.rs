@@ -1,63 +1,14 @@
-//! What the pages share: the site being rendered (`Site`), one client as a table row
-//! (`Row`), the urgency order, the client list, and diagnostics as shown. Every string
-//! here is plain text (the templates escape it) except fields named `*_html` and
-//! `*_svg`, which are produced by our own sanitising code.
+//! Clients as rows (`Row`, the same on every list and the client's page header), the
+//! client list, and diagnostics as shown: views built from the report.
 
 use serde::Serialize;
 
-use super::charts;
 use super::i18n;
+use super::site::Site;
 use super::views::{DiagView, ListRow, Row};
 use crate::analyse::days_between;
 use crate::config::Lang;
 use crate::diag::Diagnostic;
-use crate::report::Report;
-use crate::workspace::Workspace;
-
-/// What every page needs to link and label things.
-pub struct Site<'a> {
-    pub ws: &'a Workspace,
-    /// The one analysed value: every figure a page shows comes from it.
-    pub report: &'a Report<'a>,
-    pub lang: Lang,
-    /// `slugs[i]` is the page name of `ws.clients[i]`.
-    pub slugs: Vec<String>,
-    /// Per client: does its note have diagnostics?
-    pub has_problems: Vec<bool>,
-    pub frames: charts::FrameCache,
-    /// Page names of the reps, in `playbook.books` order.
-    pub rep_slugs: Vec<String>,
-}
-
-impl Site<'_> {
-    pub fn rep_href(&self, owner: Option<&str>, root: &str) -> String {
-        let owner = owner.unwrap_or("");
-        self.ws
-            .playbook
-            .books
-            .iter()
-            .position(|b| b.owner == owner)
-            .and_then(|i| self.rep_slugs.get(i))
-            .map(|s| format!("{root}reps/{s}.html"))
-            .unwrap_or_default()
-    }
-
-    /// A rep as the pages name them: the owner as written, or "no owner".
-    pub fn rep_name(&self, owner: &str) -> String {
-        if owner.is_empty() {
-            i18n::label(self.lang, "no_owner").to_string()
-        } else {
-            owner.to_string()
-        }
-    }
-
-    pub fn client_href(&self, i: usize, root: &str) -> String {
-        format!(
-            "{root}clients/{}.html",
-            self.slugs.get(i).map_or("", String::as_str)
-        )
-    }
-}
 
 pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
     let c = site.report.clients.get(i)?;

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::format;
 use super::i18n::{self, label};
-use super::pages::Site;
+use super::site::Site;
 use super::views::{HolidayView, Item, ItemList, MomentView};
 use crate::analyse::Status;
 use crate::analyse::moments::{Coverage, MomentKind};
