@@ -221,6 +221,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             let staging = write::prepare(&out, &notes)?;
             // The one report every page and feed of the site is rendered from.
             let report = report::build(&ws);
+            timer.lap("report");
             let built = render::render_site(&ws, &report, lang, &staging)?;
             timer.lap("render and write");
             staging.commit()?;
