@@ -115,6 +115,7 @@ fn render_in(dir: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(notes.join("rep/fuzz.md"), bytes).map_err(io)?;
     std::fs::write(notes.join("rep/other.md"), SECOND_NOTE).map_err(io)?;
     let ws = crate::workspace::load(&notes, Some(today())).map_err(|e| e.to_string())?;
+    let report = crate::report::build(&ws);
     // One language per input (both are covered across inputs): half the time per run.
     let lang = if bytes.len().is_multiple_of(2) {
         Lang::En
@@ -125,7 +126,7 @@ fn render_in(dir: &Path, bytes: &[u8]) -> Result<(), String> {
         let out = dir.join(format!("site-{}", lang.code()));
         let fatal = |e: crate::workspace::Fatal| e.to_string();
         let staging = crate::write::prepare(&out, &notes).map_err(fatal)?;
-        crate::render::render_site(&ws, lang, &staging).map_err(fatal)?;
+        crate::render::render_site(&ws, &report, lang, &staging).map_err(fatal)?;
         staging.commit().map_err(fatal)?;
         for entry in walkdir::WalkDir::new(&out) {
             let entry = entry.map_err(|e| e.to_string())?;

@@ -219,7 +219,10 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             print_diags(&ws.diags, color);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             let staging = write::prepare(&out, &notes)?;
-            let built = render::render_site(&ws, lang, &staging)?;
+            // The one report every page and feed of the site is rendered from.
+            let report = report::build(&ws);
+            timer.lap("report");
+            let built = render::render_site(&ws, &report, lang, &staging)?;
             timer.lap("render and write");
             staging.commit()?;
             timer.lap("swap in");

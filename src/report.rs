@@ -6,13 +6,14 @@
 //! computes a figure of its own. Field names are a contract (docs/cli.md): they are
 //! only ever added to.
 
+use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
-use crate::analyse::deals::{REFERENCE, closing_histogram, median};
+use crate::analyse::deals::REFERENCE;
 use crate::analyse::moments::MomentKind;
 use crate::analyse::{Status, days_between};
 use crate::diag::Diagnostic;
-use crate::model::Date;
+use crate::model::{Cadence, Date, Kind};
 use crate::workspace::Workspace;
 
 fn iso<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
@@ -44,6 +45,36 @@ pub struct Report<'a> {
     /// a timestamp that changes only when the notes do.
     #[serde(skip)]
     pub stamp: Date,
+    /// Every client (index into `clients`), most urgent first: overdue, due, never, ok;
+    /// key clients first within each; the longest overdue, the soonest due, the name.
+    #[serde(skip)]
+    pub urgency: &'a [usize],
+    /// How many of `calendar` (from the start) fall in the next 90 days: the calendar page.
+    #[serde(skip)]
+    pub calendar_page: usize,
+    /// The holidays of the next 365 days, in date order.
+    #[serde(skip)]
+    pub holidays_ahead: Vec<HolidayDay<'a>>,
+}
+
+/// A holiday ahead: its day, built-in key (for translation) and name as configured.
+pub struct HolidayDay<'a> {
+    pub date: Date,
+    pub key: Option<&'static str>,
+    pub name: &'a str,
+}
+
+/// A client's standing, typed, for renderers (the JSON says the same in words).
+#[derive(Clone, Copy)]
+pub struct Standing {
+    pub status: Status,
+    /// The kind of the governing rhythm (none for "any contact").
+    pub kind: Option<Kind>,
+    /// The governing rhythm's cadence.
+    pub every: Cadence,
+    /// The cadence in force (the plain one), for sorting.
+    pub cadence: Cadence,
+    pub tier: Option<crate::model::Tier>,
 }
 
 #[derive(Serialize)]
@@ -83,6 +114,11 @@ pub struct ClientReport<'a> {
     pub cooling: bool,
     pub given_up_early: bool,
     pub margin: Option<f64>,
+    #[serde(skip)]
+    pub standing: Standing,
+    /// Indices into `Report::calendar` of this client's moments.
+    #[serde(skip)]
+    pub moments: &'a [usize],
 }
 
 #[derive(Serialize)]
@@ -198,6 +234,43 @@ pub struct TeamReport<'a> {
     /// Clients per status.
     pub status_counts: Vec<StatusCount>,
     pub contacts_12m: u32,
+    /// Open follow-ups dated before today, every client.
+    pub missed_followups: usize,
+    /// Deals in all (the persistence table's total).
+    pub deals: usize,
+    /// The red / white / black split of the clients with a margin (null without any).
+    pub margin: Option<MarginReport<'a>>,
+    /// Average feedback score per month, the 12 months up to today's.
+    pub feedback: Vec<FeedbackReport>,
+}
+
+#[derive(Serialize)]
+pub struct MarginReport<'a> {
+    pub revenue_median: f64,
+    pub margin_median: f64,
+    /// In revenue rank order.
+    pub clients: Vec<MarginClientReport<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct MarginClientReport<'a> {
+    pub client: &'a str,
+    pub revenue: f64,
+    pub margin: f64,
+    /// `red`, `white` or `black`.
+    pub class: &'static str,
+    #[serde(skip)]
+    pub client_index: usize,
+}
+
+#[derive(Serialize)]
+pub struct FeedbackReport {
+    /// `2026-03`.
+    pub month: String,
+    pub average: Option<f64>,
+    pub scores: u32,
+    #[serde(skip)]
+    pub first_day: Date,
 }
 
 #[derive(Serialize)]
@@ -209,6 +282,8 @@ pub struct RepReport<'a> {
     /// Share (0–1) of the rep's clients that are `ok` or `due`.
     pub on_cadence_share: f64,
     pub contacts_12m: u32,
+    /// How many of the rep's clients are `ok` or `due`.
+    pub on_cadence: usize,
 }
 
 #[derive(Serialize)]
@@ -276,9 +351,11 @@ const PERSISTENCE_BUCKETS: [&str; 6] = ["1", "2", "3", "4", "5–12", "13+"];
 pub fn build(ws: &Workspace) -> Report<'_> {
     let today = ws.today;
     let pb = &ws.playbook;
+    // Client by client on every core (the order is kept): at 10,000 clients this is
+    // most of the report's cost, and a build waits for it before rendering anything.
     let clients: Vec<ClientReport<'_>> = ws
         .clients
-        .iter()
+        .par_iter()
         .zip(&ws.stats)
         .enumerate()
         .map(|(i, (c, s))| {
@@ -394,6 +471,14 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                 cooling: pb.is_cooling.get(i).copied().unwrap_or(false),
                 given_up_early: pb.given_up.get(i).copied().unwrap_or(false),
                 margin: c.margin,
+                standing: Standing {
+                    status: s.status,
+                    kind: s.governing().and_then(|r| r.kind),
+                    every: s.governing().map_or(s.cadence, |r| r.every),
+                    cadence: s.cadence,
+                    tier: c.tier,
+                },
+                moments: pb.calendar_of.get(i).map_or(&[][..], |m| &m[..]),
             }
         })
         .collect();
@@ -429,6 +514,17 @@ pub fn build(ws: &Workspace) -> Report<'_> {
             .collect(),
         clients,
         stamp,
+        urgency: &pb.urgency,
+        calendar_page: crate::analyse::team_figures::window(&pb.calendar, today, 90).len(),
+        holidays_ahead: pb
+            .holidays_ahead
+            .iter()
+            .map(|h| HolidayDay {
+                date: h.date,
+                key: h.key,
+                name: &h.name,
+            })
+            .collect(),
     }
 }
 
@@ -482,6 +578,7 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
                 .filter_map(|&i| ws.stats.get(i))
                 .map(|s| s.contacts_12m)
                 .sum(),
+            on_cadence: b.on_cadence_count,
         })
         .collect();
     let holidays = pb
@@ -505,25 +602,18 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
         greeted: checks.clone().filter(|b| b.greeted).count(),
         total: checks.count(),
     };
-    let complaints = pb.complaints.iter().flatten();
-    let hist = closing_histogram(pb.deals.iter().flatten().map(|d| d.touches));
     TeamReport {
         reps,
         holidays,
         birthdays,
         tier_review: pb.drift.iter().map(|&(i, _, _)| id(i)).collect(),
         complaints: ComplaintsReport {
-            open: complaints.clone().filter(|c| c.resolved.is_none()).count(),
-            median_days_to_resolve: median(
-                complaints
-                    .filter(|c| c.resolved.is_some())
-                    .map(|c| c.days)
-                    .collect(),
-            ),
+            open: pb.open_complaints,
+            median_days_to_resolve: pb.complaint_median,
         },
         persistence: PERSISTENCE_BUCKETS
             .iter()
-            .zip(hist)
+            .zip(pb.persistence)
             .enumerate()
             .map(|(b, (closed_at, deals))| PersistenceReport {
                 closed_at,
@@ -548,6 +638,33 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
             })
             .collect(),
         contacts_12m: ws.stats.iter().map(|s| s.contacts_12m).sum(),
+        missed_followups: ws.stats.iter().map(|s| s.missed_followups.len()).sum(),
+        deals: pb.deals_total,
+        margin: pb.margin.as_ref().map(|m| MarginReport {
+            revenue_median: m.revenue_median,
+            margin_median: m.margin_median,
+            clients: m
+                .points
+                .iter()
+                .map(|p| MarginClientReport {
+                    client: id(p.client),
+                    revenue: p.revenue,
+                    margin: p.margin,
+                    class: p.class.as_str(),
+                    client_index: p.client,
+                })
+                .collect(),
+        }),
+        feedback: pb
+            .feedback
+            .iter()
+            .map(|f| FeedbackReport {
+                month: format!("{}-{:02}", f.month.year(), f.month.month()),
+                average: f.average,
+                scores: f.scores,
+                first_day: f.month,
+            })
+            .collect(),
     }
 }
 

@@ -11,6 +11,7 @@ use crate::analyse::deals::{self, Complaint, Deal};
 use crate::analyse::moments::{self, BirthdayCheck, Coverage, Moment};
 use crate::analyse::people::{self, People};
 use crate::analyse::revenue::{self, Drift, Pareto};
+use crate::analyse::team_figures::{self, FeedbackMonth, MarginSplit};
 use crate::analyse::{self, ClientStats, Team};
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic};
@@ -65,6 +66,22 @@ pub struct Playbook {
     /// (referrer, referred clients), most referrals first.
     pub referrals: Vec<(usize, Vec<usize>)>,
     pub books: Vec<Book>,
+    /// Every client, most urgent first (`team_figures::urgency_order`).
+    pub urgency: Vec<usize>,
+    /// Per client: indices into `calendar` of its moments.
+    pub calendar_of: Vec<Vec<usize>>,
+    /// The red / white / black split of the clients with a margin.
+    pub margin: Option<MarginSplit>,
+    /// Average feedback per month, the last 12 months.
+    pub feedback: Vec<FeedbackMonth>,
+    /// Deals by the contact they closed at, and the number of deals.
+    pub persistence: [u32; 6],
+    pub deals_total: usize,
+    pub open_complaints: usize,
+    /// Median days to resolve a complaint (resolved ones only).
+    pub complaint_median: Option<f64>,
+    /// The holidays of the next 365 days (the calendar page).
+    pub holidays_ahead: Vec<crate::analyse::holidays::Holiday>,
 }
 
 /// How far ahead calendar feeds reach.
@@ -111,7 +128,23 @@ fn playbook(
             )
         },
     );
+    let calendar = moments::upcoming(clients, today, CALENDAR_DAYS, &config.holidays);
     let mut pb = Playbook {
+        urgency: team_figures::urgency_order(clients, stats),
+        calendar_of: team_figures::moments_by_client(&calendar, clients.len()),
+        margin: None,
+        feedback: team_figures::feedback_trend(clients, today),
+        persistence: [0; 6],
+        deals_total: 0,
+        open_complaints: 0,
+        complaint_median: None,
+        holidays_ahead: crate::analyse::holidays::between(
+            today,
+            today
+                .checked_add(jiff::Span::new().days(CALENDAR_DAYS))
+                .unwrap_or(today),
+            &config.holidays,
+        ),
         people: Vec::with_capacity(clients.len()),
         deals: Vec::with_capacity(clients.len()),
         complaints: Vec::with_capacity(clients.len()),
@@ -122,7 +155,7 @@ fn playbook(
         is_cooling: vec![false; clients.len()],
         drift_of: vec![None; clients.len()],
         referred: vec![Vec::new(); clients.len()],
-        calendar: moments::upcoming(clients, today, CALENDAR_DAYS, &config.holidays),
+        calendar,
         upcoming,
         coverage,
         next_holidays,
@@ -147,6 +180,9 @@ fn playbook(
     if let Some(p) = &pb.pareto {
         pb.drift = revenue::tier_drift(clients, p);
     }
+    pb.margin = team_figures::margin_split(clients, pb.pareto.as_ref());
+    (pb.persistence, pb.deals_total) = team_figures::persistence(&pb.deals);
+    (pb.open_complaints, pb.complaint_median) = team_figures::complaint_figures(&pb.complaints);
     for &i in &pb.cooling {
         if let Some(slot) = pb.is_cooling.get_mut(i) {
             *slot = true;

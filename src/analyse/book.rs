@@ -127,6 +127,8 @@ pub struct Book {
     pub overdue: usize,
     /// Share of clients that are `ok` or `due` (not overdue, not never contacted).
     pub on_cadence: f64,
+    /// How many clients are `ok` or `due`.
+    pub on_cadence_count: usize,
     /// Contacts per week over the last 52 weeks (same weeks as the team chart).
     pub weekly: Vec<u32>,
 }
@@ -175,6 +177,7 @@ pub fn books(
                 } else {
                     fine as f64 / idx.len() as f64
                 },
+                on_cadence_count: fine,
                 owner,
                 overdue,
                 clients: idx,

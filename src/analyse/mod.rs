@@ -11,6 +11,7 @@ pub mod holidays;
 pub mod moments;
 pub mod people;
 pub mod revenue;
+pub mod team_figures;
 
 use crate::model::{Cadence, Client, Date, Kind, TierCadences};
 

@@ -2,10 +2,9 @@
 
 use serde::Serialize;
 
-use super::pages::{Row, Site};
-use super::playbook::{MomentView, holiday_name, moment_view};
-use crate::analyse::holidays;
-use crate::analyse::moments::upcoming;
+use super::relationship_checks::{holiday_name, moment_view};
+use super::site::Site;
+use super::views::{MomentView, Row};
 use crate::model::Tier;
 
 #[derive(Serialize)]
@@ -14,20 +13,20 @@ pub struct Calendar {
     pub holidays: Vec<(String, String)>,
 }
 
+/// The next 90 days of moments and the next 365 of holidays, as the report has them.
 pub fn calendar(site: &Site<'_>) -> Calendar {
-    let ws = site.ws;
-    let year = ws
-        .today
-        .checked_add(jiff::Span::new().days(365))
-        .unwrap_or(ws.today);
+    let r = site.report;
     Calendar {
-        moments: upcoming(&ws.clients, ws.today, 90, &ws.config.holidays)
+        moments: r
+            .calendar
             .iter()
+            .take(r.calendar_page)
             .map(|m| moment_view(site, m, ""))
             .collect(),
-        holidays: holidays::between(ws.today, year, &ws.config.holidays)
-            .into_iter()
-            .map(|h| (h.date.to_string(), holiday_name(site.lang, h.key, &h.name)))
+        holidays: r
+            .holidays_ahead
+            .iter()
+            .map(|h| (h.date.to_string(), holiday_name(site.lang, h.key, h.name)))
             .collect(),
     }
 }
@@ -37,11 +36,11 @@ pub fn key_rows(site: &Site<'_>, order: &[usize]) -> Vec<Row> {
     order
         .iter()
         .filter(|&&i| {
-            site.ws
+            site.report
                 .clients
                 .get(i)
-                .is_some_and(|c| c.tier == Some(Tier::Key))
+                .is_some_and(|c| c.standing.tier == Some(Tier::Key))
         })
-        .filter_map(|&i| super::pages::row(site, i, ""))
+        .filter_map(|&i| super::rows::row(site, i, ""))
         .collect()
 }

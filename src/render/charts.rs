@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use plotters::prelude::*;
 
-use super::escape;
+use super::format::escape;
 
 /// One bar: its height and its hover text.
 pub struct Bar {

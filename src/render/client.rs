@@ -5,37 +5,14 @@ use serde::Serialize;
 use super::charts::{self, Bar, BarChart};
 use super::i18n;
 use super::markdown;
-use super::pages::{DiagView, Site, diag_view, row};
 use super::privacy;
+use super::rows::{diag_view, row};
+use super::site::Site;
+use super::views::{DiagView, FollowUpView, PersonView};
 use crate::analyse::{ClientStats, month_start};
 use crate::config::Lang;
 use crate::diag::Diagnostic;
 use crate::model::Client;
-
-#[derive(Serialize)]
-pub struct PersonView {
-    pub name: String,
-    pub role: &'static str,
-    pub role_label: &'static str,
-    pub title: String,
-    pub gender: String,
-    pub birthday: String,
-    pub phone: String,
-    pub wechat: String,
-    pub email: String,
-    pub family: String,
-    pub likes: String,
-    pub notes: String,
-    pub extra: Vec<(String, String)>,
-}
-
-#[derive(Serialize)]
-pub struct FollowUpView {
-    pub date: String,
-    pub text_html: String,
-    pub missed: bool,
-    pub line: usize,
-}
 
 #[derive(Serialize)]
 pub struct ClientPage {

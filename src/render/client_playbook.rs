@@ -6,10 +6,10 @@ use serde::Serialize;
 use super::format::money;
 use super::fragments;
 use super::i18n::{self, label};
-use super::pages::Site;
-use super::playbook::{MomentView, moment_view};
+use super::relationship_checks::moment_view;
+use super::site::Site;
+use super::views::{DealView, MomentView, RhythmView, RoleGroup};
 use crate::analyse::days_between;
-use crate::analyse::moments::client_moments;
 use crate::analyse::revenue::Drift;
 use crate::model::Role;
 
@@ -34,32 +34,6 @@ pub struct ClientPlaybook {
     pub complaints_html: String,
     pub score: String,
     pub flags: Vec<String>,
-}
-
-#[derive(Serialize)]
-pub struct RoleGroup {
-    pub title: &'static str,
-    pub role: &'static str,
-    pub people: Vec<(String, String, String)>,
-}
-
-#[derive(Serialize)]
-pub struct RhythmView {
-    pub kind: String,
-    pub every: String,
-    pub last: String,
-    pub next_due: String,
-    pub status: &'static str,
-    pub status_label: String,
-}
-
-#[derive(Serialize)]
-pub struct DealView {
-    pub date: String,
-    pub amount: String,
-    pub touches: u32,
-    pub thanks: String,
-    pub missing: bool,
 }
 
 pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
@@ -123,8 +97,13 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             ),
         })
         .collect();
-    let moments = client_moments(i, c, ws.today, 365)
+    let report = site.report;
+    let moments = report
+        .clients
+        .get(i)?
+        .moments
         .iter()
+        .filter_map(|&m| report.calendar.get(m))
         .map(|m| moment_view(site, m, "../"))
         .collect();
     let mut flags = Vec::new();

@@ -7,7 +7,9 @@ use serde::Serialize;
 use super::charts::{self, Bar, BarChart};
 use super::i18n;
 use super::markdown;
-use super::pages::{Row, Site, row};
+use super::rows::row;
+use super::site::Site;
+use super::views::Row;
 use crate::analyse::Status;
 use crate::config::Lang;
 
@@ -25,17 +27,17 @@ pub struct NamedBar {
 
 /// Overdue clients per rep, most first.
 pub fn overdue_by_rep(site: &Site<'_>) -> Vec<NamedBar> {
-    let books = &site.ws.playbook.books;
-    let max = books.iter().map(|b| b.overdue).max().unwrap_or(0).max(1);
-    let mut bars: Vec<NamedBar> = books
+    let reps = &site.report.team.reps;
+    let max = reps.iter().map(|r| r.overdue).max().unwrap_or(0).max(1);
+    let mut bars: Vec<NamedBar> = reps
         .iter()
         .zip(&site.rep_slugs)
-        .map(|(b, slug)| NamedBar {
-            name: super::book::rep_name(site, b),
+        .map(|(r, slug)| NamedBar {
+            name: site.rep_name(r.owner),
             href: format!("reps/{slug}.html"),
-            value: b.overdue,
-            of: b.clients.len(),
-            width: (b.overdue * 100 / max) as u32,
+            value: r.overdue,
+            of: r.clients,
+            width: (r.overdue * 100 / max) as u32,
         })
         .collect();
     bars.sort_by(|a, b| b.value.cmp(&a.value).then(a.name.cmp(&b.name)));
@@ -89,12 +91,18 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
     let ws = site.ws;
     let lang = site.lang;
     let t = |k| i18n::label(lang, k);
-    let count = |st: Status| ws.stats.iter().filter(|s| s.status == st).count();
-    let missed: usize = ws.stats.iter().map(|s| s.missed_followups.len()).sum();
+    let team = &site.report.team;
+    let count = |st: Status| {
+        team.status_counts
+            .iter()
+            .find(|c| c.status == st.as_str())
+            .map_or(0, |c| c.clients)
+    };
+    let missed = team.missed_followups;
     let cards = vec![
         Card {
             label: t("clients_total"),
-            value: ws.clients.len().to_string(),
+            value: site.report.clients.len().to_string(),
             class: "",
         },
         Card {
@@ -114,7 +122,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
         },
         Card {
             label: t("contacts_12m"),
-            value: ws.team.contacts_12m.to_string(),
+            value: team.contacts_12m.to_string(),
             class: "",
         },
         Card {
@@ -128,7 +136,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
         .copied()
         .filter(|&i| {
             matches!(
-                ws.stats.get(i).map(|s| s.status),
+                site.report.clients.get(i).map(|c| c.standing.status),
                 Some(Status::Overdue | Status::Due)
             )
         })

@@ -5,13 +5,10 @@
 
 use std::fmt::Write as _;
 
-use super::client::PersonView;
-use super::client_playbook::{DealView, RoleGroup};
 use super::escape;
 use super::format::{iso_text, time_text};
 use super::i18n::label;
-use super::pages::{ListRow, Row};
-use super::playbook::MomentView;
+use super::views::{DealView, ListRow, MomentView, PersonView, RoleGroup, Row};
 use crate::config::Lang;
 
 pub fn people_table(lang: Lang, people: &[PersonView]) -> String {

@@ -3,21 +3,28 @@
 //! (`charts`), Markdown made safe (`markdown`), personal data masked (`privacy`) and
 //! every label in the site's language (`i18n`). Files go through `write::Staging`.
 
-pub mod book;
+// Site context and routes.
+pub mod site;
+// Views: data only, built from the report by the page modules below.
+pub mod views;
+// Page modules: one page's (or a family's) view, from the report.
 pub mod calendar;
-pub mod charts;
 pub mod client;
 pub mod client_playbook;
 pub mod dashboard;
-pub mod format;
+pub mod relationship_checks;
+pub mod rep_pages;
+pub mod rows;
+pub mod team_charts;
+// Writers: ready-made HTML from views, and the templates.
 pub mod fragments;
+pub mod templates;
+// Primitives.
+pub mod charts;
+pub mod format;
 pub mod i18n;
 pub mod markdown;
-pub mod pages;
-pub mod playbook;
 pub mod privacy;
-pub mod team;
-pub mod templates;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,25 +34,12 @@ use tera::Context;
 
 use crate::config::Lang;
 use crate::diag::Diagnostic;
+use crate::report::Report;
 use crate::workspace::{Fatal, Workspace};
 use crate::write::{Staging, unique_slugs};
-use pages::Site;
+use site::Site;
 
-/// Escape text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use format::escape;
 
 /// Control characters from a note (a terminal escape in a file name, a bell in a
 /// heading) are invalid in HTML and no escaping covers them: each is written as visible
@@ -102,12 +96,18 @@ thread_local! {
     static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Render every page into `staging`.
-pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Built, Fatal> {
+/// Render every page of `report` (built from `ws`) into `staging`.
+pub fn render_site(
+    ws: &Workspace,
+    report: &Report<'_>,
+    lang: Lang,
+    staging: &Staging,
+) -> Result<Built, Fatal> {
     let labels = i18n::table(lang);
     let tpl = templates::load(&ws.root.join("templates"), &labels, lang)?;
     let site = Site {
         ws,
+        report,
         lang,
         slugs: assign_slugs(ws),
         has_problems: {
@@ -118,7 +118,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                 .collect()
         },
         frames: charts::FrameCache::default(),
-        rep_slugs: book::rep_slugs(&ws.playbook.books),
+        rep_slugs: rep_pages::rep_slugs(&ws.playbook.books),
     };
     // Folded problems count as many as they stand for.
     let errors: usize = ws
@@ -145,6 +145,8 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     if tpl.uses_labels {
         base.insert("t", &labels);
     }
+    // The navigation, from the routes.
+    base.insert("nav_pages", &site::nav_links(lang));
 
     let render = |name: &str,
                   root: &str,
@@ -189,65 +191,56 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         by_file.entry(d.file.as_str()).or_default().push(d);
     }
     // The overview pages and the client pages are independent: build them side by side.
+    // The fixed pages, each written from its route: file, template, nav key and title.
+    let [
+        dashboard,
+        clients,
+        key,
+        reps_page,
+        calendar,
+        referrals_page,
+        problems,
+    ] = site::ROUTES;
+    let fixed = |route: &site::Route, key: &str, data: &dyn ErasedSerialize| {
+        write(
+            route.path,
+            render(route.path, "", route.nav, t(route.title), key, data)?,
+        )
+    };
     let overview = || -> Result<(), Fatal> {
         write("assets/style.css", tpl.style.clone().into_bytes())?;
         write("assets/app.js", templates::SCRIPT.as_bytes().to_vec())?;
-        let order = pages::urgency_order(ws);
-        let dash = dashboard::dashboard(&site, &order);
+        let order = report.urgency;
+        let dash = self::dashboard::dashboard(&site, order);
         let dash_extra = (
-            playbook::practices(&site, &|_| true, "", 10),
-            team::team(&site),
+            relationship_checks::practices(&site, &|_| true, "", 10),
+            team_charts::team(&site),
         );
-        write(
-            "index.html",
-            render(
-                "index.html",
-                "",
-                "dashboard",
-                t("nav_dashboard"),
-                "d",
-                &WithPlaybook {
-                    page: &dash,
-                    p: Some(&dash_extra.0),
-                    team: Some(&dash_extra.1),
-                    pb: None,
-                },
-            )?,
+        fixed(
+            &dashboard,
+            "d",
+            &WithPlaybook {
+                page: &dash,
+                p: Some(&dash_extra.0),
+                team: Some(&dash_extra.1),
+                pb: None,
+            },
         )?;
-        let cal = calendar::calendar(&site);
-        write(
-            "calendar.html",
-            render(
-                "calendar.html",
-                "",
-                "calendar",
-                t("nav_calendar"),
-                "cal",
-                &cal,
-            )?,
+        let cal = self::calendar::calendar(&site);
+        fixed(&calendar, "cal", &cal)?;
+        let key_rows = self::calendar::key_rows(&site, order);
+        fixed(
+            &key,
+            "k",
+            &KeyPage {
+                rows: &key_rows,
+                team: &dash_extra.1,
+            },
         )?;
-        let key_rows = calendar::key_rows(&site, &order);
-        write(
-            "key.html",
-            render(
-                "key.html",
-                "",
-                "key",
-                t("nav_key"),
-                "k",
-                &KeyPage {
-                    rows: &key_rows,
-                    team: &dash_extra.1,
-                },
-            )?,
-        )?;
-        let reps = book::rep_rows(&site, &site.rep_slugs, "");
-        write(
-            "reps.html",
-            render("reps.html", "", "reps", t("nav_reps"), "reps", &reps)?,
-        )?;
+        let reps = rep_pages::rep_rows(&site, &site.rep_slugs, "");
+        fixed(&reps_page, "reps", &reps)?;
         for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
-            let page = book::rep_page(&site, b, slug, &order);
+            let page = rep_pages::rep_page(&site, b, slug, order).ok_or(Fatal::Bug("rep page"))?;
             let name = page.name.clone();
             write(
                 &format!("reps/{slug}.html"),
@@ -255,12 +248,11 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
             )?;
         }
         // Calendar feeds: the team's, and each rep's beside their page.
-        let report = crate::report::build(ws);
         let title = common.site_title;
         let mut ics = Vec::new();
         let feed = |ics: &mut Vec<u8>, name: &str, owner: Option<&str>| {
             ics.clear();
-            crate::output::ics::write(&report, name, lang, owner, &mut *ics).map_err(|source| {
+            crate::output::ics::write(report, name, lang, owner, &mut *ics).map_err(|source| {
                 Fatal::Io {
                     path: "calendar.ics".into(),
                     source,
@@ -272,35 +264,22 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
             feed(
                 &mut ics,
-                &format!("{title} · {}", book::rep_name(&site, b)),
+                &format!("{title} · {}", site.rep_name(&b.owner)),
                 Some(&b.owner),
             )?;
             write(&format!("reps/{slug}.ics"), ics.clone())?;
         }
-        let referrals = book::referrals(&site);
-        write(
-            "referrals.html",
-            render(
-                "referrals.html",
-                "",
-                "referrals",
-                t("nav_referrals"),
-                "refs",
-                &referrals,
-            )?,
-        )?;
+        let referrals = rep_pages::referrals(&site);
+        fixed(&referrals_page, "refs", &referrals)?;
 
-        let list = pages::client_list(&site, &order);
-        write(
-            "clients.html",
-            render("clients.html", "", "clients", t("nav_clients"), "l", &list)?,
-        )?;
+        let list = rows::client_list(&site, order);
+        fixed(&clients, "l", &list)?;
 
-        let files: Vec<pages::ProblemFile> = by_file
+        let files: Vec<views::ProblemFile> = by_file
             .iter()
             .map(|(file, diags)| {
                 let client = ws.clients.iter().position(|c| c.file == *file);
-                pages::ProblemFile {
+                views::ProblemFile {
                     file: (*file).to_string(),
                     href: client.map(|i| site.client_href(i, "")).unwrap_or_default(),
                     name: client
@@ -309,22 +288,12 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                         .unwrap_or_default(),
                     diags: diags
                         .iter()
-                        .map(|d| pages::diag_view(lang, d, &ws.config.privacy))
+                        .map(|d| rows::diag_view(lang, d, &ws.config.privacy))
                         .collect(),
                 }
             })
             .collect();
-        write(
-            "problems.html",
-            render(
-                "problems.html",
-                "",
-                "problems",
-                t("nav_problems"),
-                "files",
-                &files,
-            )?,
-        )?;
+        fixed(&problems, "files", &files)?;
         Ok(())
     };
     let client_pages = || -> Result<(), Fatal> {
@@ -348,9 +317,13 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     let (a, b) = rayon::join(overview, client_pages);
     a?;
     b?;
+    // The pages the routes say a site has, checked against those written.
+    let pages = site::page_count(ws.clients.len(), site.rep_slugs.len());
+    if pages != staging.pages() {
+        return Err(Fatal::Bug("pages written differ from the routes"));
+    }
     Ok(Built {
-        // Counted as written, not worked out: HTML pages only.
-        pages: staging.pages(),
+        pages,
         files: staging.pages() + staging.other_files(),
         overridden: tpl.overridden,
     })
@@ -362,17 +335,17 @@ struct WithPlaybook<'a, T: Serialize> {
     #[serde(flatten)]
     page: &'a T,
     #[serde(skip_serializing_if = "Option::is_none")]
-    p: Option<&'a playbook::Practices>,
+    p: Option<&'a relationship_checks::Practices>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    team: Option<&'a team::TeamPlaybook>,
+    team: Option<&'a team_charts::TeamPlaybook>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pb: Option<&'a client_playbook::ClientPlaybook>,
 }
 
 #[derive(Serialize)]
 struct KeyPage<'a> {
-    rows: &'a [pages::Row],
-    team: &'a team::TeamPlaybook,
+    rows: &'a [views::Row],
+    team: &'a team_charts::TeamPlaybook,
 }
 
 /// Lets one closure insert differently typed page data into a context.

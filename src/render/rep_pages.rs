@@ -3,9 +3,12 @@
 use serde::Serialize;
 
 use super::i18n::label;
-use super::pages::{self, Row, Site};
-use super::playbook::{self, Practices, percent};
+use super::relationship_checks::{self, Practices, percent};
+use super::rows;
+use super::site::Site;
+use super::views::Row;
 use crate::analyse::book::Book;
+use crate::report::RepReport;
 use crate::write::unique_slugs;
 
 /// Page names for the reps, in `playbook.books` order.
@@ -29,41 +32,26 @@ pub struct RepRow {
     pub contacts_12m: u32,
 }
 
-pub fn rep_name(site: &Site<'_>, b: &Book) -> String {
-    if b.owner.is_empty() {
-        label(site.lang, "no_owner").to_string()
-    } else {
-        b.owner.clone()
-    }
-}
-
 pub fn rep_rows(site: &Site<'_>, slugs: &[String], root: &str) -> Vec<RepRow> {
-    site.ws
-        .playbook
-        .books
+    site.report
+        .team
+        .reps
         .iter()
         .zip(slugs)
-        .map(|(b, s)| rep_row(site, b, s, root))
+        .map(|(r, s)| rep_row(site, r, s, root))
         .collect()
 }
 
-/// One rep's headline figures: the same on `reps.html` and on the rep's own page.
-pub fn rep_row(site: &Site<'_>, b: &Book, slug: &str, root: &str) -> RepRow {
+/// One rep's headline figures, from the report: the same on `reps.html` and on the
+/// rep's own page.
+pub fn rep_row(site: &Site<'_>, r: &RepReport<'_>, slug: &str, root: &str) -> RepRow {
     RepRow {
-        name: rep_name(site, b),
+        name: site.rep_name(r.owner),
         href: format!("{root}reps/{slug}.html"),
-        clients: b.clients.len(),
-        overdue: b.overdue,
-        on_cadence: percent(
-            (b.on_cadence * b.clients.len() as f64).round() as usize,
-            b.clients.len(),
-        ),
-        contacts_12m: b
-            .clients
-            .iter()
-            .filter_map(|&i| site.ws.stats.get(i))
-            .map(|s| s.contacts_12m)
-            .sum(),
+        clients: r.clients,
+        overdue: r.overdue,
+        on_cadence: percent(r.on_cadence, r.clients),
+        contacts_12m: r.contacts_12m,
     }
 }
 
@@ -82,25 +70,31 @@ pub struct RepPage {
 }
 
 /// `order`: every client, most urgent first (computed once for all rep pages).
-pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> RepPage {
+pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> Option<RepPage> {
     let weekly_svg =
         super::dashboard::weekly_chart(site, label(site.lang, "rep_weekly"), &b.weekly, 180);
     let mine: std::collections::BTreeSet<usize> = b.clients.iter().copied().collect();
     let order: Vec<usize> = order.iter().copied().filter(|i| mine.contains(i)).collect();
-    let summary = rep_row(site, b, slug, "../");
+    let summary = site
+        .report
+        .team
+        .reps
+        .iter()
+        .find(|r| r.owner == b.owner)
+        .map(|r| rep_row(site, r, slug, "../"))?;
     let rows: Vec<Row> = order
         .into_iter()
-        .filter_map(|i| pages::row(site, i, "../"))
+        .filter_map(|i| rows::row(site, i, "../"))
         .collect();
-    RepPage {
-        name: rep_name(site, b),
+    Some(RepPage {
+        name: site.rep_name(&b.owner),
         ics: format!("{slug}.ics"),
         summary,
         rows_html: super::fragments::rep_rows(site.lang, &rows),
         rows,
         weekly_svg,
-        practices: playbook::practices(site, &|i| mine.contains(&i), "../", 25),
-    }
+        practices: relationship_checks::practices(site, &|i| mine.contains(&i), "../", 25),
+    })
 }
 
 #[derive(Serialize)]

@@ -6,51 +6,14 @@ use serde::Serialize;
 
 use super::format;
 use super::i18n::{self, label};
-use super::pages::Site;
+use super::site::Site;
+use super::views::{HolidayView, Item, ItemList, MomentView};
 use crate::analyse::Status;
-use crate::analyse::moments::{Coverage, Moment, MomentKind};
+use crate::analyse::moments::{Coverage, MomentKind};
 use crate::analyse::revenue::Drift;
 use crate::config::Lang;
 use crate::model::Tier;
-
-/// A client in a list, with why it is there.
-#[derive(Serialize)]
-pub struct Item {
-    pub name: String,
-    pub href: String,
-    pub detail: String,
-    pub key: bool,
-}
-
-#[derive(Serialize)]
-pub struct ItemList {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub note: &'static str,
-    pub items: Vec<Item>,
-    pub more: usize,
-}
-
-#[derive(Serialize)]
-pub struct MomentView {
-    pub date: String,
-    pub kind: &'static str,
-    pub kind_label: &'static str,
-    pub what: String,
-    pub client: String,
-    pub href: String,
-}
-
-#[derive(Serialize)]
-pub struct HolidayView {
-    pub name: String,
-    pub date: String,
-    pub greeted: usize,
-    pub total: usize,
-    pub share: String,
-    pub needs: Vec<Item>,
-    pub more: usize,
-}
+use crate::report::MomentReport;
 
 #[derive(Serialize)]
 pub struct Practices {
@@ -87,14 +50,12 @@ pub fn holiday_name(lang: Lang, key: Option<&str>, name: &str) -> String {
     }
 }
 
-pub fn moment_view(site: &Site<'_>, m: &Moment, root: &str) -> MomentView {
+/// A moment of the report as a page shows it (its years already masked there).
+pub fn moment_view(site: &Site<'_>, m: &MomentReport<'_>, root: &str) -> MomentView {
     let lang = site.lang;
-    let client = m.client.and_then(|i| site.ws.clients.get(i));
-    // A birthday's count of years would reveal the birth year: only when it may be shown.
-    let show_years = m.kind != MomentKind::Birthday || site.ws.config.privacy.birth_year;
+    let client = m.client_index.and_then(|i| site.report.clients.get(i));
     let years = m
         .years
-        .filter(|_| show_years)
         .map(|y| {
             let unit = if y == 1 { "years_one" } else { "years" };
             format!("({y} {})", label(lang, unit))
@@ -107,21 +68,22 @@ pub fn moment_view(site: &Site<'_>, m: &Moment, root: &str) -> MomentView {
             format!("{what} {years}")
         }
     };
+    let name = m.name.unwrap_or_default();
     // The kind's label is shown before `what`: an anniversary's `what` is just its years.
     let (kind, what) = match m.kind {
-        MomentKind::Birthday => ("birthday", with_years(&m.what)),
+        MomentKind::Birthday => ("birthday", with_years(name)),
         MomentKind::Anniversary => ("anniversary", years.clone()),
-        MomentKind::Date => ("date", with_years(&m.what)),
-        MomentKind::Holiday => ("holiday", holiday_name(lang, m.holiday_key, &m.what)),
+        MomentKind::Date => ("date", with_years(m.what)),
+        MomentKind::Holiday => ("holiday", holiday_name(lang, m.holiday_key, name)),
     };
     MomentView {
         date: m.date.to_string(),
         kind,
         kind_label: label(lang, &format!("moment_{kind}")),
         what,
-        client: client.map(|c| c.name.clone()).unwrap_or_default(),
+        client: client.map(|c| c.name.to_string()).unwrap_or_default(),
         href: m
-            .client
+            .client_index
             .map(|i| site.client_href(i, root))
             .unwrap_or_default(),
     }
@@ -301,10 +263,11 @@ pub fn practices(
         list("given_up", "given_up_note", given_up, false),
         list("tier_review", "", drift, false),
     ];
-    let upcoming: Vec<MomentView> = pb
+    let upcoming: Vec<MomentView> = site
+        .report
         .upcoming
         .iter()
-        .filter(|m| m.client.is_none_or(&keep))
+        .filter(|m| m.client_index.is_none_or(&keep))
         .take(cap * 3)
         .map(|m| moment_view(site, m, root))
         .collect();

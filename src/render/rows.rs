@@ -1,0 +1,142 @@
+//! Clients as rows (`Row`, the same on every list and the client's page header), the
+//! client list, and diagnostics as shown: views built from the report.
+
+use serde::Serialize;
+
+use super::i18n;
+use super::site::Site;
+use super::views::{DiagView, ListRow, Row};
+use crate::analyse::days_between;
+use crate::config::Lang;
+use crate::diag::Diagnostic;
+
+pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
+    let c = site.report.clients.get(i)?;
+    let lang = site.lang;
+    // Cadence, last contact and next due all from the rhythm the status comes from
+    // (the report's): never one rhythm's cadence with another's due date.
+    let every = c.standing.every;
+    let next_due = c.next_due;
+    let kind = c.standing.kind;
+    let cadence = match kind {
+        Some(k) => format!(
+            "{} {}",
+            i18n::kind(lang, k),
+            super::format::cadence_short(lang, every)
+        ),
+        None => super::format::cadence_short(lang, every),
+    };
+    Some(Row {
+        name: c.name.to_string(),
+        href: site.client_href(i, root),
+        owner: c.owner.unwrap_or_default().to_string(),
+        owner_href: site.rep_href(c.owner, root),
+        tier: c.tier.unwrap_or("none"),
+        tier_label: i18n::tier(lang, c.standing.tier),
+        status: c.status,
+        status_label: i18n::status(lang, c.standing.status),
+        status_detail: i18n::status_detail(
+            lang,
+            c.standing.status,
+            c.days_overdue,
+            next_due.map_or(0, |d| days_between(site.report.today, d)),
+        ),
+        rhythm_kind: kind.map(|k| i18n::kind(lang, k)).unwrap_or_default(),
+        cadence,
+        last_contact: c.last_contact.map(|d| d.to_string()).unwrap_or_default(),
+        next_due: next_due.map(|d| d.to_string()).unwrap_or_default(),
+        days_overdue: c.days_overdue,
+        contacts_12m: c.contacts_12m,
+        problems: site.has_problems.get(i).copied().unwrap_or(false),
+    })
+}
+
+/// The client list with what its filters offer.
+#[derive(Serialize)]
+pub struct ClientList {
+    /// The rows as ready-made HTML (see `fragments::client_rows`).
+    pub rows_html: String,
+    pub count: usize,
+    pub owners: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
+    let ws = site.ws;
+    let owners: std::collections::BTreeSet<String> =
+        ws.clients.iter().filter_map(|c| c.owner.clone()).collect();
+    let tags: std::collections::BTreeSet<String> = ws
+        .clients
+        .iter()
+        .flat_map(|c| c.tags.iter().cloned())
+        .collect();
+    let rows: Vec<ListRow> = order
+        .iter()
+        .filter_map(|&i| {
+            let c = ws.clients.get(i)?;
+            let mut search = format!("{} {} {}", c.name, c.id, c.tags.join(" "));
+            for p in &c.people {
+                search.push(' ');
+                search.push_str(&p.name);
+            }
+            Some(ListRow {
+                row: row(site, i, "")?,
+                search: search.to_lowercase(),
+                tags: c.tags.join("|"),
+                cadence_days: site
+                    .report
+                    .clients
+                    .get(i)?
+                    .standing
+                    .cadence
+                    .approx_days()
+                    .round() as u32,
+            })
+        })
+        .collect();
+    ClientList {
+        rows_html: super::fragments::client_rows(site.lang, &rows),
+        count: rows.len(),
+        owners: owners.into_iter().collect(),
+        tags: tags.into_iter().collect(),
+    }
+}
+
+/// A diagnostic for a page, personal data in its quoted line masked (`privacy`).
+pub fn diag_view(lang: Lang, d: &Diagnostic, privacy: &crate::config::Privacy) -> DiagView {
+    use unicode_width::UnicodeWidthStr;
+    let d = &*super::privacy::diagnostic(d, privacy);
+    let width = |s: &str| s.width();
+    let before: String = d.source.chars().take(d.source_column().saturating_sub(1)).collect();
+    let under: String = d
+        .source
+        .chars()
+        .skip(d.source_column().saturating_sub(1))
+        .take(d.width)
+        .collect();
+    DiagView {
+        file: d.file.clone(),
+        line: d.line,
+        column: d.column,
+        severity: d.severity.as_str(),
+        severity_label: i18n::label(lang, d.severity.as_str()),
+        message: d.message.clone(),
+        help: d.help.clone().unwrap_or_default(),
+        source: d.source.clone(),
+        caret_pad: " ".repeat(width(&before)),
+        caret: "^".repeat(width(&under).max(1)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_under_wide_text() {
+        let d = Diagnostic::error("a.md", "x").at(3, 15, 2, "## 2026-03-05 拜方 @王强");
+        let v = diag_view(Lang::En, &d, &crate::config::Privacy::default());
+        assert_eq!(v.caret_pad.len(), 14);
+        assert_eq!(v.caret, "^^^^");
+    }
+}
