@@ -9,6 +9,7 @@ pub mod analyse;
 pub mod config;
 pub mod diag;
 pub mod discover;
+pub mod edit;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod model;

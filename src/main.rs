@@ -40,9 +40,77 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
-    /// Check every note and print the problems.
+    /// Check every note (or the note files given) and print the problems.
     Check {
-        notes: PathBuf,
+        /// The notes folder, or note files (each checked within its notes folder:
+        /// the nearest folder above it with a touchbase.yaml, else its own folder).
+        /// Default: the notes folder around the current directory.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Add a client: a new note from `_templates/client.md`; prints its path.
+    New {
+        /// The client's name, as it should appear (`华东建材集团有限公司`).
+        name: String,
+        #[arg(long)]
+        owner: Option<String>,
+        /// key, regular, prospect or dormant.
+        #[arg(long)]
+        tier: Option<String>,
+        /// How often to keep in touch: `14d`, `2w`, `1m`.
+        #[arg(long)]
+        cadence: Option<String>,
+        /// The id, which is also the file name (default: made from the name).
+        #[arg(long)]
+        id: Option<String>,
+        #[command(flatten)]
+        notes: NotesArg,
+    },
+    /// Log a contact: `touchbase log 华东建材 拜访 @刘建国 "仓库盘点"`.
+    Log {
+        /// The client: its id, file name, or a unique part of its name.
+        client: String,
+        /// The kind: call, visit, wechat, email, … or an alias (电话, 拜访, 微信 …).
+        kind: String,
+        /// `@people` met, then the summary (one argument or several words).
+        words: Vec<String>,
+        /// The day of the contact (default: today).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        /// A follow-up to add: "DATE text", e.g. "2026-11-28 send the quote".
+        #[arg(long)]
+        next: Option<String>,
+        #[command(flatten)]
+        notes: NotesArg,
+    },
+    /// Tick an open follow-up and record the day it was done.
+    Done {
+        /// The client: its id, file name, or a unique part of its name.
+        client: String,
+        /// Which follow-up: its number in the list, or part of its text (not needed
+        /// when the client has only one open).
+        which: Option<String>,
+        /// The day it was done (default: today).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        #[command(flatten)]
+        notes: NotesArg,
+    },
+    /// The morning list: who to contact, follow-ups due, birthdays and holidays ahead.
+    Due {
+        /// The notes folder (default: the one around the current directory).
+        notes: Option<PathBuf>,
+        /// Only this rep's clients.
+        #[arg(long)]
+        owner: Option<String>,
+        /// How many days ahead for birthdays, anniversaries and holidays.
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: DueFormat,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
         #[command(flatten)]
         common: Common,
     },
@@ -75,6 +143,27 @@ struct Common {
     /// configured time zone.
     #[arg(long, value_parser = parse_date)]
     today: Option<Date>,
+}
+
+#[derive(clap::Args)]
+struct NotesArg {
+    /// The notes folder (default: the nearest folder above the current one with a
+    /// touchbase.yaml, else the current folder).
+    #[arg(long = "notes")]
+    notes: Option<PathBuf>,
+}
+
+impl NotesArg {
+    fn root(&self) -> PathBuf {
+        self.notes.clone().unwrap_or_else(workspace::find_root_here)
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DueFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -144,11 +233,171 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
     match cli.command {
-        Command::Check { notes, common } => {
-            let ws = workspace::load(&notes, common.today)?;
-            print_diags(&ws.diags, color);
-            say!("{}", summary(&ws));
-            Ok(exit_code(&ws))
+        Command::Check { paths, common } => {
+            let files: Vec<&PathBuf> = paths.iter().filter(|p| p.is_file()).collect();
+            if files.is_empty() {
+                let notes = paths
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(workspace::find_root_here);
+                let ws = workspace::load(&notes, common.today)?;
+                print_diags(&ws.diags, color);
+                say!("{}", summary(&ws));
+                return Ok(exit_code(&ws));
+            }
+            if files.len() != paths.len() {
+                return Err(Fatal::Usage {
+                    what: "give either one notes folder or note files, not both".into(),
+                    hint:
+                        "touchbase check notes, or touchbase check notes/wang/a.md notes/wang/b.md"
+                            .into(),
+                });
+            }
+            // Each file within its notes folder, so ids and references resolve.
+            let mut code = 0;
+            for file in files {
+                let (root, rel) = workspace::root_of_file(file)?;
+                let ws = workspace::load(&root, common.today)?;
+                let mine: Vec<Diagnostic> =
+                    ws.diags.iter().filter(|d| d.file == rel).cloned().collect();
+                print_diags(&mine, color);
+                let errors = mine
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(Diagnostic::count)
+                    .sum::<usize>();
+                let warnings = mine.iter().map(Diagnostic::count).sum::<usize>() - errors;
+                say!(
+                    "checked {rel} as of {}: {}, {}",
+                    ws.today,
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
+                );
+                code = code.max(u8::from(errors > 0));
+            }
+            Ok(code)
+        }
+        Command::New {
+            name,
+            owner,
+            tier,
+            cadence,
+            id,
+            notes,
+        } => {
+            let ws = workspace::load(&notes.root(), None)?;
+            let path = touchbase::edit::new_note(
+                &ws,
+                &touchbase::edit::NewNote {
+                    name: &name,
+                    owner: owner.as_deref(),
+                    tier: tier.as_deref(),
+                    cadence: cadence.as_deref(),
+                    id: id.as_deref(),
+                },
+            )?;
+            let shown = path.strip_prefix(&ws.root).unwrap_or(&path);
+            let _ = writeln!(std::io::stdout().lock(), "{}", shown.display());
+            Ok(0)
+        }
+        Command::Log {
+            client,
+            kind,
+            words,
+            date,
+            next,
+            notes,
+        } => {
+            let ws = workspace::load(&notes.root(), None)?;
+            let i = touchbase::edit::find_client(&ws, &client)?;
+            let people: Vec<String> = words
+                .iter()
+                .take_while(|w| w.starts_with('@'))
+                .map(|w| w.trim_start_matches('@').to_string())
+                .collect();
+            let summary = words
+                .iter()
+                .skip(people.len())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let next = match &next {
+                Some(n) => {
+                    let (day, text) = n
+                        .trim()
+                        .split_once(char::is_whitespace)
+                        .unwrap_or((n.trim(), ""));
+                    let day = parse_date(day).map_err(|why| Fatal::Usage {
+                        what: format!("--next \"{n}\": {why}"),
+                        hint: "--next \"2026-11-28 send the quote\"".into(),
+                    })?;
+                    Some((day, text.trim()))
+                }
+                None => None,
+            };
+            let written = touchbase::edit::log(
+                &ws,
+                i,
+                &touchbase::edit::Entry {
+                    date: date.unwrap_or(ws.today),
+                    kind: &kind,
+                    people: &people,
+                    summary: &summary,
+                    next,
+                },
+            )?;
+            for w in &written.warnings {
+                say!("warning: {w}");
+            }
+            let shown = written
+                .path
+                .strip_prefix(fs_canon(&ws.root))
+                .unwrap_or(&written.path);
+            say!("logged in {}:{}", shown.display(), written.line);
+            Ok(0)
+        }
+        Command::Done {
+            client,
+            which,
+            date,
+            notes,
+        } => {
+            let ws = workspace::load(&notes.root(), None)?;
+            let i = touchbase::edit::find_client(&ws, &client)?;
+            let written =
+                touchbase::edit::done(&ws, i, which.as_deref(), date.unwrap_or(ws.today))?;
+            let shown = written
+                .path
+                .strip_prefix(fs_canon(&ws.root))
+                .unwrap_or(&written.path);
+            say!("done: {}:{}", shown.display(), written.line);
+            Ok(0)
+        }
+        Command::Due {
+            notes,
+            owner,
+            days,
+            format,
+            lang,
+            common,
+        } => {
+            let root = notes.unwrap_or_else(workspace::find_root_here);
+            let ws = workspace::load(&root, common.today)?;
+            let mut report = report::build(&ws);
+            if let Some(owner) = &owner {
+                report = for_owner(report, owner)?;
+            }
+            let lang = lang.map_or(ws.config.language, LangArg::lang);
+            let due = output::due::due(&report, days);
+            let out = std::io::stdout().lock();
+            let paint = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let written = match format {
+                DueFormat::Table => output::due::write_table(&due, lang, paint, out),
+                DueFormat::Json => output::due::write_json(&due, out),
+                DueFormat::Csv => output::due::write_csv(&due, out),
+            };
+            stdout_result(written)?;
+            Ok(0)
         }
         Command::Export {
             notes,
@@ -163,18 +412,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             print_diags(&ws.diags, color);
             let mut report = report::build(&ws);
             if let Some(owner) = &owner {
-                if !report.team.reps.iter().any(|r| r.owner == owner.as_str()) {
-                    let owners = report.team.reps.iter().map(|r| r.owner);
-                    let hint = match touchbase::suggest::closest(owner, owners) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "`--owner` takes a name as `owner:` is written in the notes".into(),
-                    };
-                    return Err(Fatal::Usage {
-                        what: format!("no client has owner `{owner}`"),
-                        hint,
-                    });
-                }
-                report = report.for_owner(owner);
+                report = for_owner(report, owner)?;
             }
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             let out = std::io::stdout().lock();
@@ -194,17 +432,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                     output::ics::write(&report, &name, lang, None, out)
                 }
             };
-            match written {
-                // A reader that stopped early (`| head`) is not an error (as in ripgrep).
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(source) => {
-                    return Err(Fatal::Io {
-                        path: PathBuf::from("standard output"),
-                        source,
-                    });
-                }
-                Ok(()) => {}
-            }
+            stdout_result(written)?;
             Ok(exit_code(&ws))
         }
         Command::Build {
@@ -267,8 +495,49 @@ impl Timer {
     }
 }
 
+/// The report of one rep's book, or a usage error naming the closest owner.
+fn for_owner<'a>(report: report::Report<'a>, owner: &str) -> Result<report::Report<'a>, Fatal> {
+    if !report.team.reps.iter().any(|r| r.owner == owner) {
+        let owners = report.team.reps.iter().map(|r| r.owner);
+        let hint = match touchbase::suggest::closest(owner, owners) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "`--owner` takes a name as `owner:` is written in the notes".into(),
+        };
+        return Err(Fatal::Usage {
+            what: format!("no client has owner `{owner}`"),
+            hint,
+        });
+    }
+    Ok(report.for_owner(owner))
+}
+
+/// Writing to stdout: a reader that stopped early (`| head`) is not an error (as in
+/// ripgrep).
+fn stdout_result(written: std::io::Result<()>) -> Result<(), Fatal> {
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Fatal::Io {
+            path: PathBuf::from("standard output"),
+            source,
+        }),
+        Ok(()) => Ok(()),
+    }
+}
+
+fn fs_canon(p: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
 fn exit_code(ws: &Workspace) -> u8 {
     u8::from(ws.has_errors())
+}
+
+fn plural(n: usize, w: &str) -> String {
+    if n == 1 {
+        format!("{n} {w}")
+    } else {
+        format!("{n} {w}s")
+    }
 }
 
 fn summary(ws: &Workspace) -> String {
@@ -280,13 +549,6 @@ fn summary(ws: &Workspace) -> String {
         .map(Diagnostic::count)
         .sum();
     let warnings: usize = ws.diags.iter().map(Diagnostic::count).sum::<usize>() - errors;
-    let plural = |n: usize, w: &str| {
-        if n == 1 {
-            format!("{n} {w}")
-        } else {
-            format!("{n} {w}s")
-        }
-    };
     format!(
         "checked {} as of {}: {}, {}",
         plural(ws.files, "note"),

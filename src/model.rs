@@ -356,6 +356,9 @@ pub struct FollowUp {
     pub date: Date,
     pub text: String,
     pub done: bool,
+    /// The day it was done, when the item says (`✅ 2026-11-18`, the Obsidian Tasks
+    /// convention that `touchbase done` writes).
+    pub done_on: Option<Date>,
     pub line: usize,
     /// Line of the log entry whose body holds this item, if any.
     pub entry_line: Option<usize>,

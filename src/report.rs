@@ -36,6 +36,9 @@ pub struct Report<'a> {
     pub upcoming: Vec<MomentReport<'a>>,
     pub pareto: Option<ParetoReport>,
     pub team: TeamReport<'a>,
+    /// Holidays of the next 90 days (at least the next one) and the clients not yet
+    /// greeted for them (ids), key clients first.
+    pub greetings: Vec<GreetingReport<'a>>,
     pub diagnostics: Vec<DiagReport<'a>>,
     /// The next 12 months of moments, for calendars (not in the JSON: `upcoming`
     /// and each client's follow-ups say the same for the near term).
@@ -138,6 +141,9 @@ pub struct FollowUpReport<'a> {
     pub text: &'a str,
     pub line: usize,
     pub done: bool,
+    /// The day it was done, when the note says (`✅ 2026-11-18`).
+    #[serde(serialize_with = "iso_opt")]
+    pub done_on: Option<Date>,
     /// Open and dated before today.
     pub missed: bool,
 }
@@ -208,6 +214,20 @@ pub struct MomentReport<'a> {
     /// Built-in holiday key, for translation.
     #[serde(skip)]
     pub holiday_key: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct GreetingReport<'a> {
+    /// Built-in holidays by their English name; configured ones as written.
+    pub name: &'a str,
+    pub key: Option<&'static str>,
+    #[serde(serialize_with = "iso")]
+    pub date: Date,
+    /// Clients still to greet (ids).
+    pub to_greet: Vec<&'a str>,
+    /// The same, as indices into `Report::clients` (for renderers).
+    #[serde(skip)]
+    pub to_greet_index: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -507,6 +527,22 @@ pub fn build(ws: &Workspace) -> Report<'_> {
             total: p.total,
         }),
         team: team(ws),
+        greetings: pb
+            .next_holidays
+            .iter()
+            .map(|c| GreetingReport {
+                name: holiday_name(c.holiday.key, &c.holiday.name),
+                key: c.holiday.key,
+                date: c.holiday.date,
+                to_greet: c
+                    .missed
+                    .iter()
+                    .filter_map(|&i| ws.clients.get(i))
+                    .map(|c| c.id.as_str())
+                    .collect(),
+                to_greet_index: c.missed.clone(),
+            })
+            .collect(),
         diagnostics: ws
             .diags
             .iter()
@@ -534,6 +570,7 @@ fn followup(f: &crate::model::FollowUp, today: Date) -> FollowUpReport<'_> {
         text: &f.text,
         line: f.line,
         done: f.done,
+        done_on: f.done_on,
         missed: !f.done && f.date < today,
     }
 }
@@ -668,6 +705,14 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
     }
 }
 
+/// A holiday's name for language-neutral outputs: the English name of a built-in one.
+fn holiday_name<'a>(key: Option<&'static str>, name: &'a str) -> &'a str {
+    match key {
+        Some(k) => crate::render::i18n::label(crate::config::Lang::En, &format!("holiday_{k}")),
+        None => name,
+    }
+}
+
 fn diag<'a>(d: &'a Diagnostic, privacy: &crate::config::Privacy) -> DiagReport<'a> {
     let masked = crate::render::privacy::diagnostic(d, privacy);
     DiagReport {
@@ -705,6 +750,17 @@ impl<'a> Report<'a> {
             .collect();
         self.diagnostics.retain(|d| files.contains(d.file));
         self.team.reps.retain(|r| r.owner == owner);
+        for g in &mut self.greetings {
+            let mut kept = g
+                .to_greet_index
+                .iter()
+                .zip(&g.to_greet)
+                .filter(|(i, _)| keep.get(**i).copied().unwrap_or(false));
+            let (index, ids): (Vec<usize>, Vec<&str>) =
+                kept.by_ref().map(|(i, id)| (*i, *id)).unzip();
+            g.to_greet_index = index;
+            g.to_greet = ids;
+        }
         // Client indices move up as clients before them leave.
         let mut moved = Vec::with_capacity(keep.len());
         let mut next = 0;
@@ -714,6 +770,13 @@ impl<'a> Report<'a> {
         }
         for m in self.upcoming.iter_mut().chain(self.calendar.iter_mut()) {
             m.client_index = m.client_index.and_then(|i| moved.get(i).copied().flatten());
+        }
+        for g in &mut self.greetings {
+            g.to_greet_index = g
+                .to_greet_index
+                .iter()
+                .filter_map(|&i| moved.get(i).copied().flatten())
+                .collect();
         }
         let mut i = 0;
         self.clients.retain(|_| {

@@ -302,6 +302,44 @@ impl Workspace {
     }
 }
 
+/// The notes folder around the current directory: the nearest folder at or above it
+/// with a `touchbase.yaml`, else the current directory itself.
+pub fn find_root_here() -> PathBuf {
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    find_root(&here).unwrap_or(here)
+}
+
+/// The nearest folder at or above `start` holding a `touchbase.yaml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = std::path::absolute(start).ok()?;
+    start
+        .ancestors()
+        .find(|d| d.join(config::FILE_NAME).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// For `check FILE`: the file's notes folder (the nearest above it with a
+/// `touchbase.yaml`, else its own folder) and its path relative to that folder, as
+/// diagnostics name it.
+pub fn root_of_file(file: &Path) -> Result<(PathBuf, String), Fatal> {
+    let abs = std::fs::canonicalize(file).map_err(|source| Fatal::Io {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let dir = abs.parent().map_or_else(|| abs.clone(), Path::to_path_buf);
+    let root = find_root(&dir).unwrap_or(dir);
+    let rel = abs
+        .strip_prefix(&root)
+        .map(|r| {
+            r.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_default();
+    Ok((root, rel))
+}
+
 /// Today's date in the configured time zone (or the system's).
 pub fn local_today(config: &Config) -> Date {
     let now = jiff::Zoned::now();

@@ -3,5 +3,6 @@
 //! people) and `ics` (a calendar feed). None computes a figure of its own.
 
 pub mod csv;
+pub mod due;
 pub mod ics;
 pub mod json;

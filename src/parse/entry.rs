@@ -218,7 +218,7 @@ fn kind_list() -> String {
         .join(", ")
 }
 
-enum Unresolved {
+pub enum Unresolved {
     Unknown,
     /// The first few people it could be (at most `AMBIGUOUS_SHOWN`), and whether there
     /// are more.
@@ -229,14 +229,14 @@ enum Unresolved {
 const AMBIGUOUS_SHOWN: usize = 10;
 
 impl Unresolved {
-    fn message(&self, name: &str) -> String {
+    pub fn message(&self, name: &str) -> String {
         match self {
             Unresolved::Unknown => format!("`@{name}` is not one of this client's people"),
             Unresolved::Ambiguous(..) => format!("`@{name}` could be more than one person"),
         }
     }
 
-    fn help(&self, name: &str, people: &People<'_>) -> Option<String> {
+    pub fn help(&self, name: &str, people: &People<'_>) -> Option<String> {
         match self {
             Unresolved::Ambiguous(names, more) => Some(format!(
                 "write more of the name: {}{}",
@@ -278,7 +278,7 @@ impl<'p> People<'p> {
     /// `@Lena` is the person whose name equals it, equals it without spaces, or starts
     /// with it (ASCII case ignored). An exact match wins over prefixes; the first such
     /// person in the note wins over later ones.
-    fn resolve(&self, name: &str) -> Result<&'p str, Unresolved> {
+    pub fn resolve(&self, name: &str) -> Result<&'p str, Unresolved> {
         let m = name.to_ascii_lowercase();
         let from = self.keys.partition_point(|(k, _)| k.as_str() < m.as_str());
         let candidates = || {

@@ -335,18 +335,22 @@ fn parse_task(
     }
     let (len, date) = leading_date(text)?;
     match date {
-        Ok(date) => Some(FollowUp {
-            date,
-            text: text
+        Ok(date) => {
+            let text = text
                 .get(len..)
                 .unwrap_or("")
                 .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
-                .trim_end()
-                .to_string(),
-            done,
-            line: line_no,
-            entry_line: None,
-        }),
+                .trim_end();
+            let (text, done_on) = done_mark(text);
+            Some(FollowUp {
+                date,
+                text: text.to_string(),
+                done,
+                done_on,
+                line: line_no,
+                entry_line: None,
+            })
+        }
         Err(p) => {
             let token = text.get(..len).unwrap_or("");
             diags.push(
@@ -359,10 +363,31 @@ fn parse_task(
     }
 }
 
+/// A trailing `✅ 2026-11-18` (Obsidian Tasks' done date) split off the item's text.
+pub fn done_mark(text: &str) -> (&str, Option<Date>) {
+    if let Some(i) = text.rfind('✅') {
+        let after = text.get(i + '✅'.len_utf8()..).unwrap_or("").trim();
+        if let Ok(d) = crate::parse::dates::parse_iso(after) {
+            return (text.get(..i).unwrap_or(text).trim_end(), Some(d));
+        }
+    }
+    (text, None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Kind;
+
+    #[test]
+    fn done_dates_are_read() {
+        assert_eq!(
+            done_mark("call — send quote ✅ 2026-11-18"),
+            ("call — send quote", Some(Date::constant(2026, 11, 18)))
+        );
+        assert_eq!(done_mark("call ✅ soon"), ("call ✅ soon", None));
+        assert_eq!(done_mark("call"), ("call", None));
+    }
 
     fn people() -> Vec<Person> {
         ["王强", "Lena Fischer", "Li Na", "Li Ming"]

@@ -26,6 +26,17 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("clients_total", "Clients", "客户总数"),
     ("overdue", "Overdue", "已逾期"),
     ("due", "Due soon", "即将到期"),
+    ("due_clients", "Clients to contact", "需要联系的客户"),
+    ("due_late", "late", "逾期"),
+    ("due_by", "due by", "截止"),
+    ("due_today", "due today", "今天到期"),
+    ("due_to_greet", "still to greet", "还没问候"),
+    ("due_all_greeted", "everyone greeted", "都已问候"),
+    (
+        "due_nothing",
+        "Nothing due: every client is on track.",
+        "没有到期事项：所有客户都在正常跟进中。",
+    ),
     ("never", "Never contacted", "从未联系"),
     ("ok", "On track", "正常"),
     (
