@@ -107,7 +107,11 @@ pub fn diag_view(lang: Lang, d: &Diagnostic, privacy: &crate::config::Privacy) -
     use unicode_width::UnicodeWidthStr;
     let d = &*super::privacy::diagnostic(d, privacy);
     let width = |s: &str| s.width();
-    let before: String = d.source.chars().take(d.source_column().saturating_sub(1)).collect();
+    let before: String = d
+        .source
+        .chars()
+        .take(d.source_column().saturating_sub(1))
+        .collect();
     let under: String = d
         .source
         .chars()
