@@ -570,10 +570,9 @@ fn set_key(text: &str, key: &str, value: &str) -> String {
         }
         let uncommented = bare.strip_prefix("# ").unwrap_or(bare);
         if in_front && !done && uncommented.starts_with(&format!("{key}:")) {
-            let comment = bare
+            let comment = uncommented
                 .split_once(" #")
-                .filter(|_| !bare.starts_with('#'))
-                .map(|(_, c)| format!("  #{c}"))
+                .map(|(_, c)| format!("  #{}", c.trim_end()))
                 .unwrap_or_default();
             out.push_str(&format!("{key}: {quoted}{comment}\n"));
             done = true;
@@ -589,7 +588,13 @@ fn set_key(text: &str, key: &str, value: &str) -> String {
 
 /// A YAML scalar for `value`: plain when that reads back the same, else double-quoted.
 fn yaml_scalar(value: &str) -> String {
+    // Words that YAML 1.1 tools (many editors) read as booleans or null stay quoted.
+    let word = value.to_ascii_lowercase();
+    let special = [
+        "yes", "no", "on", "off", "true", "false", "null", "~", "y", "n",
+    ];
     let plain = !value.is_empty()
+        && !special.contains(&word.as_str())
         && !value.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c) || c.is_whitespace())
         && !value.contains(": ")
         && !value.contains(" #")
