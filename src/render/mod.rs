@@ -115,18 +115,23 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         base.insert("t", &labels);
     }
 
-    let render = |name: &str,
-                  root: &str,
-                  nav: &str,
-                  title: &str,
-                  key: &str,
-                  data: &dyn ErasedSerialize|
+    let report = crate::report::build(ws);
+    let render_with = |name: &str,
+                       root: &str,
+                       nav: &str,
+                       title: &str,
+                       key: &str,
+                       data: &dyn ErasedSerialize,
+                       more: &[(&str, &dyn ErasedSerialize)]|
      -> Result<Vec<u8>, Fatal> {
         let mut ctx = base.clone();
         ctx.insert("root", root);
         ctx.insert("nav", nav);
         ctx.insert("page_title", title);
         data.insert_into(&mut ctx, key);
+        for (k, v) in more {
+            v.insert_into(&mut ctx, k);
+        }
         // Into this thread's reused page buffer (`write` hands it back): `Tera::render`
         // would start a new 2 KB buffer per page, grow it by copying, and then check the
         // whole page is UTF-8 (it is: every piece is a `&str`).
@@ -141,6 +146,10 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
             })?;
         Ok(out)
     };
+    let render =
+        |name: &str, root: &str, nav: &str, title: &str, key: &str, data: &dyn ErasedSerialize| {
+            render_with(name, root, nav, title, key, data, &[])
+        };
     let write = |rel: &str, html: Vec<u8>| {
         let written = staging.write(rel, &html).map_err(|source| Fatal::Io {
             path: staging.path_of(rel),
@@ -159,7 +168,7 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
     // The overview pages and the client pages are independent: build them side by side.
     let overview = || -> Result<(), Fatal> {
         write("assets/style.css", tpl.style.clone().into_bytes())?;
-        write("assets/app.js", templates::SCRIPT.as_bytes().to_vec())?;
+        write("assets/app.js", tpl.script.clone().into_bytes())?;
         let order = pages::urgency_order(ws);
         let dash = dashboard::dashboard(&site, &order);
         let dash_extra = (
@@ -219,11 +228,23 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
             let name = page.name.clone();
             write(
                 &format!("reps/{slug}.html"),
-                render("rep.html", "../", "reps", &name, "r", &page)?,
+                match tpl.full_context {
+                    true => render(
+                        "rep.html",
+                        "../",
+                        "reps",
+                        &name,
+                        "r",
+                        &WithRows {
+                            page: &page,
+                            rows: &page.rows,
+                        },
+                    )?,
+                    false => render("rep.html", "../", "reps", &name, "r", &page)?,
+                },
             )?;
         }
         // Calendar feeds: the team's, and each rep's beside their page.
-        let report = crate::report::build(ws);
         let title = common.site_title;
         let mut ics = Vec::new();
         let feed = |ics: &mut Vec<u8>, name: &str, owner: Option<&str>| {
@@ -261,7 +282,20 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
         let list = pages::client_list(&site, &order);
         write(
             "clients.html",
-            render("clients.html", "", "clients", t("nav_clients"), "l", &list)?,
+            match tpl.full_context {
+                true => render(
+                    "clients.html",
+                    "",
+                    "clients",
+                    t("nav_clients"),
+                    "l",
+                    &WithRows {
+                        page: &list,
+                        rows: &list.rows,
+                    },
+                )?,
+                false => render("clients.html", "", "clients", t("nav_clients"), "l", &list)?,
+            },
         )?;
 
         let files: Vec<pages::ProblemFile> = by_file
@@ -308,7 +342,23 @@ pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Buil
                 team: None,
                 pb: Some(&pb),
             };
-            let html = render("client.html", "../", "clients", &c.name, "c", &page)?;
+            // The structured data behind the partials, when a user's template may read it.
+            let html = match (tpl.full_context, report.clients.get(i)) {
+                (true, Some(r)) => {
+                    let client = client::context(&site, i, r, &base, &pb)
+                        .map_err(|e| templates::template_error(&tera::Error::json(e), &[]))?;
+                    render_with(
+                        "client.html",
+                        "../",
+                        "clients",
+                        &c.name,
+                        "c",
+                        &page,
+                        &[("client", &client)],
+                    )?
+                }
+                _ => render("client.html", "../", "clients", &c.name, "c", &page)?,
+            };
             let slug = site.slugs.get(i).ok_or(Fatal::Bug("slug"))?;
             write(&format!("clients/{slug}.html"), html)
         })
@@ -335,6 +385,14 @@ struct WithPlaybook<'a, T: Serialize> {
     team: Option<&'a team::TeamPlaybook>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pb: Option<&'a client_playbook::ClientPlaybook>,
+}
+
+/// A page's data with its rows (`rows`) added for a user's row partial.
+#[derive(Serialize)]
+struct WithRows<'a, T: Serialize, R: Serialize> {
+    #[serde(flatten)]
+    page: &'a T,
+    rows: &'a [R],
 }
 
 #[derive(Serialize)]

@@ -145,7 +145,9 @@ pub fn urgency_order(ws: &Workspace) -> Vec<usize> {
 }
 
 /// A row of the client list, with what its script filters and sorts on.
+#[derive(Serialize)]
 pub struct ListRow {
+    #[serde(flatten)]
     pub row: Row,
     /// Lower-case text the search looks in: name, id, tags, people.
     pub search: String,
@@ -160,6 +162,8 @@ pub struct ListRow {
 pub struct ClientList {
     /// The rows as ready-made HTML (see `fragments::client_rows`).
     pub rows_html: String,
+    #[serde(skip)]
+    pub rows: Vec<ListRow>,
     pub count: usize,
     pub owners: Vec<String>,
     pub tags: Vec<String>,
@@ -194,6 +198,7 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
     ClientList {
         rows_html: super::fragments::client_rows(site.lang, &rows),
         count: rows.len(),
+        rows,
         owners: owners.into_iter().collect(),
         tags: tags.into_iter().collect(),
     }
