@@ -66,6 +66,31 @@ pub struct Config {
     pub holidays: Vec<CustomHoliday>,
     /// The revenue year for the 80/20 view (default: the latest full year).
     pub pareto_year: Option<i32>,
+    /// The user's wording for labels (`labels:`).
+    pub labels: Labels,
+}
+
+/// `labels:`: label key → text. A flat key is for both languages; `en:` and `zh:` maps
+/// are for one, and win over the flat ones.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Labels {
+    pub both: std::collections::BTreeMap<String, String>,
+    pub en: std::collections::BTreeMap<String, String>,
+    pub zh: std::collections::BTreeMap<String, String>,
+}
+
+impl Labels {
+    /// The user's text for `key` in `lang`, if any.
+    pub fn get(&self, lang: Lang, key: &str) -> Option<&str> {
+        let own = if lang == Lang::Zh { &self.zh } else { &self.en };
+        own.get(key)
+            .or_else(|| self.both.get(key))
+            .map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.both.is_empty() && self.en.is_empty() && self.zh.is_empty()
+    }
 }
 
 impl Default for Config {
@@ -78,11 +103,12 @@ impl Default for Config {
             privacy: Privacy::default(),
             holidays: Vec::new(),
             pareto_year: None,
+            labels: Labels::default(),
         }
     }
 }
 
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "title",
     "language",
     "timezone",
@@ -90,6 +116,7 @@ const KEYS: [&str; 7] = [
     "privacy",
     "holidays",
     "pareto_year",
+    "labels",
 ];
 const PRIVACY_FIELDS: [&str; 8] = [
     "phone",
@@ -215,6 +242,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             "cadence" => read_cadences(&mut ck, value, &mut cfg.cadences),
             "privacy" => read_privacy(&mut ck, value, &mut cfg.privacy),
             "holidays" => read_holidays(&mut ck, value, &mut cfg.holidays),
+            "labels" => read_labels(&mut ck, value, &mut cfg.labels),
             "pareto_year" => match value.to_text().trim().parse::<i32>() {
                 Ok(y) if (1900..=2200).contains(&y) => cfg.pareto_year = Some(y),
                 _ => ck.error(
@@ -319,6 +347,62 @@ fn read_holidays(ck: &mut Checker<'_>, value: &Node, out: &mut Vec<CustomHoliday
     }
 }
 
+fn read_labels(ck: &mut Checker<'_>, value: &Node, out: &mut Labels) {
+    let Some(map) = value.as_map() else {
+        ck.error(
+            &[Step::Key("labels")],
+            true,
+            "`labels` should map label keys to text".into(),
+            "e.g. `labels: {overdue: 逾期未联系}` or `labels: {zh: {overdue: 逾期未联系}}`".into(),
+        );
+        return;
+    };
+    let keys: Vec<&str> = crate::render::i18n::keys().collect();
+    // (language map or none, the path's middle step, key, text)
+    let mut items: Vec<(Option<Lang>, Option<&str>, &str, &Node)> = Vec::new();
+    for (key, text) in map {
+        match (key.as_str(), text) {
+            ("en" | "zh", Node::Map(m)) => {
+                let lang = if key == "zh" { Lang::Zh } else { Lang::En };
+                items.extend(
+                    m.iter()
+                        .map(|(k, v)| (Some(lang), Some(key.as_str()), k.as_str(), v)),
+                );
+            }
+            _ => items.push((None, None, key.as_str(), text)),
+        }
+    }
+    for (lang, middle, k, v) in items {
+        let mut path = vec![Step::Key("labels")];
+        path.extend(middle.map(Step::Key));
+        path.push(Step::Key(k));
+        if !keys.contains(&k) {
+            let help = match closest(k, keys.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "the label keys are listed in docs/templates.md (`t.<key>`)".into(),
+            };
+            ck.error(&path, false, format!("unknown label `{k}`"), help);
+            continue;
+        }
+        let target = match lang {
+            Some(Lang::En) => &mut out.en,
+            Some(Lang::Zh) => &mut out.zh,
+            None => &mut out.both,
+        };
+        match v {
+            Node::Map(_) | Node::List(_) | Node::Null => ck.error(
+                &path,
+                true,
+                format!("label `{k}` should be text"),
+                "e.g. `overdue: 逾期未联系`".into(),
+            ),
+            _ => {
+                target.insert(k.to_string(), v.to_text());
+            }
+        }
+    }
+}
+
 fn read_privacy(ck: &mut Checker<'_>, value: &Node, out: &mut Privacy) {
     let path = [Step::Key("privacy")];
     let shown: Vec<String> = match value {
@@ -408,6 +492,29 @@ mod tests {
         let d = parse("holidays:\n  - {date: 13-01, name: x}\n  - {name: y}\npareto_year: soon\n")
             .unwrap_err();
         assert_eq!(d.iter().map(|d| d.line).collect::<Vec<_>>(), vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn labels_flat_and_per_language() {
+        let c = parse("labels:\n  overdue: 逾期未联系\n  en:\n    overdue: Late\n    ok: Fine\n")
+            .unwrap();
+        assert_eq!(c.labels.get(Lang::Zh, "overdue"), Some("逾期未联系"));
+        assert_eq!(c.labels.get(Lang::En, "overdue"), Some("Late"));
+        assert_eq!(c.labels.get(Lang::En, "ok"), Some("Fine"));
+        assert_eq!(c.labels.get(Lang::Zh, "ok"), None);
+        let d = parse("title: x\nlabels:\n  overdeu: late\n  zh:\n    kye: x\n    ok: [a]\n")
+            .unwrap_err();
+        assert_eq!(d.len(), 3);
+        assert_eq!(
+            (d[0].line, d[0].message.as_str()),
+            (3, "unknown label `overdeu`")
+        );
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `overdue`?"));
+        assert_eq!(d[1].line, 5);
+        assert_eq!(
+            (d[2].line, d[2].message.as_str()),
+            (6, "label `ok` should be text")
+        );
     }
 
     #[test]

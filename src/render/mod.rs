@@ -79,6 +79,8 @@ thread_local! {
 
 /// Render every page into `staging`.
 pub fn render_site(ws: &Workspace, lang: Lang, staging: &Staging) -> Result<Built, Fatal> {
+    // The user's wording (`labels:`) for every label of this build, Rust's and templates'.
+    let _user_labels = i18n::Installed::new(&ws.config.labels);
     let labels = i18n::table(lang);
     let tpl = templates::load(&ws.root.join("templates"), &labels, lang)?;
     let site = Site {
