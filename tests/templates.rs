@@ -43,7 +43,12 @@ fn put(notes: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
 
 /// Build `notes` in `lang` into `<notes>/../site-<lang>`; (site, stdout+stderr, exit code).
 fn build(notes: &Path, lang: &str) -> (PathBuf, String, i32) {
-    let out = notes.parent().unwrap().join(format!("site-{lang}"));
+    build_into(notes, lang, &format!("site-{lang}"))
+}
+
+/// `build` into `<notes>/../<name>`.
+fn build_into(notes: &Path, lang: &str, name: &str) -> (PathBuf, String, i32) {
+    let out = notes.parent().unwrap().join(name);
     let o = Command::cargo_bin("touchbase")
         .unwrap()
         .args([
@@ -119,8 +124,8 @@ fn the_client_template_gets_client_people_entries_and_followups() {
 #[test]
 fn the_embedded_partials_make_the_same_pages_as_the_fast_paths() {
     let (_d, notes) = example_copy();
-    let (plain_en, _, _) = build(&notes, "en");
-    let (plain_zh, _, _) = build(&notes, "zh");
+    let (plain_en, _, _) = build_into(&notes, "en", "plain-en");
+    let (plain_zh, _, _) = build_into(&notes, "zh", "plain-zh");
     // The embedded partials as the user's own: the Tera loops run instead of Rust.
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/partials");
     for p in PARTIALS {
