@@ -68,6 +68,31 @@ pub struct Config {
     /// The revenue year for the 80/20 view (default: the latest full year).
     pub pareto_year: Option<i32>,
     pub limits: Limits,
+    /// The user's wording for labels (`labels:`).
+    pub labels: Labels,
+}
+
+/// `labels:`: label key → text. A flat key is for both languages; `en:` and `zh:` maps
+/// are for one, and win over the flat ones.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Labels {
+    pub both: std::collections::BTreeMap<String, String>,
+    pub en: std::collections::BTreeMap<String, String>,
+    pub zh: std::collections::BTreeMap<String, String>,
+}
+
+impl Labels {
+    /// The user's text for `key` in `lang`, if any.
+    pub fn get(&self, lang: Lang, key: &str) -> Option<&str> {
+        let own = if lang == Lang::Zh { &self.zh } else { &self.en };
+        own.get(key)
+            .or_else(|| self.both.get(key))
+            .map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.both.is_empty() && self.en.is_empty() && self.zh.is_empty()
+    }
 }
 
 /// Bounds on what one note may ask of touchbase (docs/limits.md).
@@ -100,11 +125,12 @@ impl Default for Config {
             holidays: Vec::new(),
             pareto_year: None,
             limits: Limits::default(),
+            labels: Labels::default(),
         }
     }
 }
 
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 9] = [
     "title",
     "language",
     "timezone",
@@ -113,6 +139,7 @@ const KEYS: [&str; 8] = [
     "holidays",
     "pareto_year",
     "limits",
+    "labels",
 ];
 const PRIVACY_FIELDS: [&str; 8] = [
     "phone",
@@ -300,6 +327,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             "privacy" => read_privacy(&mut ck, value, &mut cfg.privacy),
             "holidays" => read_holidays(&mut ck, value, &mut cfg.holidays),
             "limits" => read_limits(&mut ck, value, &mut cfg.limits),
+            "labels" => read_labels(&mut ck, value, &mut cfg.labels),
             "pareto_year" => match ck
                 .scalar(value, &path, key)
                 .map(|v| v.trim().parse::<i32>())
@@ -409,6 +437,62 @@ fn read_holidays(ck: &mut Checker<'_>, value: &Node, out: &mut Vec<CustomHoliday
                 "a holiday needs `date` and `name`".into(),
                 "e.g. `- {date: 11-11, name: 双十一}`".into(),
             ),
+        }
+    }
+}
+
+fn read_labels(ck: &mut Checker<'_>, value: &Node, out: &mut Labels) {
+    let Some(map) = value.as_map() else {
+        ck.error(
+            &[Step::Key("labels")],
+            true,
+            "`labels` should map label keys to text".into(),
+            "e.g. `labels: {overdue: 逾期未联系}` or `labels: {zh: {overdue: 逾期未联系}}`".into(),
+        );
+        return;
+    };
+    let keys: Vec<&str> = crate::render::i18n::keys().collect();
+    // (language map or none, the path's middle step, key, text)
+    let mut items: Vec<(Option<Lang>, Option<&str>, &str, &Node)> = Vec::new();
+    for (key, text) in map {
+        match (key.as_str(), text) {
+            ("en" | "zh", Node::Map(m)) => {
+                let lang = if key == "zh" { Lang::Zh } else { Lang::En };
+                items.extend(
+                    m.iter()
+                        .map(|(k, v)| (Some(lang), Some(key.as_str()), k.as_str(), v)),
+                );
+            }
+            _ => items.push((None, None, key.as_str(), text)),
+        }
+    }
+    for (lang, middle, k, v) in items {
+        let mut path = vec![Step::Key("labels")];
+        path.extend(middle.map(Step::Key));
+        path.push(Step::Key(k));
+        if !keys.contains(&k) {
+            let help = match closest(k, keys.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "the label keys are listed in docs/templates.md (`t.<key>`)".into(),
+            };
+            ck.error(&path, false, format!("unknown label `{k}`"), help);
+            continue;
+        }
+        let target = match lang {
+            Some(Lang::En) => &mut out.en,
+            Some(Lang::Zh) => &mut out.zh,
+            None => &mut out.both,
+        };
+        match v {
+            Node::Map(_) | Node::List(_) | Node::Null => ck.error(
+                &path,
+                true,
+                format!("label `{k}` should be text"),
+                "e.g. `overdue: 逾期未联系`".into(),
+            ),
+            _ => {
+                target.insert(k.to_string(), v.to_text());
+            }
         }
     }
 }
@@ -574,5 +658,27 @@ mod tests {
     fn empty_is_default() {
         assert_eq!(parse("").unwrap(), Config::default());
         assert_eq!(parse("# nothing\n").unwrap(), Config::default());
+    }
+    #[test]
+    fn labels_flat_and_per_language() {
+        let c = parse("labels:\n  overdue: 逾期未联系\n  en:\n    overdue: Late\n    ok: Fine\n")
+            .unwrap();
+        assert_eq!(c.labels.get(Lang::Zh, "overdue"), Some("逾期未联系"));
+        assert_eq!(c.labels.get(Lang::En, "overdue"), Some("Late"));
+        assert_eq!(c.labels.get(Lang::En, "ok"), Some("Fine"));
+        assert_eq!(c.labels.get(Lang::Zh, "ok"), None);
+        let d = parse("title: x\nlabels:\n  overdeu: late\n  zh:\n    kye: x\n    ok: [a]\n")
+            .unwrap_err();
+        assert_eq!(d.len(), 3);
+        assert_eq!(
+            (d[0].line, d[0].message.as_str()),
+            (3, "unknown label `overdeu`")
+        );
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `overdue`?"));
+        assert_eq!(d[1].line, 5);
+        assert_eq!(
+            (d[2].line, d[2].message.as_str()),
+            (6, "label `ok` should be text")
+        );
     }
 }

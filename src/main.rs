@@ -410,6 +410,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
         } => {
             let ws = workspace::load(&notes, common.today)?;
             print_diags(&ws.diags, color);
+            let _labels = render::i18n::Installed::new(&ws.config.labels);
             let mut report = report::build(&ws);
             if let Some(owner) = &owner {
                 report = for_owner(report, owner)?;

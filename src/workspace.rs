@@ -409,6 +409,8 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
     let clients: Vec<Client> = by_id.into_values().collect();
     diags.extend(check_references(&clients));
     diags.extend(check_referral_cycles(&clients));
+    // Templates that will not be used (do not parse, not UTF-8, a name like a built-in's).
+    diags.extend(crate::render::templates::check(root));
 
     let stats: Vec<ClientStats> = clients
         .par_iter()

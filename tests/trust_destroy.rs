@@ -451,7 +451,13 @@ fn process_errors_say_what_and_how_to_fix_it() {
         broken.join("prospect.md"),
     )
     .unwrap();
-    fs::write(broken.join("templates/client.html"), "<p>{{ broken</p>\n").unwrap();
+    // One that parses (a template that does not parse is only a warning, and the built-in
+    // is used) but fails as it renders: that still stops the build.
+    fs::write(
+        broken.join("templates/client.html"),
+        "<p>{{ no_such.value }}</p>\n",
+    )
+    .unwrap();
     let cases: [(&[&str], &[&str]); 5] = [
         (
             &["check", "no-such-notes"],

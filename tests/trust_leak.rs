@@ -139,7 +139,7 @@ fn assert_kept_out(notes: &Path, out: &Path, needle: &str, names: &[&str]) {
                 && d["message"].as_str().unwrap().starts_with("skipped: ")
         });
         assert!(warned, "export: {name}: {}", json["diagnostics"]);
-        let shown = format!("<code>{}</code>", name.replace('/', "&#x2F;"));
+        let shown = format!("<code>{name}</code>");
         assert!(problems.contains(&shown), "problems.html: {name}");
     }
 }
@@ -494,9 +494,9 @@ fn personal_data_is_masked_as_people_write_it() {
     for masked in [
         "+86 ••• •••• 2001",
         "•••••••2002",
-        "•••-••••-2003 &#x2F; ••• •••• 2004",
-        "•••••••2005 &#x2F; •••••••2006",
-        "a•••@x.com &#x2F; b•••@y.com",
+        "•••-••••-2003 / ••• •••• 2004",
+        "•••••••2005 / •••••••2006",
+        "a•••@x.com / b•••@y.com",
         "zh•••8",
         "•••••••2012",
         "•••••••2013 / •••••••2014",

@@ -317,3 +317,93 @@ pub fn log_html(lang: Lang, c: &Client, today: crate::model::Date) -> String {
     out.push_str("</ol>\n");
     out
 }
+
+/// The client page's `client`: the client's `report::ClientReport` (the same values as
+/// the JSON export), with what its partials show added: per person the masked details of
+/// the people table, per entry its HTML, per follow-up its text as HTML, per deal its
+/// amount and thank-you in words, and the role map, moments and birthdays.
+pub fn context(
+    site: &Site<'_>,
+    i: usize,
+    report: &crate::report::ClientReport<'_>,
+    page: &ClientPage,
+    pb: &super::client_playbook::ClientPlaybook,
+) -> Result<serde_json::Value, serde_json::Error> {
+    use serde_json::{Value, json};
+    let lang = site.lang;
+    let ws = site.ws;
+    let mut v = serde_json::to_value(report)?;
+    let Some(c) = ws.clients.get(i) else {
+        return Ok(v);
+    };
+    let Some(obj) = v.as_object_mut() else {
+        return Ok(v);
+    };
+    // Adds `extra`'s fields to the n-th object of the list `key`.
+    fn add(obj: &mut serde_json::Map<String, Value>, key: &str, n: usize, extra: Value) {
+        if let (Some(Value::Object(item)), Value::Object(extra)) = (
+            obj.get_mut(key)
+                .and_then(Value::as_array_mut)
+                .and_then(|a| a.get_mut(n)),
+            extra,
+        ) {
+            item.extend(extra);
+        }
+    }
+    for (n, p) in page.people.iter().enumerate() {
+        let extra = json!({
+            "role_label": p.role_label,
+            "gender": p.gender,
+            "birthday": p.birthday,
+            "phone": p.phone,
+            "wechat": p.wechat,
+            "email": p.email,
+            "family": p.family,
+            "likes": p.likes,
+            "notes": p.notes,
+            "extra": p.extra,
+        });
+        add(obj, "people", n, extra);
+    }
+    for (n, e) in c.entries.iter().enumerate() {
+        let html = if e.body.trim().is_empty() {
+            String::new()
+        } else {
+            markdown::to_html(&e.body)
+        };
+        let extra = json!({
+            "kind_label": i18n::kind(lang, e.kind),
+            "counted": e.kind.is_contact() && e.date <= ws.today,
+            "summary_html": markdown::inline_html(&e.summary),
+            "html": html,
+        });
+        add(obj, "entries", n, extra);
+    }
+    for key in ["followups", "open_followups"] {
+        let texts: Vec<String> = obj
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|f| {
+                        markdown::inline_html(f.get("text").and_then(Value::as_str).unwrap_or(""))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (n, text_html) in texts.into_iter().enumerate() {
+            add(obj, key, n, json!({ "text_html": text_html }));
+        }
+    }
+    for (n, d) in report.deals.iter().enumerate() {
+        let extra = json!({
+            "amount_text": d.amount.map(|a| super::format::money(lang, a)).unwrap_or_default(),
+            "thanks_text": super::client_playbook::thanks_text(lang, d.thanked, d.thanks_missing),
+        });
+        add(obj, "deals", n, extra);
+    }
+    obj.insert("roles".into(), serde_json::to_value(&pb.roles)?);
+    obj.insert("moments".into(), serde_json::to_value(&pb.moments)?);
+    obj.insert("birthdays".into(), serde_json::to_value(&pb.birthdays)?);
+    Ok(v)
+}

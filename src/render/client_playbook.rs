@@ -8,7 +8,9 @@ use super::fragments;
 use super::i18n::{self, label};
 use super::relationship_checks::moment_view;
 use super::site::Site;
-use super::views::{DealView, MomentView, RhythmView, RoleGroup};
+use super::views::{
+    BirthdayView, ComplaintView, DealView, MomentView, RhythmView, RoleGroup, RolePerson,
+};
 use crate::analyse::days_between;
 use crate::analyse::revenue::Drift;
 use crate::model::Role;
@@ -22,11 +24,11 @@ pub struct ClientPlaybook {
     #[serde(skip)]
     pub moments: Vec<MomentView>,
     #[serde(skip)]
-    pub birthdays: Vec<(String, String, bool)>,
+    pub birthdays: Vec<BirthdayView>,
     #[serde(skip)]
     pub deals: Vec<DealView>,
     #[serde(skip)]
-    pub complaints: Vec<(String, String, i64, bool)>,
+    pub complaints: Vec<ComplaintView>,
     /// The lists above as ready-made HTML (see `fragments`).
     pub roles_html: String,
     pub moments_html: String,
@@ -52,17 +54,17 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
                 .iter()
                 .filter(|p| pick(p.role))
                 .map(|p| {
-                    let when = p.last_mentioned.map_or_else(
-                        || label(lang, "never_mentioned").to_string(),
-                        |d| d.to_string(),
-                    );
                     let kinds = p
                         .kinds
                         .iter()
                         .map(|k| i18n::kind(lang, *k))
                         .collect::<Vec<_>>()
                         .join(" · ");
-                    (p.name.clone(), when, kinds)
+                    RolePerson {
+                        name: p.name.clone(),
+                        last_mentioned: p.last_mentioned.map(|d| d.to_string()).unwrap_or_default(),
+                        kinds,
+                    }
                 })
                 .collect(),
         };
@@ -154,7 +156,11 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             .get(i)
             .into_iter()
             .flatten()
-            .map(|b| (b.date.to_string(), b.person.clone(), b.greeted))
+            .map(|b| BirthdayView {
+                date: b.date.to_string(),
+                person: b.person.clone(),
+                greeted: b.greeted,
+            })
             .collect(),
         deals: pb
             .deals
@@ -166,11 +172,7 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
                 date: d.date.to_string(),
                 amount: d.amount.map(|a| money(lang, a)).unwrap_or_default(),
                 touches: d.touches,
-                thanks: match (d.thanked, d.thanks_missing) {
-                    (Some(t), _) => super::format::date(lang, t),
-                    (None, true) => label(lang, "thanks_missing").to_string(),
-                    (None, false) => label(lang, "thanks_pending").to_string(),
-                },
+                thanks: thanks_text(lang, d.thanked, d.thanks_missing),
                 missing: d.thanks_missing,
             })
             .collect(),
@@ -180,13 +182,11 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             .into_iter()
             .flatten()
             .rev()
-            .map(|x| {
-                (
-                    x.date.to_string(),
-                    x.resolved.map(|d| d.to_string()).unwrap_or_default(),
-                    x.days,
-                    x.resolved.is_none(),
-                )
+            .map(|x| ComplaintView {
+                date: x.date.to_string(),
+                resolved: x.resolved.map(|d| d.to_string()).unwrap_or_default(),
+                days: x.days,
+                open: x.resolved.is_none(),
             })
             .collect(),
         score: pb
@@ -204,4 +204,17 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
     view.deals_html = fragments::deals_table(lang, &view.deals);
     view.complaints_html = fragments::complaints_list(lang, &view.complaints);
     Some(view)
+}
+
+/// A deal's thank-you: its date, "missing" or "not yet".
+pub fn thanks_text(
+    lang: crate::config::Lang,
+    thanked: Option<crate::model::Date>,
+    missing: bool,
+) -> String {
+    match (thanked, missing) {
+        (Some(t), _) => super::format::date(lang, t),
+        (None, true) => label(lang, "thanks_missing").to_string(),
+        (None, false) => label(lang, "thanks_pending").to_string(),
+    }
 }

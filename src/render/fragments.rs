@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use super::escape;
 use super::format::{iso_text, time_text};
 use super::i18n::label;
-use super::views::{DealView, ListRow, MomentView, PersonView, RoleGroup, Row};
+use super::views::{
+    BirthdayView, ComplaintView, DealView, ListRow, MomentView, PersonView, RoleGroup, Row,
+};
 use crate::config::Lang;
 
 pub fn people_table(lang: Lang, people: &[PersonView]) -> String {
@@ -88,17 +90,21 @@ pub fn role_map(lang: Lang, groups: &[RoleGroup]) -> String {
             );
         } else {
             out.push_str("<ul>");
-            for (name, when, kinds) in &g.people {
+            for p in &g.people {
+                let when = if p.last_mentioned.is_empty() {
+                    escape(label(lang, "never_mentioned"))
+                } else {
+                    escape(&iso_text(lang, &p.last_mentioned))
+                };
                 let _ = write!(
                     out,
-                    "<li><b>{}</b><br><small>{}{}{}",
-                    escape(name),
+                    "<li><b>{}</b><br><small>{}{}{when}",
+                    escape(&p.name),
                     escape(label(lang, "last_mentioned")),
                     escape(label(lang, "colon")),
-                    escape(&iso_text(lang, when))
                 );
-                if !kinds.is_empty() {
-                    let _ = write!(out, " · {}", escape(kinds));
+                if !p.kinds.is_empty() {
+                    let _ = write!(out, " · {}", escape(&p.kinds));
                 }
                 out.push_str("</small></li>");
             }
@@ -132,7 +138,7 @@ pub fn moments_list(lang: Lang, moments: &[MomentView]) -> String {
     out
 }
 
-pub fn birthdays_list(lang: Lang, checks: &[(String, String, bool)]) -> String {
+pub fn birthdays_list(lang: Lang, checks: &[BirthdayView]) -> String {
     if checks.is_empty() {
         return String::new();
     }
@@ -140,8 +146,8 @@ pub fn birthdays_list(lang: Lang, checks: &[(String, String, bool)]) -> String {
         "<h3>{}</h3>\n<ul class=\"moments\">",
         escape(label(lang, "birthday_rate"))
     );
-    for (date, person, greeted) in checks {
-        let (class, word) = if *greeted {
+    for b in checks {
+        let (class, word) = if b.greeted {
             ("s-ok", "greeted")
         } else {
             ("s-overdue", "thanks_missing")
@@ -149,8 +155,8 @@ pub fn birthdays_list(lang: Lang, checks: &[(String, String, bool)]) -> String {
         let _ = write!(
             out,
             "<li>{} {} — <span class=\"status {class}\">{}</span></li>",
-            time_text(lang, date),
-            escape(person),
+            time_text(lang, &b.date),
+            escape(&b.person),
             escape(label(lang, word))
         );
     }
@@ -194,7 +200,7 @@ pub fn deals_table(lang: Lang, deals: &[DealView]) -> String {
     out
 }
 
-pub fn complaints_list(lang: Lang, complaints: &[(String, String, i64, bool)]) -> String {
+pub fn complaints_list(lang: Lang, complaints: &[ComplaintView]) -> String {
     if complaints.is_empty() {
         return String::new();
     }
@@ -202,9 +208,10 @@ pub fn complaints_list(lang: Lang, complaints: &[(String, String, i64, bool)]) -
         "<h3>{}</h3>\n<ul class=\"moments\">",
         escape(label(lang, "complaints"))
     );
-    for (date, resolved, days, open) in complaints {
-        let _ = write!(out, "<li>{} ", time_text(lang, date));
-        if *open {
+    for x in complaints {
+        let (days, resolved) = (x.days, &x.resolved);
+        let _ = write!(out, "<li>{} ", time_text(lang, &x.date));
+        if x.open {
             let _ = write!(
                 out,
                 "<span class=\"status s-overdue\">{}</span> {days} {}",

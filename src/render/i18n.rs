@@ -444,19 +444,92 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The label `key` in `lang`: the user's wording from `labels:` in touchbase.yaml while
+/// a build has them installed (`Installed`), else the built-in one. A key that is not in
+/// the table is a bug: debug builds (every test) panic on it; release builds show nothing.
 pub fn label(lang: Lang, key: &str) -> &'static str {
-    LABELS
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or("", |(_, en, zh)| if lang == Lang::Zh { zh } else { en })
+    if INSTALLED.load(Ordering::Acquire)
+        && let Some(text) = user_label(lang, key)
+    {
+        return text;
+    }
+    match LABELS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, en, zh)) => {
+            if lang == Lang::Zh {
+                zh
+            } else {
+                en
+            }
+        }
+        None => {
+            debug_assert!(false, "unknown label `{key}`");
+            ""
+        }
+    }
 }
 
-/// All labels as a map for the templates.
+/// Every label key.
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    LABELS.iter().map(|(k, _, _)| *k)
+}
+
+/// All labels as a map for the templates (the user's wording included).
 pub fn table(lang: Lang) -> std::collections::BTreeMap<&'static str, &'static str> {
-    LABELS
-        .iter()
-        .map(|(k, en, zh)| (*k, if lang == Lang::Zh { *zh } else { *en }))
-        .collect()
+    keys().map(|k| (k, label(lang, k))).collect()
+}
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+type UserLabels = std::collections::BTreeMap<(bool, &'static str), &'static str>;
+
+/// The user's labels, process-wide, while a build runs. Labels are looked up all over
+/// `render` by language alone (`label(lang, key)`); passing the configuration down to
+/// every one of them would change every renderer's signature for one setting.
+static USER: RwLock<Option<Arc<UserLabels>>> = RwLock::new(None);
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+
+fn user_label(lang: Lang, key: &str) -> Option<&'static str> {
+    let guard = USER.read().ok()?;
+    let map = guard.as_ref()?;
+    let found = LABELS.iter().find(|(k, _, _)| *k == key)?.0;
+    map.get(&(lang == Lang::Zh, found)).copied()
+}
+
+/// The user's labels, installed until dropped (a build installs them for its run; one
+/// process builds one notes folder at a time).
+pub struct Installed(());
+
+impl Installed {
+    pub fn new(labels: &crate::config::Labels) -> Installed {
+        let mut map = UserLabels::new();
+        if !labels.is_empty() {
+            for (key, _, _) in LABELS {
+                for lang in [Lang::En, Lang::Zh] {
+                    if let Some(text) = labels.get(lang, key) {
+                        // Leaked: labels live as long as the build, and there are few.
+                        let text: &'static str = Box::leak(text.to_string().into_boxed_str());
+                        map.insert((lang == Lang::Zh, *key), text);
+                    }
+                }
+            }
+        }
+        let active = !map.is_empty();
+        if let Ok(mut slot) = USER.write() {
+            *slot = active.then(|| Arc::new(map));
+        }
+        INSTALLED.store(active, Ordering::Release);
+        Installed(())
+    }
+}
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        INSTALLED.store(false, Ordering::Release);
+        if let Ok(mut slot) = USER.write() {
+            *slot = None;
+        }
+    }
 }
 
 pub fn tier(lang: Lang, tier: Option<Tier>) -> &'static str {
@@ -596,6 +669,87 @@ mod tests {
             assert!(keys.insert(*k), "duplicate label {k}");
             assert!(!en.is_empty() && !zh.is_empty(), "{k}");
         }
+    }
+
+    /// Every label key the code or an embedded template names exists: `label(…, "k")`,
+    /// `t("k")` and `"k" =>`-style literals passed to `label` in Rust, `t.k` and
+    /// `t["k"]` in templates. (Keys made at run time, `holiday_{k}`, meet the
+    /// `debug_assert` in `label` whenever a test renders them.)
+    #[test]
+    fn every_label_used_exists() {
+        let known: std::collections::BTreeSet<&str> = keys().collect();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut used = Vec::new();
+        let ident = |s: &str| -> String {
+            s.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        };
+        for entry in walkdir::WalkDir::new(root.join("src"))
+            .into_iter()
+            .flatten()
+        {
+            if entry.path().extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            // Comments and this test's own deliberate miss aside.
+            let text: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//") && !l.contains("no_such_label"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for (i, _) in text.match_indices("label(") {
+                // `label(lang, "key")`, `label(site.lang, "key")`
+                let call = &text[i..(i + 80).min(text.len())];
+                if let Some((args, _)) = call.split_once(')')
+                    && let Some((_, lit)) = args.split_once(", \"")
+                {
+                    used.push((entry.path().display().to_string(), ident(lit)));
+                }
+            }
+            for (i, _) in text.match_indices(" t(\"") {
+                used.push((entry.path().display().to_string(), ident(&text[i + 4..])));
+            }
+        }
+        for entry in walkdir::WalkDir::new(root.join("templates"))
+            .into_iter()
+            .flatten()
+        {
+            if entry.path().extension().is_none_or(|x| x != "html") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let b = text.as_bytes();
+            for (i, _) in text.match_indices("t.") {
+                let before = i.checked_sub(1).and_then(|j| b.get(j));
+                if before.is_some_and(|p| p.is_ascii_alphanumeric() || *p == b'_' || *p == b'.') {
+                    continue;
+                }
+                let key = ident(&text[i + 2..]);
+                if !key.is_empty() {
+                    used.push((entry.path().display().to_string(), key));
+                }
+            }
+            for (i, _) in text.match_indices("t[\"") {
+                used.push((entry.path().display().to_string(), ident(&text[i + 3..])));
+            }
+        }
+        assert!(used.len() > 300, "the scan found only {} uses", used.len());
+        let missing: Vec<_> = used
+            .iter()
+            .filter(|(_, k)| !k.is_empty() && !known.contains(k.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "labels used but not defined: {missing:?}"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "unknown label `no_such_label`")]
+    fn a_missing_label_fails_in_tests() {
+        label(Lang::En, "no_such_label");
     }
 
     #[test]

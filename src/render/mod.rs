@@ -103,6 +103,8 @@ pub fn render_site(
     lang: Lang,
     staging: &Staging,
 ) -> Result<Built, Fatal> {
+    // The user's wording (`labels:`) for every label of this build, Rust's and templates'.
+    let _user_labels = i18n::Installed::new(&ws.config.labels);
     let labels = i18n::table(lang);
     let tpl = templates::load(&ws.root.join("templates"), &labels, lang)?;
     let site = Site {
@@ -148,18 +150,22 @@ pub fn render_site(
     // The navigation, from the routes.
     base.insert("nav_pages", &site::nav_links(lang));
 
-    let render = |name: &str,
-                  root: &str,
-                  nav: &str,
-                  title: &str,
-                  key: &str,
-                  data: &dyn ErasedSerialize|
+    let render_with = |name: &str,
+                       root: &str,
+                       nav: &str,
+                       title: &str,
+                       key: &str,
+                       data: &dyn ErasedSerialize,
+                       more: &[(&str, &dyn ErasedSerialize)]|
      -> Result<Vec<u8>, Fatal> {
         let mut ctx = base.clone();
         ctx.insert("root", root);
         ctx.insert("nav", nav);
         ctx.insert("page_title", title);
         data.insert_into(&mut ctx, key);
+        for (k, v) in more {
+            v.insert_into(&mut ctx, k);
+        }
         // Into this thread's reused page buffer (`write` hands it back): `Tera::render`
         // would start a new 2 KB buffer per page, grow it by copying, and then check the
         // whole page is UTF-8 (it is: every piece is a `&str`).
@@ -174,6 +180,10 @@ pub fn render_site(
             })?;
         Ok(out)
     };
+    let render =
+        |name: &str, root: &str, nav: &str, title: &str, key: &str, data: &dyn ErasedSerialize| {
+            render_with(name, root, nav, title, key, data, &[])
+        };
     let write = |rel: &str, html: Vec<u8>| {
         let html = visible_controls(html);
         let written = staging.write(rel, &html).map_err(|source| Fatal::Io {
@@ -209,7 +219,7 @@ pub fn render_site(
     };
     let overview = || -> Result<(), Fatal> {
         write("assets/style.css", tpl.style.clone().into_bytes())?;
-        write("assets/app.js", templates::SCRIPT.as_bytes().to_vec())?;
+        write("assets/app.js", tpl.script.clone().into_bytes())?;
         let order = report.urgency;
         let dash = self::dashboard::dashboard(&site, order);
         let dash_extra = (
@@ -244,7 +254,20 @@ pub fn render_site(
             let name = page.name.clone();
             write(
                 &format!("reps/{slug}.html"),
-                render("rep.html", "../", "reps", &name, "r", &page)?,
+                match tpl.full_context {
+                    true => render(
+                        "rep.html",
+                        "../",
+                        "reps",
+                        &name,
+                        "r",
+                        &WithRows {
+                            page: &page,
+                            rows: &page.rows,
+                        },
+                    )?,
+                    false => render("rep.html", "../", "reps", &name, "r", &page)?,
+                },
             )?;
         }
         // Calendar feeds: the team's, and each rep's beside their page.
@@ -273,7 +296,15 @@ pub fn render_site(
         fixed(&referrals_page, "refs", &referrals)?;
 
         let list = rows::client_list(&site, order);
-        fixed(&clients, "l", &list)?;
+        if tpl.full_context {
+            let with = WithRows {
+                page: &list,
+                rows: &list.rows,
+            };
+            fixed(&clients, "l", &with)?;
+        } else {
+            fixed(&clients, "l", &list)?;
+        }
 
         let files: Vec<views::ProblemFile> = by_file
             .iter()
@@ -309,7 +340,23 @@ pub fn render_site(
                 team: None,
                 pb: Some(&pb),
             };
-            let html = render("client.html", "../", "clients", &c.name, "c", &page)?;
+            // The structured data behind the partials, when a user's template may read it.
+            let html = match (tpl.full_context, report.clients.get(i)) {
+                (true, Some(r)) => {
+                    let client = client::context(&site, i, r, &base, &pb)
+                        .map_err(|e| templates::template_error(&tera::Error::json(e), &[]))?;
+                    render_with(
+                        "client.html",
+                        "../",
+                        "clients",
+                        &c.name,
+                        "c",
+                        &page,
+                        &[("client", &client)],
+                    )?
+                }
+                _ => render("client.html", "../", "clients", &c.name, "c", &page)?,
+            };
             let slug = site.slugs.get(i).ok_or(Fatal::Bug("slug"))?;
             write(&format!("clients/{slug}.html"), html)
         })
@@ -340,6 +387,14 @@ struct WithPlaybook<'a, T: Serialize> {
     team: Option<&'a team_charts::TeamPlaybook>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pb: Option<&'a client_playbook::ClientPlaybook>,
+}
+
+/// A page's data with its rows (`rows`) added for a user's row partial.
+#[derive(Serialize)]
+struct WithRows<'a, T: Serialize, R: Serialize> {
+    #[serde(flatten)]
+    page: &'a T,
+    rows: &'a [R],
 }
 
 #[derive(Serialize)]

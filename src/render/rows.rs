@@ -56,6 +56,10 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
 pub struct ClientList {
     /// The rows as ready-made HTML (see `fragments::client_rows`).
     pub rows_html: String,
+    /// The rows themselves, for a user's `partials/client_rows.html` (added to the
+    /// context only when the notes folder has templates of its own).
+    #[serde(skip)]
+    pub rows: Vec<ListRow>,
     pub count: usize,
     pub owners: Vec<String>,
     pub tags: Vec<String>,
@@ -97,6 +101,7 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
     ClientList {
         rows_html: super::fragments::client_rows(site.lang, &rows),
         count: rows.len(),
+        rows,
         owners: owners.into_iter().collect(),
         tags: tags.into_iter().collect(),
     }

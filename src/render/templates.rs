@@ -1,10 +1,27 @@
-//! Templates: Tera templates and the stylesheet, embedded in the binary and
+//! Templates: Tera templates, the stylesheet and the script, embedded in the binary and
 //! overridable, file by file, from a `templates/` folder in the notes folder.
+//!
+//! Every file under `templates/` (subfolders too) is read, if it is a regular file inside
+//! the notes folder. A known name replaces the embedded file; any other `*.html` is added
+//! as a new template (so `{% include "my_box.html" %}` works), with a warning when its
+//! name is one edit or so from a known one (`clent.html`: did you mean `client.html`?).
+//! A file that is not UTF-8, does not parse, or breaks the set (extends a template that
+//! does not exist) is a warning naming it, and the embedded one is used: one bad override
+//! never stops a build. `scan` finds all of this; `check` gives its warnings to the
+//! workspace, so they show on the terminal and on the problems page.
+//!
+//! The repeated blocks of pages (contact log, people, role map, moments, deals,
+//! complaints, client rows, rep rows) are partials (`partials/*.html`). Unless the user
+//! overrides a partial, it is replaced by a one-line stub that places the same HTML
+//! made in Rust (`fragments`, `client::log_html`): a template loop over 400,000 entries
+//! was the slowest part of a large build. A test renders both and compares them.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use tera::Tera;
+
+use crate::diag::Diagnostic;
 
 /// (name, embedded text). Names are what a user's override file must be called.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -31,6 +48,56 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/calendar.html"),
     ),
     ("key.html", include_str!("../../templates/key.html")),
+    (
+        "partials/contact_log.html",
+        include_str!("../../templates/partials/contact_log.html"),
+    ),
+    (
+        "partials/people.html",
+        include_str!("../../templates/partials/people.html"),
+    ),
+    (
+        "partials/role_map.html",
+        include_str!("../../templates/partials/role_map.html"),
+    ),
+    (
+        "partials/moments.html",
+        include_str!("../../templates/partials/moments.html"),
+    ),
+    (
+        "partials/deals.html",
+        include_str!("../../templates/partials/deals.html"),
+    ),
+    (
+        "partials/complaints.html",
+        include_str!("../../templates/partials/complaints.html"),
+    ),
+    (
+        "partials/client_rows.html",
+        include_str!("../../templates/partials/client_rows.html"),
+    ),
+    (
+        "partials/rep_rows.html",
+        include_str!("../../templates/partials/rep_rows.html"),
+    ),
+];
+
+/// The Rust fast path of each partial: a stub placing the HTML made in Rust, used while
+/// the user has not overridden that partial. The stub reads the page's own variable, so
+/// an override of the page that includes the partial still gets the fast path, and an
+/// override of the partial itself always takes effect.
+pub const FAST: &[(&str, &str)] = &[
+    ("partials/contact_log.html", "{{ c.log_html | safe }}"),
+    ("partials/people.html", "{{ c.people_html | safe }}"),
+    ("partials/role_map.html", "{{ c.pb.roles_html | safe }}"),
+    ("partials/moments.html", "{{ c.pb.moments_html | safe }}"),
+    ("partials/deals.html", "{{ c.pb.deals_html | safe }}"),
+    (
+        "partials/complaints.html",
+        "{{ c.pb.complaints_html | safe }}",
+    ),
+    ("partials/client_rows.html", "{{ l.rows_html | safe }}"),
+    ("partials/rep_rows.html", "{{ r.rows_html | safe }}"),
 ];
 
 pub const STYLE: &str = include_str!("../../templates/style.css");
@@ -39,68 +106,286 @@ pub const STYLE: &str = include_str!("../../templates/style.css");
 /// page reads fine without it.
 pub const SCRIPT: &str = include_str!("../../templates/app.js");
 
+/// Every name a file in `templates/` can have to replace an embedded one.
+pub fn known_names() -> impl Iterator<Item = &'static str> {
+    EMBEDDED
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(["style.css", "app.js"])
+}
+
 pub struct Templates {
     pub tera: Tera,
     /// Whether any template still refers to `t` after labels were filled in (then every
     /// page gets the label table; otherwise copying it for each page is skipped).
     pub uses_labels: bool,
     pub style: String,
+    pub script: String,
     /// Which files came from the user's folder.
     pub overridden: Vec<String>,
+    /// Whether pages get their full structured data (`client`, `l.rows`, `r.rows`, the
+    /// lists behind each partial): whenever any user template is in use. The embedded
+    /// templates with their fast paths read none of it, so it is not built for them.
+    pub full_context: bool,
 }
 
-/// Load the embedded templates, replaced by any same-named file in `dir`. Plain label
-/// references (`{{ t.overdue }}`) are filled in once here, from `labels`, rather than
-/// looked up on every page: the result is the same, and large sites build faster.
+/// What the user's `templates/` folder holds that can be used, and what cannot.
+#[derive(Default)]
+pub struct UserFiles {
+    /// (name, text) of every usable template, by name.
+    pub templates: Vec<(String, String)>,
+    pub style: Option<String>,
+    pub script: Option<String>,
+    /// Warnings about the folder's files, each naming its file (`templates/x.html`).
+    pub diags: Vec<Diagnostic>,
+}
+
+/// The warnings of the notes folder `root`'s `templates/` folder (for the workspace).
+pub fn check(root: &Path) -> Vec<Diagnostic> {
+    scan(&root.join("templates")).diags
+}
+
+/// Read every file of the templates folder `dir`, keep what can be used and warn about
+/// the rest. Hidden files (`.DS_Store`) are left alone. Links and files that resolve
+/// outside the notes folder are not read (`discover` warns about those at the top level,
+/// this about those in subfolders).
+pub fn scan(dir: &Path) -> UserFiles {
+    let mut out = UserFiles::default();
+    if !dir.is_dir() {
+        return out;
+    }
+    let root = dir.parent().unwrap_or(dir);
+    let known: Vec<&str> = known_names().collect();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker.filter_map(Result::ok) {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel_path) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let rel = rel_path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let file = format!("templates/{rel}");
+        let warn = |message: String, help: &str| Diagnostic::warning(&file, message).help(help);
+        let bytes = match crate::discover::read_inside(root, entry.path()) {
+            Ok(Some(b)) => b,
+            Ok(None) => continue,
+            Err(why) if why == "it is a folder" => continue,
+            Err(why) => {
+                if entry.depth() > 1 {
+                    out.diags.push(warn(
+                        format!("skipped: {why}"),
+                        "the built-in template is used instead",
+                    ));
+                }
+                continue;
+            }
+        };
+        let is_known = known.contains(&rel.as_str());
+        let is_html = rel.ends_with(".html");
+        if !is_known && !is_html {
+            let help = match crate::suggest::closest(&rel, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "templates are `*.html` files; `style.css` and `app.js` replace the stylesheet and the script".into(),
+            };
+            out.diags.push(warn(
+                format!("`{rel}` matches no template name and is not used"),
+                &help,
+            ));
+            continue;
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                out.diags.push(warn(
+                    "not UTF-8 text: not used".into(),
+                    if is_known {
+                        "save it as UTF-8; the built-in one is used instead"
+                    } else {
+                        "save it as UTF-8"
+                    },
+                ));
+                continue;
+            }
+        };
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(t) => t.to_string(),
+            None => text,
+        };
+        match rel.as_str() {
+            "style.css" => {
+                out.style = Some(text);
+                continue;
+            }
+            "app.js" => {
+                out.script = Some(text);
+                continue;
+            }
+            _ => {}
+        }
+        if let Err(e) = tera::Template::new(&rel, None, &text) {
+            out.diags.push(parse_warning(&file, &e, &text, is_known));
+            continue;
+        }
+        if !is_known {
+            let stem = rel.strip_suffix(".html").unwrap_or(&rel);
+            let stems = EMBEDDED.iter().filter_map(|(n, _)| n.strip_suffix(".html"));
+            if let Some(s) = crate::suggest::closest(stem, stems) {
+                out.diags.push(warn(
+                    format!("`{rel}` matches no template name: it is added as a new template"),
+                    &format!(
+                        "did you mean `{s}.html`? (if it is a new partial, give it a name further from the built-in ones)"
+                    ),
+                ));
+            }
+        }
+        out.templates.push((rel, text));
+    }
+    // Templates that parse one by one can still fail together (`extends` of a template
+    // that does not exist, a loop of `extends`): leave out the one named, and retry.
+    while !out.templates.is_empty() {
+        let Err(e) = assemble(&out.templates) else {
+            break;
+        };
+        let why = describe(&e);
+        let culprit = out.templates.iter().position(|(n, _)| {
+            why.contains(&format!("'{n}'")) || why.contains(&format!("\"{n}\""))
+        });
+        let dropped: Vec<(String, String)> = match culprit {
+            Some(i) => vec![out.templates.remove(i)],
+            None => std::mem::take(&mut out.templates),
+        };
+        for (name, _) in dropped {
+            out.diags.push(
+                Diagnostic::warning(&format!("templates/{name}"), format!("not used: {why}"))
+                    .help("the built-in template is used instead"),
+            );
+        }
+    }
+    out
+}
+
+/// The embedded templates with `user`'s in their place, as Tera would load them.
+fn assemble(user: &[(String, String)]) -> tera::Result<Tera> {
+    let mut tera = Tera::default();
+    let mut sources: BTreeMap<&str, &str> = EMBEDDED.iter().copied().collect();
+    for (n, t) in user {
+        sources.insert(n, t);
+    }
+    tera.add_raw_templates(sources)?;
+    Ok(tera)
+}
+
+/// A parse error as a warning at its line (pest reports ` --> line:column`).
+fn parse_warning(file: &str, e: &tera::Error, text: &str, known: bool) -> Diagnostic {
+    let why = describe(e);
+    let spot = why.split_once(" --> ").and_then(|(_, rest)| {
+        let (line, rest) = rest.split_once(':')?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((
+            line.trim().parse::<usize>().ok()?,
+            column.parse::<usize>().ok()?,
+        ))
+    });
+    // The first line of Tera's message says which template; the rest is pest's picture.
+    let reason = why
+        .lines()
+        .filter(|l| l.trim_start().starts_with('='))
+        .map(|l| l.trim_start().trim_start_matches('=').trim())
+        .next_back()
+        .unwrap_or("it does not parse");
+    let mut d =
+        Diagnostic::warning(file, format!("template does not parse: {reason}")).help(if known {
+            "the built-in template is used instead"
+        } else {
+            "it is not used"
+        });
+    if let Some((line, column)) = spot {
+        let source = text.split('\n').nth(line.saturating_sub(1)).unwrap_or("");
+        d = d.at(line, column, 1, source);
+    }
+    d
+}
+
+/// Load the embedded templates, replaced by any same-named file in `dir`, and the user's
+/// new templates. Plain label references (`{{ t.overdue }}`) are filled in once here,
+/// from `labels`, rather than looked up on every page: the result is the same, and large
+/// sites build faster.
 pub fn load(
     dir: &Path,
     labels: &BTreeMap<&str, &str>,
     lang: crate::config::Lang,
 ) -> Result<Templates, crate::workspace::Fatal> {
-    let mut overridden = Vec::new();
-    let mut sources: Vec<(String, String)> = Vec::new();
-    // A user's file is read only if it is a regular file inside the notes folder (the
-    // folder that holds `templates/`): a link to elsewhere is skipped (discover warns).
-    let root = dir.parent().unwrap_or(dir);
-    let custom = |name: &str| {
-        crate::discover::read_inside(root, &dir.join(name))
-            .ok()
-            .flatten()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-    };
+    let user = scan(dir);
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
     for (name, text) in EMBEDDED {
-        let text = match custom(name) {
-            Some(t) => {
-                overridden.push((*name).to_string());
-                t
-            }
-            None => (*text).to_string(),
-        };
-        sources.push(((*name).to_string(), inline_labels(&text, labels)));
+        sources.insert((*name).to_string(), (*text).to_string());
     }
-    let style = match custom("style.css") {
+    for (name, stub) in FAST {
+        sources.insert((*name).to_string(), (*stub).to_string());
+    }
+    let mut overridden = Vec::new();
+    for (name, text) in user.templates {
+        overridden.push(name.clone());
+        sources.insert(name, text);
+    }
+    let full_context = !overridden.is_empty();
+    let sources: Vec<(String, String)> = sources
+        .into_iter()
+        .map(|(name, text)| {
+            let text = inline_labels(&text, labels);
+            (name, text)
+        })
+        .collect();
+    let style = match user.style {
         Some(s) => {
             overridden.push("style.css".into());
             s
         }
         None => STYLE.to_string(),
     };
+    let script = match user.script {
+        Some(s) => {
+            overridden.push("app.js".into());
+            s
+        }
+        None => SCRIPT.to_string(),
+    };
+    overridden.sort();
     let uses_labels = sources.iter().any(|(_, text)| refers_to_t(text));
+    let tera = tera_of(sources, lang).map_err(|e| template_error(&e, &overridden))?;
+    Ok(Templates {
+        tera,
+        uses_labels,
+        style,
+        script,
+        overridden,
+        full_context,
+    })
+}
+
+/// A Tera for the site: autoescape on `.html` with our own escaping (the same as the
+/// HTML made in Rust), our filters, no access to the environment.
+pub fn tera_of(sources: Vec<(String, String)>, lang: crate::config::Lang) -> tera::Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(super::escape);
     // Templates are trusted code, but they cannot read the environment (CI runs with
     // secrets in it) nor files: Tera's one built-in that could, `get_env`, is replaced.
     // (`now` and `get_random` exist only with Tera's default features, which are off.)
     tera.register_function("get_env", no_environment);
     super::format::register_filters(&mut tera, lang);
-    tera.add_raw_templates(sources)
-        .map_err(|e| template_error(&e, &overridden))?;
-    Ok(Templates {
-        tera,
-        uses_labels,
-        style,
-        overridden,
-    })
+    tera.add_raw_templates(sources)?;
+    Ok(tera)
 }
 
 /// A Tera error as a `Fatal::Template`, naming the template it is about when the
@@ -163,8 +448,9 @@ pub fn inline_labels(text: &str, labels: &BTreeMap<&str, &str>) -> String {
         let tail = after.get(key_len..).unwrap_or("");
         match (labels.get(key), tail.strip_prefix(" }}")) {
             (Some(label), Some(remaining)) => {
-                out.push_str(rest.get(..start).unwrap_or(""));
-                out.push_str(&super::escape(label));
+                let before = rest.get(..start).unwrap_or("");
+                out.push_str(before);
+                out.push_str(&inert(&super::escape(label), before.ends_with('{')));
                 rest = remaining;
             }
             _ => {
@@ -175,6 +461,20 @@ pub fn inline_labels(text: &str, labels: &BTreeMap<&str, &str>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A label as template text that stays text: a label (from `labels:` in
+/// touchbase.yaml) that could open a Tera tag, alone or with the `{` before it, has its
+/// `{` written as `&#123;`.
+fn inert(label: &str, after_brace: bool) -> std::borrow::Cow<'_, str> {
+    let opens = ["{{", "{%", "{#"].iter().any(|o| label.contains(o))
+        || (after_brace && label.starts_with(['{', '%', '#']))
+        || label.ends_with('{');
+    if opens {
+        label.replace('{', "&#123;").into()
+    } else {
+        label.into()
+    }
 }
 
 #[cfg(test)]

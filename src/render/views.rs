@@ -29,7 +29,9 @@ pub struct Row {
 }
 
 /// A row of the client list, with what its script filters and sorts on.
+#[derive(Serialize)]
 pub struct ListRow {
+    #[serde(flatten)]
     pub row: Row,
     /// Lower-case text the search looks in: name, id, tags, people.
     pub search: String,
@@ -91,7 +93,34 @@ pub struct FollowUpView {
 pub struct RoleGroup {
     pub title: &'static str,
     pub role: &'static str,
-    pub people: Vec<(String, String, String)>,
+    pub people: Vec<RolePerson>,
+}
+
+#[derive(Serialize)]
+pub struct RolePerson {
+    pub name: String,
+    /// ISO date, empty when never mentioned.
+    pub last_mentioned: String,
+    /// The kinds of contact they were mentioned in, in words, joined by ` · `.
+    pub kinds: String,
+}
+
+/// A birthday of the last 12 months and whether it was greeted.
+#[derive(Serialize)]
+pub struct BirthdayView {
+    pub date: String,
+    pub person: String,
+    pub greeted: bool,
+}
+
+/// A complaint, newest first.
+#[derive(Serialize)]
+pub struct ComplaintView {
+    pub date: String,
+    /// ISO date, empty while open.
+    pub resolved: String,
+    pub days: i64,
+    pub open: bool,
 }
 
 #[derive(Serialize)]
