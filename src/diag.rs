@@ -52,6 +52,9 @@ pub struct Diagnostic {
     pub source_offset: usize,
     /// How many characters the caret underlines (at least one).
     pub width: usize,
+    /// When `source` is an excerpt that cut off the start of a `key: value` line, the
+    /// key (so what masks personal data still knows what the value is).
+    pub source_key: String,
     /// How many more problems this one stands for: set on the "… and N more" of a
     /// folded kind (see `Folds`), 0 otherwise.
     pub more: usize,
@@ -77,6 +80,7 @@ impl Diagnostic {
             source: String::new(),
             source_offset: 0,
             width: 1,
+            source_key: String::new(),
             more: 0,
         }
     }
@@ -88,6 +92,17 @@ impl Diagnostic {
         self.width = width.max(1);
         let line = source.trim_end_matches(['\r', '\n']);
         let (excerpt, offset, width) = excerpt(line, self.column, self.width);
+        if offset > 0 {
+            // The key, when the excerpt starts after it (`notes: "…long…"`).
+            let colon = line.find([':', '：']);
+            let cut = line
+                .char_indices()
+                .nth(offset)
+                .map_or(line.len(), |(i, _)| i);
+            if let Some(at) = colon.filter(|&at| at < cut) {
+                self.source_key = line.get(..at).unwrap_or("").chars().take(60).collect();
+            }
+        }
         self.source = excerpt;
         self.source_offset = offset;
         self.width = width;

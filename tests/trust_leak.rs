@@ -589,3 +589,82 @@ fn every_page_carries_the_content_security_policy() {
         }
     }
 }
+
+/// What a review found still leaking, each shape as its own note: a YAML alias copying a
+/// private value under a public key; full-width colons, YAML errors and continuation lines
+/// quoted on the problems page; a long line whose excerpt cut off its key; keys people
+/// use that named no private field (`contacts`, `hp`, `老婆`).
+#[test]
+fn private_values_stay_masked_however_they_reach_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (notes, _) = notes_folder(dir.path());
+    let note = |name: &str, text: &str| fs::write(notes.join(name), text).unwrap();
+    note(
+        "alias.md",
+        "---\nname: Alias Ltd\nowner: b\nphone: &p 13911112222\nindustry: *p\npeople:\n  - name: W\n    wechat: &w wxSECRETHANDLE\n    title: *w\n    email: &e aa@secret-one.com\n    role: *e\n---\n## 2026-01-01 call — x\n",
+    );
+    note(
+        "colon.md",
+        "---\nname: Colon Ltd\nphone：13922223333\n手机：13922224444\n---\n## 2026-01-01 call — x\n",
+    );
+    note(
+        "yamlerr.md",
+        "---\nname: Err Ltd\npeople:\n  - name: W\n    mobile phone 13977778888\n---\n## 2026-01-01 call — x\n",
+    );
+    note(
+        "cont.md",
+        "---\nname: Cont Ltd\npeople:\n  - name: W\n    notes: \"SECRETNOTE\n      tel 13933334444 \\x\"\n---\n## 2026-01-01 call — x\n",
+    );
+    let long = "a".repeat(250);
+    note(
+        "long.md",
+        &format!(
+            "---\nname: Long Ltd\npeople:\n  - name: W\n    notes: \"{long} wife SECRETWIFE phone 13912340000 \\x\"\n    birthday: {} born 1968 wife SECRETSPOUSE tel 13912341111\n---\n## 2026-01-01 call — x\n",
+            "x".repeat(200)
+        ),
+    );
+    note(
+        "keys.md",
+        "---\nname: Keys Ltd\ncontacts: 13922225555\nhp: 13933336666\n老婆: SECRETLAOPO\npeople:\n  - name: W\n    太太: SECRETTAITAI\n    家属: SECRETJIASHU\n    hp: 13944447777\n---\n## 2026-01-01 call — x\n",
+    );
+    let out = dir.path().join("site");
+    let b = build(&notes, &out);
+    assert!(b.code <= 1, "{}", b.stderr);
+    let e = export(&notes);
+    let mut all = files(&out);
+    all.push(("export".into(), e.stdout.into_bytes()));
+    for needle in [
+        "13911112222",
+        "wxSECRETHANDLE",
+        "aa@secret-one.com",
+        "13922223333",
+        "13922224444",
+        "13977778888",
+        "13933334444",
+        "SECRETWIFE",
+        "13912340000",
+        "SECRETSPOUSE",
+        "13912341111",
+        "13922225555",
+        "13933336666",
+        "SECRETLAOPO",
+        "SECRETTAITAI",
+        "SECRETJIASHU",
+        "13944447777",
+    ] {
+        let at = found_in(&all, needle);
+        assert!(at.is_empty(), "`{needle}` is in {at:?}");
+    }
+    // Control: the probe sees what the pages do show, and the alias is reported.
+    assert!(!found_in(&all, "Keys Ltd").is_empty());
+    assert!(
+        !found_in(&all, "7777").is_empty(),
+        "a masked phone keeps its last four"
+    );
+    let problems = fs::read_to_string(out.join("problems.html")).unwrap();
+    assert!(
+        problems.contains("anchors and aliases"),
+        "the alias is an error"
+    );
+    assert!(problems.contains("yamlerr.md"), "the YAML error is listed");
+}

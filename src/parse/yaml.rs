@@ -29,10 +29,21 @@ pub struct YamlError {
     pub message: String,
 }
 
-/// Parse a YAML document. An empty document is `Node::Null`.
+/// Parse a YAML document. An empty document is `Node::Null`. Anchors and aliases
+/// (`&p` … `*p`) are refused: an alias would copy a value from under one key to another,
+/// past what masks personal data by key (`phone: &p 139…` then `title: *p`).
 pub fn load(text: &str) -> Result<Node, YamlError> {
     if text.trim().is_empty() {
         return Ok(Node::Null);
+    }
+    if let Some((line, column, token)) = anchor_or_alias(text) {
+        return Err(YamlError {
+            line,
+            column,
+            message: format!(
+                "YAML anchors and aliases (`{token}`) are not allowed here: write each value out"
+            ),
+        });
     }
     if let Some(e) = too_deep(text) {
         return Err(e);
@@ -89,6 +100,54 @@ fn too_deep(text: &str) -> Option<YamlError> {
                 (None, ']' | '}') => depth = depth.saturating_sub(1),
                 _ => {}
             }
+        }
+    }
+    None
+}
+
+/// The first YAML anchor (`&name`) or alias (`*name`) outside quotes and comments: its
+/// 1-based line and column, and the token.
+fn anchor_or_alias(text: &str) -> Option<(usize, usize, String)> {
+    if !text.contains(['&', '*']) {
+        return None;
+    }
+    for (n, line) in text.split('\n').enumerate() {
+        let mut quote: Option<char> = None;
+        let mut prev: Option<char> = None;
+        let mut col = 0;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            col += 1;
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '"' | '\'' if prev.is_none_or(|p| " :-[{,?".contains(p)) => quote = Some(c),
+                    '#' if prev.is_none_or(char::is_whitespace) => break,
+                    '&' | '*'
+                        if prev.is_none_or(|p| " \t:-[{,?".contains(p))
+                            && chars
+                                .peek()
+                                .is_some_and(|d| d.is_alphanumeric() || *d == '_') =>
+                    {
+                        let before = line.chars().take(col - 1).collect::<String>();
+                        let lead = before.trim_end();
+                        // At the start of a value: after `key:`, `- `, `[`, `{`, `,`, `?`.
+                        let starts_value =
+                            lead.is_empty() || lead.ends_with([':', '-', '[', '{', ',', '?']);
+                        if starts_value {
+                            let name: String = std::iter::once(c)
+                                .chain(
+                                    chars.take_while(|d| !d.is_whitespace() && !",]}".contains(*d)),
+                                )
+                                .collect();
+                            return Some((n + 1, col, name));
+                        }
+                    }
+                    _ => {}
+                },
+            }
+            prev = Some(c);
         }
     }
     None
@@ -317,6 +376,28 @@ impl fmt::Display for Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_and_aliases_are_refused() {
+        let e = load("phone: &p 13911112222\nindustry: *p\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 8), "{e:?}");
+        assert!(e.message.contains("`&p`"), "{e:?}");
+        let e = load("people:\n  - {name: W, title: *w}\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 22));
+        let e = load("tags: [a, *b]\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        // Control: `&` and `*` inside text, quotes and comments are fine.
+        for ok in [
+            "name: Smith & Co\n",
+            "note: \"*important*\"\n",
+            "note: 5 * 3 = 15\n",
+            "x: 1 # &not an anchor\n",
+            "title: R&D head\n",
+            "note: 'a &b'\n",
+        ] {
+            assert!(load(ok).is_ok(), "{ok}");
+        }
+    }
 
     #[test]
     fn scalars_survive_as_written() {

@@ -105,7 +105,8 @@ fn by_name(key: &str) -> Option<Private> {
     } else if has(&[
         "phone", "mobile", "电话", "手机", "座机", "固话", "传真", "号码", "fax", "cell",
     ]) || k.starts_with("tel")
-        || is(&["mob", "mobi", "contact", "联系方式"])
+        || k.starts_with("contact")
+        || is(&["mob", "mobi", "hp", "handphone", "联系方式", "联系人电话"])
     {
         Some(Private::Phone)
     } else if has(&["address", "addr", "地址", "住址", "住处"]) || is(&["home"]) {
@@ -114,7 +115,8 @@ fn by_name(key: &str) -> Option<Private> {
         Some(Private::BirthYear)
     } else if has(&[
         "family", "spouse", "wife", "husband", "child", "daughter", "家庭", "家人", "配偶", "爱人",
-        "夫人", "丈夫", "妻子", "子女", "孩子", "儿子", "女儿",
+        "夫人", "丈夫", "妻子", "子女", "孩子", "儿子", "女儿", "老婆", "老公", "太太", "先生",
+        "家属", "小孩", "宝宝", "父母", "partner",
     ]) || is(&["kid", "kids", "son", "sons"])
     {
         Some(Private::Family)
@@ -149,6 +151,11 @@ pub fn shown(kind: Option<Private>, value: &str, privacy: &Privacy) -> Option<St
         return None;
     }
     let Some(kind) = kind.filter(|k| !is_shown(*k, privacy)) else {
+        // Not a private key (or shown): a phone number or e-mail address in it is still
+        // masked unless those are shown (`contacts: 139…`, `hp: …`).
+        if kind.is_none() {
+            return Some(contacts(value, privacy).into_owned());
+        }
         return Some(value.to_string());
     };
     match kind {
@@ -321,7 +328,7 @@ pub fn source_line<'a>(line: &'a str, privacy: &Privacy) -> Cow<'a, str> {
             }
             '}' | ']' => depth = depth.saturating_sub(1),
             ',' if depth > 0 => key_start = Some(i + 1),
-            ':' => {
+            ':' | '：' => {
                 let Some(s) = key_start.take() else { continue };
                 let key = line
                     .get(s..i)
@@ -338,7 +345,7 @@ pub fn source_line<'a>(line: &'a str, privacy: &Privacy) -> Cow<'a, str> {
                 } else {
                     Scope::Client
                 };
-                let rest = line.get(i + 1..).unwrap_or("");
+                let rest = line.get(i + c.len_utf8()..).unwrap_or("");
                 let hide = match classify(key, scope) {
                     // A birthday without a year (`02-30`) hides nothing.
                     Some(Private::BirthYear) if !has_year(rest) => false,
@@ -346,31 +353,139 @@ pub fn source_line<'a>(line: &'a str, privacy: &Privacy) -> Cow<'a, str> {
                     None => false,
                 };
                 if hide {
-                    let head = line.get(..=i).unwrap_or("");
+                    let head = line.get(..i + c.len_utf8()).unwrap_or("");
                     return Cow::Owned(format!("{head} •••"));
                 }
             }
             _ => {}
         }
     }
-    Cow::Borrowed(line)
+    // Whatever the key (a YAML error on a line with no colon, a continuation line, a
+    // full-width colon YAML did not see): phone numbers and e-mail addresses are masked.
+    contacts(line, privacy)
+}
+
+/// `text` with every phone-like number (seven digits or more, ASCII or full-width, with
+/// spaces, dashes, dots or brackets between them) and every e-mail address masked, as
+/// `phone` and `email` mask them. Text without either is returned as it is.
+/// Dates (`2026-11-12`) and amounts (`¥1280000`) are not phone numbers; `privacy.show`
+/// turns either masking off.
+pub fn contacts<'a>(text: &'a str, privacy: &Privacy) -> Cow<'a, str> {
+    let digits = text
+        .chars()
+        .map(narrow)
+        .filter(char::is_ascii_digit)
+        .count();
+    let phones = !privacy.phone && digits >= 7;
+    let emails = !privacy.email && text.contains(['@', '＠']);
+    if !phones && !emails {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        // A run of digits and separators, starting at a digit.
+        if chars.get(i).is_some_and(|c| narrow(*c).is_ascii_digit()) {
+            let mut j = i;
+            let mut last_digit = i;
+            let mut n = 0;
+            while let Some(&c) = chars.get(j) {
+                let c = narrow(c);
+                if c.is_ascii_digit() {
+                    n += 1;
+                    last_digit = j;
+                } else if !matches!(c, ' ' | '-' | '.' | '(' | ')') {
+                    break;
+                }
+                j += 1;
+            }
+            let run: Vec<char> = chars.get(i..=last_digit).unwrap_or(&[]).to_vec();
+            let money = chars
+                .get(..i)
+                .unwrap_or(&[])
+                .iter()
+                .rev()
+                .find(|c| !c.is_whitespace())
+                .is_some_and(|c| "¥￥$€£".contains(*c));
+            if phones && n >= 7 && !money && !is_date(&run) {
+                out.push_str(&mask_number(&run));
+            } else {
+                out.extend(run.iter());
+            }
+            i = last_digit + 1;
+            continue;
+        }
+        if let Some(c) = chars.get(i) {
+            out.push(*c);
+        }
+        i += 1;
+    }
+    if !emails {
+        return Cow::Owned(out);
+    }
+    // E-mail addresses: a word with an `@` inside.
+    let masked: Vec<String> = out
+        .split(' ')
+        .map(|w| {
+            let at = w.find(['@', '＠']);
+            match at {
+                Some(a) if a > 0 && w.get(a..).is_some_and(|d| d.contains('.')) => {
+                    email(&w.replace('＠', "@")).unwrap_or_else(|| "•••".into())
+                }
+                _ => w.to_string(),
+            }
+        })
+        .collect();
+    Cow::Owned(masked.join(" "))
 }
 
 /// A diagnostic as the site and the export may show it: a quoted line with a private
 /// value is masked (`source_line`), and the value it hid is masked in the message and
 /// the hint too (`` `1968-13-26` is not a real date `` → `` `•••` is not … ``).
 pub fn diagnostic<'a>(d: &'a Diagnostic, privacy: &Privacy) -> Cow<'a, Diagnostic> {
-    let line = source_line(&d.source, privacy);
-    let Cow::Owned(masked) = line else {
-        return Cow::Borrowed(d);
+    // An excerpt of a long line may have lost its key: judge by the key it came from.
+    let cut_key = (!d.source_key.is_empty())
+        .then(|| source_line(&format!("{}: x", d.source_key), privacy).into_owned())
+        .is_some_and(|l| l.ends_with(" •••"));
+    let line = if cut_key {
+        Cow::Owned(format!("{}: •••", d.source_key.trim_end()))
+    } else {
+        source_line(&d.source, privacy)
     };
-    let kept = masked.trim_end_matches(" •••").len();
-    let hidden = d.source.get(kept..).unwrap_or("").trim();
+    let message = contacts(&d.message, privacy);
+    let help = d.help.as_deref().map(|h| contacts(h, privacy));
+    let changed = matches!(line, Cow::Owned(_))
+        || matches!(message, Cow::Owned(_))
+        || help.as_ref().is_some_and(|h| matches!(h, Cow::Owned(_)));
+    if !changed {
+        return Cow::Borrowed(d);
+    }
+    let hidden = if cut_key {
+        d.source.as_str()
+    } else if line.ends_with(" •••") {
+        let kept = line.trim_end_matches(" •••").len();
+        d.source.get(kept..).unwrap_or("").trim()
+    } else {
+        ""
+    };
     let mut out = d.clone();
-    out.message = scrub(&d.message, hidden);
-    out.help = d.help.as_deref().map(|h| scrub(h, hidden));
-    out.source = masked;
+    out.message = scrub(&message, hidden);
+    out.help = help.map(|h| scrub(&h, hidden));
+    out.source = line.into_owned();
+    if cut_key {
+        out.source_offset = 0;
+        out.column = out.source_key.chars().count() + 3;
+        out.width = 3;
+    }
     Cow::Owned(out)
+}
+
+/// `2026-11-12`, `2026.11.12`, `2026/1/2`: a date, not a phone number.
+fn is_date(run: &[char]) -> bool {
+    let text: String = run.iter().map(|c| narrow(*c)).collect();
+    let parts: Vec<&str> = text.split(['-', '.', '/']).collect();
+    matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()))
 }
 
 /// Four digits in a row (ASCII or full-width): a year, perhaps.
@@ -569,6 +684,38 @@ mod tests {
         assert_eq!(
             source_line("phnoe: 13912345678", &all),
             "phnoe: 13912345678"
+        );
+    }
+
+    #[test]
+    fn contacts_anywhere_are_masked() {
+        let p = none();
+        assert_eq!(
+            contacts("call 139 1234 5678 now", &p),
+            "call ••• •••• 5678 now"
+        );
+        assert!(!contacts("tel １３９１２３４５６７８", &p).contains("１３９"));
+        assert_eq!(
+            contacts("mail li.na@x.cn please", &p),
+            "mail l•••@x.cn please"
+        );
+        // Not phones: dates, amounts, short numbers.
+        for same in [
+            "2026-11-12 call",
+            "成交 ¥1280000",
+            "room 1204",
+            "2026.11.12",
+        ] {
+            assert_eq!(contacts(same, &p), same);
+        }
+        let all = Privacy {
+            phone: true,
+            email: true,
+            ..Privacy::default()
+        };
+        assert_eq!(
+            contacts("139 1234 5678 a@b.cn", &all),
+            "139 1234 5678 a@b.cn"
         );
     }
 
