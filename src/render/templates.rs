@@ -362,7 +362,11 @@ pub fn load(
     };
     overridden.sort();
     let uses_labels = sources.iter().any(|(_, text)| refers_to_t(text));
-    let tera = tera_of(sources, lang).map_err(|e| template_error(&e, &overridden))?;
+    let tera = if full_context {
+        tera_of(sources, lang).map_err(|e| template_error(&e, &overridden))?
+    } else {
+        built_in(sources, lang).map_err(|e| template_error(&e, &overridden))?
+    };
     Ok(Templates {
         tera,
         uses_labels,
@@ -371,6 +375,29 @@ pub fn load(
         overridden,
         full_context,
     })
+}
+
+/// The built-in templates with these labels, parsed once per process (and language and
+/// labels) and cloned after: parsing them is most of a small build's time (and of every
+/// `serve` rebuild and fuzz run); a clone is a copy of the parsed trees.
+fn built_in(sources: Vec<(String, String)>, lang: crate::config::Lang) -> tera::Result<Tera> {
+    type Cache = Vec<((crate::config::Lang, Vec<(String, String)>), Tera)>;
+    static CACHE: std::sync::Mutex<Cache> = std::sync::Mutex::new(Vec::new());
+    let key = (lang, sources);
+    if let Ok(cache) = CACHE.lock()
+        && let Some((_, tera)) = cache.iter().find(|(k, _)| *k == key)
+    {
+        return Ok(tera.clone());
+    }
+    let tera = tera_of(key.1.clone(), lang)?;
+    if let Ok(mut cache) = CACHE.lock() {
+        // A handful of languages and label sets at most; keep the newest few.
+        if cache.len() >= 4 {
+            cache.remove(0);
+        }
+        cache.push((key, tera.clone()));
+    }
+    Ok(tera)
 }
 
 /// A Tera for the site: autoescape on `.html` with our own escaping (the same as the
