@@ -11,11 +11,13 @@ pub mod diag;
 pub mod discover;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod init;
 pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod suggest;
 pub mod workspace;
 pub mod write;
