@@ -12,11 +12,13 @@ pub mod discover;
 pub mod edit;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod init;
 pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod suggest;
 pub mod workspace;
 pub mod write;

@@ -135,6 +135,26 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Start a notes repository: settings, samples, template, README and CI files.
+    Init {
+        /// The folder to create (or an empty one).
+        dir: PathBuf,
+        /// Language of the comments, the README and `language:` in touchbase.yaml.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
+        /// Write into a non-empty folder: only missing files; existing ones are kept.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the JSON Schema of a note's front matter (for editors).
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(clap::Args)]
@@ -399,6 +419,51 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             stdout_result(written)?;
             Ok(0)
         }
+        Command::Init { dir, lang, force } => {
+            let today = jiff::Zoned::now()
+                .with_time_zone(
+                    jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC),
+                )
+                .date();
+            let done = touchbase::init::init(&dir, lang.lang(), force, today)?;
+            let mut out = std::io::stdout().lock();
+            for rel in &done.wrote {
+                let _ = writeln!(out, "wrote {}", dir.join(rel).display());
+            }
+            for rel in &done.kept {
+                let _ = writeln!(
+                    out,
+                    "kept  {} (already there, not changed)",
+                    dir.join(rel).display()
+                );
+            }
+            say!(
+                "next: `touchbase check {0}`, then `git init` and commit; see {0}/README.md",
+                dir.display()
+            );
+            Ok(0)
+        }
+        Command::Schema => print_stdout(&touchbase::schema::text_of_schema()),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "touchbase",
+                &mut buf,
+            );
+            print_stdout(&String::from_utf8_lossy(&buf))
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            let man =
+                clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).title("TOUCHBASE");
+            man.render(&mut buf).map_err(|source| Fatal::Io {
+                path: PathBuf::from("the man page"),
+                source,
+            })?;
+            print_stdout(&String::from_utf8_lossy(&buf))
+        }
         Command::Export {
             notes,
             format,
@@ -573,5 +638,16 @@ fn report_fatal(fatal: &Fatal, color: bool) {
     say!("error: {fatal}");
     if let Some(hint) = fatal.hint() {
         say!("help: {hint}");
+    }
+}
+
+/// Print `text` to stdout; a reader that stopped early (`| head`) is not an error.
+fn print_stdout(text: &str) -> Result<u8, Fatal> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Fatal::Io {
+            path: PathBuf::from("standard output"),
+            source: e,
+        }),
+        _ => Ok(0),
     }
 }
