@@ -237,6 +237,12 @@ pub struct ParetoReport {
     pub clients: usize,
     pub top20_clients: usize,
     pub total: f64,
+    /// The cumulative share of revenue after each client, largest first (for the curve).
+    #[serde(skip)]
+    pub cumulative: Vec<f64>,
+    /// `top20_share` unrounded, for renderers that round it their own way.
+    #[serde(skip)]
+    pub top20_share_exact: f64,
 }
 
 #[derive(Serialize)]
@@ -525,6 +531,8 @@ pub fn build(ws: &Workspace) -> Report<'_> {
             clients: p.ranked.len(),
             top20_clients: p.top20_count,
             total: p.total,
+            cumulative: p.cumulative(),
+            top20_share_exact: p.top20_share,
         }),
         team: team(ws),
         greetings: pb

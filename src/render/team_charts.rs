@@ -44,8 +44,8 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
     // Pareto: cumulative share, in at most 50 steps of clients.
     let (mut pareto_svg, mut pareto_year, mut pareto_share, mut pareto_count, mut pareto_clients) =
         (String::new(), 0, String::new(), 0, 0);
-    if let Some(p) = &pb.pareto {
-        let cum = p.cumulative();
+    if let Some(p) = &site.report.pareto {
+        let cum = &p.cumulative;
         let steps = cum.len().min(50);
         let bars: Vec<Bar> = (1..=steps)
             .map(|s| {
@@ -70,9 +70,9 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
             },
         );
         pareto_year = p.year;
-        pareto_share = format!("{:.0}%", p.top20_share * 100.0);
-        pareto_count = p.top20_count;
-        pareto_clients = p.ranked.len();
+        pareto_share = format!("{:.0}%", p.top20_share_exact * 100.0);
+        pareto_count = p.top20_clients;
+        pareto_clients = p.clients;
     }
     let team = &site.report.team;
     // Red / white / black: clients with a margin, split by the medians (the report's).
