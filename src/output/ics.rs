@@ -134,6 +134,8 @@ pub struct IcsWriter<W: Write> {
     out: W,
     /// `DTSTAMP` of every event: fixed by the notes, so output is byte-identical.
     stamp: String,
+    /// One content line at a time, reused (a team feed has tens of thousands of events).
+    buf: String,
 }
 
 impl<W: Write> IcsWriter<W> {
@@ -142,6 +144,7 @@ impl<W: Write> IcsWriter<W> {
         let mut w = IcsWriter {
             out,
             stamp: format!("{}T000000Z", compact(stamp)),
+            buf: String::with_capacity(256),
         };
         w.line("BEGIN:VCALENDAR")?;
         w.line("VERSION:2.0")?;
@@ -158,19 +161,39 @@ impl<W: Write> IcsWriter<W> {
     pub fn event(&mut self, e: &Event<'_>) -> io::Result<()> {
         let next = e.date.tomorrow().unwrap_or(e.date);
         self.line("BEGIN:VEVENT")?;
-        self.line(&format!("UID:{}", text(&e.uid)))?;
-        self.line(&format!("DTSTAMP:{}", self.stamp))?;
-        self.line(&format!("DTSTART;VALUE=DATE:{}", compact(e.date)))?;
-        self.line(&format!("DTEND;VALUE=DATE:{}", compact(next)))?;
-        self.line(&format!("SUMMARY:{}", text(e.summary)))?;
+        self.field("UID:", &e.uid)?;
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        buf.push_str("DTSTAMP:");
+        buf.push_str(&self.stamp);
+        self.line(&buf)?;
+        for (name, day) in [("DTSTART;VALUE=DATE:", e.date), ("DTEND;VALUE=DATE:", next)] {
+            buf.clear();
+            buf.push_str(name);
+            push_compact(&mut buf, day);
+            self.line(&buf)?;
+        }
+        self.buf = buf;
+        self.field("SUMMARY:", e.summary)?;
         if !e.description.is_empty() {
-            self.line(&format!("DESCRIPTION:{}", text(e.description)))?;
+            self.field("DESCRIPTION:", e.description)?;
         }
         if !e.categories.is_empty() {
-            self.line(&format!("CATEGORIES:{}", text(e.categories)))?;
+            self.field("CATEGORIES:", e.categories)?;
         }
         self.line("TRANSP:TRANSPARENT")?;
         self.line("END:VEVENT")
+    }
+
+    /// `NAME:` and a TEXT value, escaped, as one folded line.
+    fn field(&mut self, name: &str, value: &str) -> io::Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        buf.push_str(name);
+        push_text(&mut buf, value);
+        let written = self.line(&buf);
+        self.buf = buf;
+        written
     }
 
     pub fn finish(mut self) -> io::Result<W> {
@@ -203,12 +226,28 @@ impl<W: Write> IcsWriter<W> {
 
 /// `2026-11-02` → `20261102`.
 fn compact(d: Date) -> String {
-    format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
+    let mut s = String::with_capacity(8);
+    push_compact(&mut s, d);
+    s
+}
+
+fn push_compact(out: &mut String, d: Date) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{:04}{:02}{:02}", d.year(), d.month(), d.day());
 }
 
 /// Escape a TEXT value: backslash, semicolon, comma and line breaks.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_text(&mut out, s);
+    out
+}
+
+fn push_text(out: &mut String, s: &str) {
+    if !s.contains(['\\', ';', ',', '\n', '\r']) && !s.chars().any(char::is_control) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -220,7 +259,6 @@ fn text(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

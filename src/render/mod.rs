@@ -45,9 +45,16 @@ pub use format::escape;
 /// heading) are invalid in HTML and no escaping covers them: each is written as visible
 /// `\u{1b}` text, as on the terminal. Tabs and line breaks stay.
 fn visible_controls(html: Vec<u8>) -> Vec<u8> {
-    let c0 = |b: &u8| matches!(b, 0..=8 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f);
-    let c1 = |w: &[u8]| matches!(w, [0xc2, 0x80..=0x9f]);
-    if !html.iter().any(c0) && !html.windows(2).any(c1) {
+    // One branch-free pass over every page's bytes: C0 controls (but tab and line
+    // breaks), DEL, and C1 controls (UTF-8 `c2 80`–`c2 9f`).
+    let mut found = false;
+    let mut after_c2 = false;
+    for &b in &html {
+        found |= matches!(b, 0..=8 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f)
+            | (after_c2 & (0x80..=0x9f).contains(&b));
+        after_c2 = b == 0xc2;
+    }
+    if !found {
         return html;
     }
     match String::from_utf8(html) {
