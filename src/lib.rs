@@ -17,6 +17,7 @@ pub mod output;
 pub mod parse;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod suggest;
 pub mod workspace;
 pub mod write;
