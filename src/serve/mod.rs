@@ -534,10 +534,11 @@ fn snippet(state: &State) -> String {
 fn events(stream: &mut TcpStream, shared: &Shared) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: keep-alive\r\n\r\nretry: 1000\ndata: hello\n\n";
+    // Taken before the hello, so a build finished after it is always told.
+    let mut seen = shared.state().version;
     if stream.write_all(head.as_bytes()).is_err() {
         return;
     }
-    let mut seen = shared.state().version;
     loop {
         let state = shared.state();
         let (state, _) = shared
