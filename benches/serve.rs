@@ -6,7 +6,8 @@
 //!     cargo bench --bench serve
 //!
 //! Options (environment): `TOUCHBASE_BENCH_SIZES=10000`, `TOUCHBASE_BENCH_RUNS=5`,
-//! `TOUCHBASE_BENCH_DIR` (notes; default `target/bench`). The note is put back as it
+//! `TOUCHBASE_BENCH_DIR` (notes; default `target/bench`), `TOUCHBASE_BENCH_GEN` (the
+//! generator, default `../shared/bench/gen_notes.py`). The note is put back as it
 //! was at the end.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -42,11 +43,8 @@ fn median(v: &mut [f64]) -> f64 {
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let generator = root.join("../shared/bench/gen_notes.py");
-    if !generator.is_file() {
-        eprintln!("skipping: {} not found", generator.display());
-        return;
-    }
+    let generator = std::env::var_os("TOUCHBASE_BENCH_GEN")
+        .map_or_else(|| root.join("../shared/bench/gen_notes.py"), PathBuf::from);
     let n: usize = std::env::var("TOUCHBASE_BENCH_SIZES")
         .ok()
         .and_then(|s| s.trim().parse().ok())
@@ -59,10 +57,21 @@ fn main() {
         .map_or_else(|| root.join("target/bench"), PathBuf::from);
     let notes = dir.join(format!("notes-{n}x40"));
     if !notes.is_dir() {
+        if !generator.is_file() {
+            eprintln!("skipping: {} not found", generator.display());
+            return;
+        }
         let ok = Command::new("python3")
             .arg(&generator)
             .arg(&notes)
-            .args(["--clients", &n.to_string(), "--entries", "40", "--seed", "7"])
+            .args([
+                "--clients",
+                &n.to_string(),
+                "--entries",
+                "40",
+                "--seed",
+                "7",
+            ])
             .arg("--by-owner")
             .status()
             .is_ok_and(|s| s.success());

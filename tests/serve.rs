@@ -79,7 +79,9 @@ impl Server {
 
     /// Wait until the version is past `v` (a rebuild happened).
     fn wait_past(&self, v: u64) {
-        let ok = wait_for(Duration::from_secs(60), || (self.version() > v).then_some(()));
+        let ok = wait_for(Duration::from_secs(60), || {
+            (self.version() > v).then_some(())
+        });
         assert!(ok.is_some(), "no rebuild after {v}:\n{}", self.stderr());
     }
 
@@ -97,7 +99,9 @@ impl Server {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
-        wait_for(Duration::from_secs(30), || self.child.try_wait().ok().flatten())
+        wait_for(Duration::from_secs(30), || {
+            self.child.try_wait().ok().flatten()
+        })
     }
 }
 
@@ -178,9 +182,15 @@ fn serves_the_site_with_the_reload_script_only_when_served() {
     let server = Server::start(notes.path(), &["--lang", "en"]);
     let (status, head, body) = server.get("/");
     assert_eq!(status, 200, "{head}");
-    assert!(head.contains("Content-Type: text/html; charset=utf-8"), "{head}");
+    assert!(
+        head.contains("Content-Type: text/html; charset=utf-8"),
+        "{head}"
+    );
     assert!(body.contains(SCRIPT), "no reload script in the served page");
-    assert!(!body.contains("touchbase-serve-banner"), "a banner with no problems");
+    assert!(
+        !body.contains("touchbase-serve-banner"),
+        "a banner with no problems"
+    );
     let (status, head, body) = server.get("/__touchbase/reload.js");
     assert_eq!(status, 200);
     assert!(head.contains("text/javascript"), "{head}");
@@ -196,7 +206,12 @@ fn serves_the_site_with_the_reload_script_only_when_served() {
     assert_eq!(status, 200);
     assert!(head.contains("text/css"), "{head}");
     // Nothing outside the site, nothing but GET and HEAD, only to localhost.
-    for bad in ["/../touchbase.yaml", "/%2e%2e/touchbase.yaml", "/.touchbase-site", "/nope.html"] {
+    for bad in [
+        "/../touchbase.yaml",
+        "/%2e%2e/touchbase.yaml",
+        "/.touchbase-site",
+        "/nope.html",
+    ] {
         assert_eq!(server.get(bad).0, 404, "{bad}");
     }
     assert_eq!(http(&server.addr, "POST", "/").0, 405);
@@ -256,7 +271,10 @@ fn a_changed_note_is_rebuilt_and_the_page_reloads() {
     let (_, _, before) = server.get(PAGE);
     assert!(!before.contains("Cold-chain audit walkthrough"));
     let v = server.version();
-    append_entry(notes.path(), "2026-11-19 visit — Cold-chain audit walkthrough");
+    append_entry(
+        notes.path(),
+        "2026-11-19 visit — Cold-chain audit walkthrough",
+    );
     server.wait_past(v);
     let (status, _, after) = server.get(PAGE);
     assert_eq!(status, 200);
@@ -307,9 +325,11 @@ fn stopping_removes_the_build_folder() {
     let dir = server.build_dir();
     assert!(dir.join("site/index.html").is_file(), "{}", dir.display());
     assert!(
-        !std::fs::read_dir(notes.path())
+        !std::fs::read_dir(notes.path()).unwrap().any(|e| e
             .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().contains("touchbase-serve")),
+            .file_name()
+            .to_string_lossy()
+            .contains("touchbase-serve")),
         "built inside the notes"
     );
     let status = server.stop().expect("serve did not stop on SIGTERM");

@@ -152,7 +152,9 @@ fn bind(port: u16) -> Result<TcpListener, Fatal> {
     // 127.0.0.1 only: the site holds the team's client data.
     TcpListener::bind(("127.0.0.1", port)).map_err(|e| match e.kind() {
         ErrorKind::AddrInUse => Fatal::Usage {
-            what: format!("port {port} on 127.0.0.1 is in use (another touchbase serve, or another program)"),
+            what: format!(
+                "port {port} on 127.0.0.1 is in use (another touchbase serve, or another program)"
+            ),
             hint: "choose another with --port P, or --port 0 for any free port".into(),
         },
         ErrorKind::PermissionDenied => Fatal::Usage {
@@ -290,8 +292,7 @@ pub fn run(opts: Options) -> Result<u8, Fatal> {
 fn watch_error(notes: &Path, e: notify::Error) -> Fatal {
     Fatal::Usage {
         what: format!("cannot watch {} for changes: {e}", notes.display()),
-        hint: "on Linux, raise fs.inotify.max_user_watches, or build with `touchbase build`"
-            .into(),
+        hint: "on Linux, raise fs.inotify.max_user_watches, or build with `touchbase build`".into(),
     }
 }
 
@@ -356,10 +357,21 @@ fn build_once(opts: &Options, site: &Path) -> Result<Outcome, Fatal> {
         warnings,
         lang,
         summary: format!(
-            "{} notes, {errors} errors, {warnings} warnings, {} pages",
-            ws.files, built.pages
+            "{}, {}, {}, {}",
+            plural(ws.files, "note"),
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            plural(built.pages, "page")
         ),
     })
+}
+
+fn plural(n: usize, w: &str) -> String {
+    if n == 1 {
+        format!("{n} {w}")
+    } else {
+        format!("{n} {w}s")
+    }
 }
 
 /// A stopped build as text for the terminal and the page.
@@ -427,7 +439,12 @@ fn handle(stream: &mut TcpStream, shared: &Shared) {
     };
     const TEXT: &str = "text/plain; charset=utf-8";
     if !http::host_allowed(req.host.as_deref()) {
-        return reply(stream, 403, TEXT, b"touchbase serve answers only to localhost\n");
+        return reply(
+            stream,
+            403,
+            TEXT,
+            b"touchbase serve answers only to localhost\n",
+        );
     }
     if req.method != "GET" && !head_only {
         let _ = http::respond(
@@ -519,7 +536,11 @@ fn snippet(state: &State) -> String {
         } else {
             format!("The notes have {} errors", state.errors)
         };
-        let link = if zh { "查看问题" } else { "see the problems" };
+        let link = if zh {
+            "查看问题"
+        } else {
+            "see the problems"
+        };
         s.push_str(&format!(
             "<link rel=\"stylesheet\" href=\"/__touchbase/serve.css\">\
              <div id=\"touchbase-serve-banner\" role=\"alert\">{text}: <a href=\"/problems.html\">{link}</a></div>"
