@@ -19,6 +19,7 @@ pub mod parse;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod serve;
 pub mod suggest;
 pub mod workspace;
 pub mod write;

@@ -114,6 +114,22 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Serve the site on 127.0.0.1, rebuilt on every change, with live reload.
+    Serve {
+        /// The notes folder (default: the one around the current directory).
+        notes: Option<PathBuf>,
+        /// The port on 127.0.0.1 (0: any free port; the address is printed).
+        #[arg(long, default_value = "1111")]
+        port: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Site language; overrides `language` in touchbase.yaml.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Print the analysed report as JSON, CSV or iCalendar.
     Export {
         notes: PathBuf,
@@ -464,6 +480,19 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             })?;
             print_stdout(&String::from_utf8_lossy(&buf))
         }
+        Command::Serve {
+            notes,
+            port,
+            open,
+            lang,
+            common,
+        } => touchbase::serve::run(touchbase::serve::Options {
+            notes: notes.unwrap_or_else(workspace::find_root_here),
+            port,
+            open,
+            today: common.today,
+            lang: lang.map(LangArg::lang),
+        }),
         Command::Export {
             notes,
             format,

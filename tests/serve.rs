@@ -1,0 +1,377 @@
+//! `touchbase serve`, the real binary: started on a free port, pages fetched over HTTP
+//! with a hand-written GET, notes changed and broken under it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_touchbase");
+
+/// A running `touchbase serve`, stopped (SIGTERM, then kill) when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+    stderr: Arc<Mutex<String>>,
+    /// The child's temp folder (`TMPDIR`), where it keeps its build folder.
+    tmp: tempfile::TempDir,
+}
+
+impl Server {
+    fn start(notes: &Path, extra: &[&str]) -> Server {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .arg(notes)
+            .args(["--port", "0", "--today", "2026-11-20"])
+            .args(extra)
+            .env("TMPDIR", tmp.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let pipe = child.stderr.take().unwrap();
+        {
+            let stderr = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let mut s = stderr.lock().unwrap();
+                    s.push_str(&line);
+                    s.push('\n');
+                }
+            });
+        }
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            stderr,
+            tmp,
+        };
+        let found = wait_for(Duration::from_secs(60), || {
+            let s = server.stderr.lock().unwrap();
+            s.split("http://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .map(str::to_string)
+        });
+        match found {
+            Some(addr) => server.addr = addr,
+            None => panic!("serve did not start:\n{}", server.stderr()),
+        }
+        server
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn get(&self, path: &str) -> (u16, String, String) {
+        http(&self.addr, "GET", path)
+    }
+
+    fn version(&self) -> u64 {
+        self.get("/__touchbase/version").2.trim().parse().unwrap()
+    }
+
+    /// Wait until the version is past `v` (a rebuild happened).
+    fn wait_past(&self, v: u64) {
+        let ok = wait_for(Duration::from_secs(60), || {
+            (self.version() > v).then_some(())
+        });
+        assert!(ok.is_some(), "no rebuild after {v}:\n{}", self.stderr());
+    }
+
+    fn build_dir(&self) -> PathBuf {
+        self.tmp
+            .path()
+            .join(format!(".touchbase-serve-{}", self.child.id()))
+    }
+
+    /// SIGTERM, as Ctrl-C would, and wait for the exit.
+    fn stop(&mut self) -> Option<std::process::ExitStatus> {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return Some(status);
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        wait_for(Duration::from_secs(30), || {
+            self.child.try_wait().ok().flatten()
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.stop().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn wait_for<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let start = Instant::now();
+    loop {
+        if let Some(t) = f() {
+            return Some(t);
+        }
+        if start.elapsed() > limit {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// One request; the status, the head and the body.
+fn http(addr: &str, method: &str, path: &str) -> (u16, String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+/// A copy of the example notes to change.
+fn notes() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path().strip_prefix(&src).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    dir
+}
+
+const NOTE: &str = "anna-li/harbor-foods.md";
+const PAGE: &str = "/clients/harbor-foods.html";
+const SCRIPT: &str = "<script src=\"/__touchbase/reload.js\"></script></body>";
+
+/// Add a contact with `summary` at the end of the note.
+fn append_entry(notes: &Path, heading: &str) {
+    let path = notes.join(NOTE);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!("\n## {heading}\n"));
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn serves_the_site_with_the_reload_script_only_when_served() {
+    let notes = notes();
+    let server = Server::start(notes.path(), &["--lang", "en"]);
+    let (status, head, body) = server.get("/");
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.contains("Content-Type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.contains(SCRIPT), "no reload script in the served page");
+    assert!(
+        !body.contains("touchbase-serve-banner"),
+        "a banner with no problems"
+    );
+    let (status, head, body) = server.get("/__touchbase/reload.js");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/javascript"), "{head}");
+    assert!(body.contains("/__touchbase/events"));
+    // Chinese page names, percent-encoded as a browser sends them.
+    let (status, head, body) = server.get("/reps/%E7%8E%8B%E7%A3%8A.html");
+    assert_eq!(status, 200, "{head}");
+    assert!(body.contains("王磊"));
+    let (status, head, _) = server.get("/calendar.ics");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/calendar"), "{head}");
+    let (status, head, _) = server.get("/assets/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/css"), "{head}");
+    // Nothing outside the site, nothing but GET and HEAD, only to localhost.
+    for bad in [
+        "/../touchbase.yaml",
+        "/%2e%2e/touchbase.yaml",
+        "/.touchbase-site",
+        "/nope.html",
+    ] {
+        assert_eq!(server.get(bad).0, 404, "{bad}");
+    }
+    assert_eq!(http(&server.addr, "POST", "/").0, 405);
+    let (status, head, body) = http(&server.addr, "HEAD", "/index.html");
+    assert_eq!(status, 200, "{head}");
+    assert!(body.is_empty());
+    // The files on disk are the built site: no script.
+    let site = server.build_dir().join("site");
+    let disk = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(!disk.contains("__touchbase"));
+
+    // Nor does `touchbase build` write it, anywhere.
+    let out = tempfile::tempdir().unwrap();
+    let built = Command::new(BIN)
+        .arg("build")
+        .arg(notes.path())
+        .arg("--out")
+        .arg(out.path().join("site"))
+        .args(["--today", "2026-11-20"])
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    for entry in walkdir::WalkDir::new(out.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&text).contains("__touchbase"),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_changed_note_is_rebuilt_and_the_page_reloads() {
+    let notes = notes();
+    let server = Server::start(notes.path(), &[]);
+    let mut events = TcpStream::connect(&server.addr).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__touchbase/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut events = BufReader::new(events);
+    let mut seen = String::new();
+    while !seen.contains("data: hello\n") {
+        assert!(events.read_line(&mut seen).unwrap() > 0, "{seen}");
+    }
+    assert!(seen.contains("Content-Type: text/event-stream"), "{seen}");
+
+    let (_, _, before) = server.get(PAGE);
+    assert!(!before.contains("Cold-chain audit walkthrough"));
+    let v = server.version();
+    append_entry(
+        notes.path(),
+        "2026-11-19 visit — Cold-chain audit walkthrough",
+    );
+    server.wait_past(v);
+    let (status, _, after) = server.get(PAGE);
+    assert_eq!(status, 200);
+    assert!(
+        after.contains("Cold-chain audit walkthrough"),
+        "{}",
+        server.stderr()
+    );
+    // Comments (`: ping`) come every 15 s; the reload must come well before that.
+    let start = Instant::now();
+    let mut line = String::new();
+    while !line.contains("data: reload") {
+        assert!(start.elapsed() < Duration::from_secs(10), "no reload event");
+        line.clear();
+        assert!(events.read_line(&mut line).unwrap() > 0);
+    }
+}
+
+#[test]
+fn problems_show_in_the_page_and_a_broken_config_keeps_the_last_site() {
+    let notes = notes();
+    let server = Server::start(notes.path(), &["--lang", "en"]);
+    let v = server.version();
+    append_entry(notes.path(), "2026-13-45 visit — a day that does not exist");
+    server.wait_past(v);
+    let (_, _, page) = server.get("/index.html");
+    assert!(page.contains("id=\"touchbase-serve-banner\""), "no banner");
+    assert!(page.contains("href=\"/problems.html\""));
+    assert!(page.contains("1 error"), "{page}");
+    let (_, _, problems) = server.get("/problems.html");
+    assert!(problems.contains("harbor-foods.md"));
+
+    // touchbase.yaml broken: the last good site stays, with the error text on it.
+    let v = server.version();
+    std::fs::write(notes.path().join("touchbase.yaml"), "cadence: [oops\n").unwrap();
+    server.wait_past(v);
+    let (status, _, page) = server.get("/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("the last good one"), "{page}");
+    assert!(page.contains("touchbase.yaml"), "{page}");
+    assert!(server.stderr().contains("still serving the last good site"));
+}
+
+#[test]
+fn stopping_removes_the_build_folder() {
+    let notes = notes();
+    let mut server = Server::start(notes.path(), &[]);
+    let dir = server.build_dir();
+    assert!(dir.join("site/index.html").is_file(), "{}", dir.display());
+    assert!(
+        !std::fs::read_dir(notes.path()).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("touchbase-serve")),
+        "built inside the notes"
+    );
+    let status = server.stop().expect("serve did not stop on SIGTERM");
+    assert!(status.success(), "{status:?}");
+    assert!(!dir.exists(), "{} left behind", dir.display());
+}
+
+#[test]
+fn a_port_in_use_or_a_bad_port_is_exit_2_with_a_hint() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+    for (port, says) in [(port.as_str(), "is in use"), ("99999", "not a port number")] {
+        let out = Command::new(BIN)
+            .arg("serve")
+            .arg(&notes)
+            .args(["--port", port])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains("help: "), "{err}");
+    }
+}
+
+#[test]
+fn a_notes_folder_that_disappears_stops_with_a_message() {
+    let notes = notes();
+    let mut server = Server::start(notes.path(), &[]);
+    std::fs::remove_dir_all(notes.path()).unwrap();
+    let status = wait_for(Duration::from_secs(30), || {
+        server.child.try_wait().ok().flatten()
+    })
+    .expect("serve kept running without its notes");
+    assert_eq!(status.code(), Some(2));
+    let err = wait_for(Duration::from_secs(5), || {
+        let err = server.stderr();
+        err.contains("help: ").then_some(err)
+    })
+    .unwrap_or_else(|| server.stderr());
+    assert!(err.contains("is gone"), "{err}");
+    assert!(err.contains("help: "), "{err}");
+    assert!(!server.build_dir().exists());
+}
