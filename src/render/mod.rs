@@ -45,15 +45,10 @@ pub use format::escape;
 /// heading) are invalid in HTML and no escaping covers them: each is written as visible
 /// `\u{1b}` text, as on the terminal. Tabs and line breaks stay.
 fn visible_controls(html: Vec<u8>) -> Vec<u8> {
-    // One branch-free pass over every page's bytes: C0 controls (but tab and line
-    // breaks), DEL, and C1 controls (UTF-8 `c2 80`–`c2 9f`).
-    let mut found = false;
-    let mut after_c2 = false;
-    for &b in &html {
-        found |= matches!(b, 0..=8 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f)
-            | (after_c2 & (0x80..=0x9f).contains(&b));
-        after_c2 = b == 0xc2;
-    }
+    // Every page's bytes are checked, so eight at a time: a word with no byte below
+    // 0x20, no DEL and no 0xc2 (the lead byte of C1 controls) is clean; only the other
+    // words (most hold a line break) are looked at byte by byte.
+    let found = has_controls(&html);
     if !found {
         return html;
     }
@@ -71,6 +66,34 @@ fn visible_controls(html: Vec<u8>) -> Vec<u8> {
         }
         Err(e) => e.into_bytes(),
     }
+}
+
+/// Does `html` hold a C0 control (but tab and line breaks), DEL, or a C1 control
+/// (UTF-8 `c2 80`–`c2 9f`)?
+fn has_controls(html: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    let holds = |x: u64, v: u64| {
+        let y = x ^ (ONES * v);
+        y.wrapping_sub(ONES) & !y & HIGH != 0
+    };
+    let exact = |bytes: &[u8]| {
+        bytes.iter().enumerate().any(|(i, &b)| {
+            matches!(b, 0..=8 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f)
+                || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+        })
+    };
+    let (words, _) = html.as_chunks::<8>();
+    for (i, word) in words.iter().enumerate() {
+        let x = u64::from_le_bytes(*word);
+        if (below(x, 0x20) || holds(x, 0x7f) || holds(x, 0xc2))
+            && exact(html.get(i * 8..(i * 8 + 9).min(html.len())).unwrap_or(&[]))
+        {
+            return true;
+        }
+    }
+    exact(html.get(words.len() * 8..).unwrap_or(&[]))
 }
 
 /// What a build wrote.
@@ -418,5 +441,24 @@ trait ErasedSerialize: Sync {
 impl<T: Serialize + Sync> ErasedSerialize for T {
     fn insert_into(&self, ctx: &mut Context, key: &str) {
         ctx.insert(key, self);
+    }
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::has_controls;
+
+    #[test]
+    fn controls_are_found_wherever_they_are() {
+        let clean = "<p>华东 · ¥1,280,000\n\tok</p>\r\n".repeat(3);
+        assert!(!has_controls(clean.as_bytes()));
+        for bad in ["\u{1b}", "\u{7}", "\u{7f}", "\u{85}", "\u{9f}", "\u{0}"] {
+            for at in 0..40 {
+                let mut text = clean.clone();
+                let cut = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+                text.insert_str(cut, bad);
+                assert!(has_controls(text.as_bytes()), "{bad:?} at {at}");
+            }
+        }
     }
 }
