@@ -21,27 +21,37 @@ pub fn write<W: Write>(
     owner: Option<&str>,
     out: W,
 ) -> io::Result<()> {
-    let mine =
-        |c: &crate::report::ClientReport<'_>| owner.is_none_or(|o| c.owner.unwrap_or("") == o);
-    let mut w = IcsWriter::new(
-        io::BufWriter::with_capacity(1 << 16, out),
-        name,
-        report.stamp,
-    )?;
+    write_events(&events(report, lang), report, name, owner, out)
+}
+
+/// One event of the calendar, made once and written into every feed it belongs to.
+pub struct CalEvent {
+    uid: String,
+    date: Date,
+    /// The client it is about (an index into `Report::clients`); none for holidays.
+    client: Option<usize>,
+    summary: String,
+    description: String,
+    categories: &'static str,
+}
+
+/// Every event of the report's calendar (all clients), sorted by day and UID.
+pub fn events(report: &Report<'_>, lang: Lang) -> Vec<CalEvent> {
     let horizon = report
         .today
         .checked_add(jiff::Span::new().days(crate::workspace::CALENDAR_DAYS))
         .unwrap_or(report.today);
     let colon = if lang == Lang::Zh { "：" } else { ": " };
-    let mut events: Vec<Owned> = Vec::new();
-    for c in report.clients.iter().filter(|c| mine(c)) {
+    let mut events: Vec<CalEvent> = Vec::new();
+    for (i, c) in report.clients.iter().enumerate() {
         for f in c.followups.iter().filter(|f| !f.done) {
             if f.date < report.today || f.date >= horizon {
                 continue;
             }
-            events.push(Owned {
+            events.push(CalEvent {
                 uid: uid("followup", f.date, &[c.id, f.text]),
                 date: f.date,
+                client: Some(i),
                 summary: format!("{}{colon}{}", c.name, f.text),
                 description: format!("{} · {}:{}", label(lang, "followups"), c.file, f.line),
                 categories: label(lang, "followups"),
@@ -50,9 +60,6 @@ pub fn write<W: Write>(
     }
     for m in &report.calendar {
         let client = m.client_index.and_then(|i| report.clients.get(i));
-        if client.is_some_and(|c| !mine(c)) {
-            continue;
-        }
         let client_name = client.map_or("", |c| c.name);
         let (key, title) = match m.kind {
             MomentKind::Birthday => (
@@ -73,13 +80,14 @@ pub fn write<W: Write>(
             ),
         };
         let kind = label(lang, key);
-        events.push(Owned {
+        events.push(CalEvent {
             uid: uid(
                 key.trim_start_matches("moment_"),
                 m.date,
                 &[m.client.unwrap_or(""), m.name.unwrap_or(m.what)],
             ),
             date: m.date,
+            client: m.client_index.filter(|_| client.is_some()),
             summary: format!("{kind}{colon}{title}"),
             description: String::new(),
             categories: kind,
@@ -87,9 +95,32 @@ pub fn write<W: Write>(
     }
     events.sort_by(|a, b| (a.date, &a.uid).cmp(&(b.date, &b.uid)));
     events.dedup_by(|a, b| a.uid == b.uid);
-    for e in &events {
+    events
+}
+
+/// Write a feed of `events`: all of them, or with `owner` that rep's and the holidays.
+pub fn write_events<W: Write>(
+    events: &[CalEvent],
+    report: &Report<'_>,
+    name: &str,
+    owner: Option<&str>,
+    out: W,
+) -> io::Result<()> {
+    let mut w = IcsWriter::new(
+        io::BufWriter::with_capacity(1 << 16, out),
+        name,
+        report.stamp,
+    )?;
+    for e in events {
+        let mine = match (owner, e.client.and_then(|i| report.clients.get(i))) {
+            (Some(o), Some(c)) => c.owner.unwrap_or("") == o,
+            _ => true,
+        };
+        if !mine {
+            continue;
+        }
         w.event(&Event {
-            uid: e.uid.clone(),
+            uid: &e.uid,
             date: e.date,
             summary: &e.summary,
             description: &e.description,
@@ -97,14 +128,6 @@ pub fn write<W: Write>(
         })?;
     }
     w.finish()?.flush()
-}
-
-struct Owned {
-    uid: String,
-    date: Date,
-    summary: String,
-    description: String,
-    categories: &'static str,
 }
 
 /// A UID that stays the same across builds: what, when, and a hash of whose.
@@ -123,7 +146,7 @@ fn uid(what: &str, date: Date, parts: &[&str]) -> String {
 /// One all-day event.
 pub struct Event<'a> {
     /// Stable across builds: the same thing on the same day keeps its UID.
-    pub uid: String,
+    pub uid: &'a str,
     pub date: Date,
     pub summary: &'a str,
     pub description: &'a str,
@@ -161,7 +184,7 @@ impl<W: Write> IcsWriter<W> {
     pub fn event(&mut self, e: &Event<'_>) -> io::Result<()> {
         let next = e.date.tomorrow().unwrap_or(e.date);
         self.line("BEGIN:VEVENT")?;
-        self.field("UID:", &e.uid)?;
+        self.field("UID:", e.uid)?;
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         buf.push_str("DTSTAMP:");
@@ -272,7 +295,7 @@ mod tests {
     fn calendar(summary: &str) -> String {
         let mut w = IcsWriter::new(Vec::new(), "Team, 华东", d("2026-11-22")).unwrap();
         w.event(&Event {
-            uid: "followup-a@touchbase".into(),
+            uid: "followup-a@touchbase",
             date: d("2026-12-31"),
             summary,
             description: "line one\nline; two",

@@ -303,14 +303,16 @@ pub fn render_site(
         // Calendar feeds: the team's, and each rep's beside their page.
         let title = common.site_title;
         let mut ics = Vec::new();
+        // The events are made once; the team's feed and each rep's are written from them.
+        let events = crate::output::ics::events(report, lang);
         let feed = |ics: &mut Vec<u8>, name: &str, owner: Option<&str>| {
             ics.clear();
-            crate::output::ics::write(report, name, lang, owner, &mut *ics).map_err(|source| {
-                Fatal::Io {
+            crate::output::ics::write_events(&events, report, name, owner, &mut *ics).map_err(
+                |source| Fatal::Io {
                     path: "calendar.ics".into(),
                     source,
-                }
-            })
+                },
+            )
         };
         feed(&mut ics, title, None)?;
         write("calendar.ics", ics.clone())?;
