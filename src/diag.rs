@@ -470,6 +470,18 @@ fn char_span(line: &str, column: usize, width: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// (errors, warnings) among `diags`, a folded diagnostic counting as many problems as
+/// it stands for.
+pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
+    diags.iter().fold((0, 0), |(e, w), d| {
+        if d.is_error() {
+            (e + d.count(), w)
+        } else {
+            (e, w + d.count())
+        }
+    })
+}
+
 /// Sort for stable output: by file, then position, errors before warnings.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {

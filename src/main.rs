@@ -297,12 +297,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 let mine: Vec<Diagnostic> =
                     ws.diags.iter().filter(|d| d.file == rel).cloned().collect();
                 print_diags(&mine, color);
-                let errors = mine
-                    .iter()
-                    .filter(|d| d.is_error())
-                    .map(Diagnostic::count)
-                    .sum::<usize>();
-                let warnings = mine.iter().map(Diagnostic::count).sum::<usize>() - errors;
+                let (errors, warnings) = touchbase::diag::counts(&mine);
                 say!(
                     "checked {rel} as of {}: {}, {}",
                     ws.today,
@@ -636,14 +631,7 @@ fn plural(n: usize, w: &str) -> String {
 }
 
 fn summary(ws: &Workspace) -> String {
-    // Folded problems count as many as they stand for.
-    let errors: usize = ws
-        .diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(Diagnostic::count)
-        .sum();
-    let warnings: usize = ws.diags.iter().map(Diagnostic::count).sum::<usize>() - errors;
+    let (errors, warnings) = touchbase::diag::counts(&ws.diags);
     format!(
         "checked {} as of {}: {}, {}",
         plural(ws.files, "note"),
@@ -672,11 +660,5 @@ fn report_fatal(fatal: &Fatal, color: bool) {
 
 /// Print `text` to stdout; a reader that stopped early (`| head`) is not an error.
 fn print_stdout(text: &str) -> Result<u8, Fatal> {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Fatal::Io {
-            path: PathBuf::from("standard output"),
-            source: e,
-        }),
-        _ => Ok(0),
-    }
+    stdout_result(std::io::stdout().lock().write_all(text.as_bytes())).map(|()| 0)
 }

@@ -152,13 +152,7 @@ pub fn render_site(
         frames: charts::FrameCache::default(),
         rep_slugs: rep_pages::rep_slugs(&ws.playbook.books),
     };
-    // Folded problems count as many as they stand for.
-    let errors: usize = ws
-        .diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(Diagnostic::count)
-        .sum();
+    let (errors, warnings) = crate::diag::counts(&ws.diags);
     let common = Common {
         lang: lang.code(),
         lang_key: if lang == Lang::Zh { "zh" } else { "en" },
@@ -169,7 +163,7 @@ pub fn render_site(
             .unwrap_or(i18n::label(lang, "site_title")),
         today: ws.today.to_string(),
         errors,
-        warnings: ws.diags.iter().map(Diagnostic::count).sum::<usize>() - errors,
+        warnings,
         version: env!("CARGO_PKG_VERSION"),
     };
     let mut base =

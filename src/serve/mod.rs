@@ -24,7 +24,6 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::config::Lang;
-use crate::diag::Diagnostic;
 use crate::model::Date;
 use crate::render::escape;
 use crate::workspace::{self, Fatal};
@@ -345,13 +344,7 @@ fn build_once(opts: &Options, site: &Path) -> Result<Outcome, Fatal> {
     let report = report::build(&ws);
     let built = render::render_site(&ws, &report, lang, &staging)?;
     staging.commit()?;
-    let errors: usize = ws
-        .diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(Diagnostic::count)
-        .sum();
-    let warnings = ws.diags.iter().map(Diagnostic::count).sum::<usize>() - errors;
+    let (errors, warnings) = crate::diag::counts(&ws.diags);
     Ok(Outcome {
         errors,
         warnings,
