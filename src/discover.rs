@@ -161,7 +161,21 @@ pub fn discover(root: &Path) -> (Vec<NoteFile>, Vec<Diagnostic>) {
             }
             continue;
         }
-        let path = match resolve_in(&canonical, entry.path()) {
+        // A regular file the walk reached (it follows no link, so every folder on the way
+        // is a real folder of the notes) is inside: its resolved path is the resolved
+        // root and the same relative path, without a `canonicalize` (a system call per
+        // folder on the way) for each of 10,000 notes. Links are resolved and checked.
+        let inside = entry
+            .path()
+            .strip_prefix(root)
+            .ok()
+            .filter(|_| entry.file_type().is_file())
+            .map(|r| canonical.join(r));
+        let resolved = match inside {
+            Some(p) => Resolved::File(p),
+            None => resolve_in(&canonical, entry.path()),
+        };
+        let path = match resolved {
             Resolved::File(p) => p,
             Resolved::Missing => continue,
             Resolved::Skipped(why) => {

@@ -576,8 +576,17 @@ impl Timer {
     fn lap(&self, what: &str) {
         if let Some(start) = &self.0 {
             let now = std::time::Instant::now();
+            // The resident memory so far (Linux), for the memory budget.
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find_map(|l| l.strip_prefix("VmHWM:"))
+                        .map(|v| format!(", peak {} so far", v.trim()))
+                })
+                .unwrap_or_default();
             say!(
-                "timing: {what}: {:.0} ms",
+                "timing: {what}: {:.0} ms{rss}",
                 (now - start.get()).as_secs_f64() * 1000.0
             );
             start.set(now);

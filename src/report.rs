@@ -103,7 +103,8 @@ pub struct ClientReport<'a> {
     pub since: Option<Date>,
     pub tags: &'a [String],
     pub referred_by: Option<&'a str>,
-    pub entries: Vec<EntryReport<'a>>,
+    /// The contact log as the note has it (each entry an `EntryReport`).
+    pub entries: Entries<'a>,
     pub open_followups: Vec<FollowUpReport<'a>>,
     /// Every follow-up, open and done, in the note's order.
     pub followups: Vec<FollowUpReport<'a>>,
@@ -122,6 +123,39 @@ pub struct ClientReport<'a> {
     /// Indices into `Report::calendar` of this client's moments.
     #[serde(skip)]
     pub moments: &'a [usize],
+}
+
+/// A client's entries as `EntryReport`s, made as they are read or serialised rather
+/// than stored: the contact log is most of a large report (400,000 entries at 10,000
+/// clients), and holding a copy of every entry's fields beside the notes' own cost tens
+/// of MB for nothing.
+#[derive(Clone, Copy)]
+pub struct Entries<'a>(&'a [crate::model::Entry]);
+
+impl<'a> Entries<'a> {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = EntryReport<'a>> + 'a {
+        self.0.iter().map(|e| EntryReport {
+            date: e.date,
+            kind: e.kind.as_str(),
+            people: &e.people,
+            summary: &e.summary,
+            line: e.line,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 #[derive(Serialize)]
@@ -407,17 +441,7 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                 since: c.since,
                 tags: &c.tags,
                 referred_by: c.referred_by.as_deref(),
-                entries: c
-                    .entries
-                    .iter()
-                    .map(|e| EntryReport {
-                        date: e.date,
-                        kind: e.kind.as_str(),
-                        people: &e.people,
-                        summary: &e.summary,
-                        line: e.line,
-                    })
-                    .collect(),
+                entries: Entries(&c.entries),
                 open_followups: s
                     .open_followups
                     .iter()

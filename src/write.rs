@@ -302,21 +302,52 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
     Ok(false)
 }
 
+/// `rel` as a path, when it is a plain relative path (no `..`, no root).
+fn checked(rel: &str) -> io::Result<&Path> {
+    let rel_path = Path::new(rel);
+    if rel.is_empty()
+        || !rel_path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("unsafe output path {rel}"),
+        ));
+    }
+    Ok(rel_path)
+}
+
 impl Staging {
+    /// Create the file `rel` (a `/`-separated relative path) inside the site, to be
+    /// written as a stream (a calendar feed of tens of MB need not be held whole).
+    pub fn create(&self, rel: &str) -> io::Result<fs::File> {
+        let path = self.dir.join(checked(rel)?);
+        let file = match fs::File::create(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::File::create(path)
+            }
+            other => other,
+        }?;
+        self.count(rel);
+        Ok(file)
+    }
+
+    fn count(&self, rel: &str) {
+        let count = if rel.ends_with(".html") {
+            &self.pages
+        } else {
+            &self.files
+        };
+        count.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Write `bytes` at `rel` (a `/`-separated relative path) inside the site.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let rel_path = Path::new(rel);
-        if rel.is_empty()
-            || !rel_path
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)))
-        {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("unsafe output path {rel}"),
-            ));
-        }
-        let path = self.dir.join(rel_path);
+        let path = self.dir.join(checked(rel)?);
         // Create folders only when needed: one syscall per page, not three.
         match fs::write(&path, bytes) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -327,12 +358,7 @@ impl Staging {
             }
             other => other,
         }?;
-        let count = if rel.ends_with(".html") {
-            &self.pages
-        } else {
-            &self.files
-        };
-        count.fetch_add(1, Ordering::Relaxed);
+        self.count(rel);
         Ok(())
     }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-const PARTIALS: [&str; 8] = [
+const PARTIALS: [&str; 9] = [
     "contact_log",
     "people",
     "role_map",
@@ -17,6 +17,7 @@ const PARTIALS: [&str; 8] = [
     "complaints",
     "client_rows",
     "rep_rows",
+    "nav",
 ];
 
 /// A copy of `example-notes` in a new temporary folder (`<tmp>/notes`).
@@ -203,6 +204,16 @@ fn an_override_of_each_partial_shows_where_it_is_used() {
         for rep in reps {
             let html = std::fs::read_to_string(&rep).unwrap();
             assert!(html.contains("[[rep_rows]]"), "{lang}: {rep:?}");
+        }
+        // The navigation is on every page, in the site's folder and below it.
+        let pages = common::html_files(&site);
+        assert!(pages.len() > 20);
+        for page in pages {
+            let html = std::fs::read_to_string(&page).unwrap();
+            assert!(
+                html.contains("<nav aria-label=") && html.contains("[[nav]]"),
+                "{lang}: {page:?}"
+            );
         }
     }
 }

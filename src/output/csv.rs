@@ -59,7 +59,7 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
         Table::Entries => {
             w.record(&["client", "date", "kind", "people", "summary", "line"])?;
             for c in &report.clients {
-                for e in &c.entries {
+                for e in c.entries.iter() {
                     w.record(&[
                         c.id,
                         &e.date.to_string(),

@@ -30,9 +30,9 @@ pub struct CalEvent {
     date: Date,
     /// The client it is about (an index into `Report::clients`); none for holidays.
     client: Option<usize>,
-    summary: String,
-    description: String,
-    categories: &'static str,
+    /// The event as it is written (`BEGIN:VEVENT` … `END:VEVENT`, folded), made once:
+    /// the team's feed and each rep's repeat the same events.
+    text: Vec<u8>,
 }
 
 /// Every event of the report's calendar (all clients), sorted by day and UID.
@@ -42,20 +42,50 @@ pub fn events(report: &Report<'_>, lang: Lang) -> Vec<CalEvent> {
         .checked_add(jiff::Span::new().days(crate::workspace::CALENDAR_DAYS))
         .unwrap_or(report.today);
     let colon = if lang == Lang::Zh { "：" } else { ": " };
+    let stamp = stamp_of(report.stamp);
+    let event = |uid: String,
+                 date: Date,
+                 client: Option<usize>,
+                 summary: &str,
+                 description: &str,
+                 categories: &str| {
+        let mut w = IcsWriter {
+            out: Vec::with_capacity(320),
+            stamp: String::new(),
+            buf: String::with_capacity(256),
+        };
+        // Writing into a `Vec` cannot fail.
+        let _ = w.event_with(
+            &stamp,
+            &Event {
+                uid: &uid,
+                date,
+                summary,
+                description,
+                categories,
+            },
+        );
+        CalEvent {
+            uid,
+            date,
+            client,
+            text: w.out,
+        }
+    };
     let mut events: Vec<CalEvent> = Vec::new();
     for (i, c) in report.clients.iter().enumerate() {
         for f in c.followups.iter().filter(|f| !f.done) {
             if f.date < report.today || f.date >= horizon {
                 continue;
             }
-            events.push(CalEvent {
-                uid: uid("followup", f.date, &[c.id, f.text]),
-                date: f.date,
-                client: Some(i),
-                summary: format!("{}{colon}{}", c.name, f.text),
-                description: format!("{} · {}:{}", label(lang, "followups"), c.file, f.line),
-                categories: label(lang, "followups"),
-            });
+            events.push(event(
+                uid("followup", f.date, &[c.id, f.text]),
+                f.date,
+                Some(i),
+                &format!("{}{colon}{}", c.name, f.text),
+                &format!("{} · {}:{}", label(lang, "followups"), c.file, f.line),
+                label(lang, "followups"),
+            ));
         }
     }
     for m in &report.calendar {
@@ -80,22 +110,27 @@ pub fn events(report: &Report<'_>, lang: Lang) -> Vec<CalEvent> {
             ),
         };
         let kind = label(lang, key);
-        events.push(CalEvent {
-            uid: uid(
+        events.push(event(
+            uid(
                 key.trim_start_matches("moment_"),
                 m.date,
                 &[m.client.unwrap_or(""), m.name.unwrap_or(m.what)],
             ),
-            date: m.date,
-            client: m.client_index.filter(|_| client.is_some()),
-            summary: format!("{kind}{colon}{title}"),
-            description: String::new(),
-            categories: kind,
-        });
+            m.date,
+            m.client_index.filter(|_| client.is_some()),
+            &format!("{kind}{colon}{title}"),
+            "",
+            kind,
+        ));
     }
     events.sort_by(|a, b| (a.date, &a.uid).cmp(&(b.date, &b.uid)));
     events.dedup_by(|a, b| a.uid == b.uid);
     events
+}
+
+/// `DTSTAMP`'s value for the day `stamp`.
+fn stamp_of(stamp: Date) -> String {
+    format!("{}T000000Z", compact(stamp))
 }
 
 /// Write a feed of `events`: all of them, or with `owner` that rep's and the holidays.
@@ -119,13 +154,7 @@ pub fn write_events<W: Write>(
         if !mine {
             continue;
         }
-        w.event(&Event {
-            uid: &e.uid,
-            date: e.date,
-            summary: &e.summary,
-            description: &e.description,
-            categories: e.categories,
-        })?;
+        w.out.write_all(&e.text)?;
     }
     w.finish()?.flush()
 }
@@ -166,7 +195,7 @@ impl<W: Write> IcsWriter<W> {
     pub fn new(out: W, name: &str, stamp: Date) -> io::Result<IcsWriter<W>> {
         let mut w = IcsWriter {
             out,
-            stamp: format!("{}T000000Z", compact(stamp)),
+            stamp: stamp_of(stamp),
             buf: String::with_capacity(256),
         };
         w.line("BEGIN:VCALENDAR")?;
@@ -182,13 +211,20 @@ impl<W: Write> IcsWriter<W> {
     }
 
     pub fn event(&mut self, e: &Event<'_>) -> io::Result<()> {
+        let stamp = std::mem::take(&mut self.stamp);
+        let written = self.event_with(&stamp, e);
+        self.stamp = stamp;
+        written
+    }
+
+    fn event_with(&mut self, stamp: &str, e: &Event<'_>) -> io::Result<()> {
         let next = e.date.tomorrow().unwrap_or(e.date);
         self.line("BEGIN:VEVENT")?;
         self.field("UID:", e.uid)?;
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         buf.push_str("DTSTAMP:");
-        buf.push_str(&self.stamp);
+        buf.push_str(stamp);
         self.line(&buf)?;
         for (name, day) in [("DTSTART;VALUE=DATE:", e.date), ("DTEND;VALUE=DATE:", next)] {
             buf.clear();
@@ -255,8 +291,10 @@ fn compact(d: Date) -> String {
 }
 
 fn push_compact(out: &mut String, d: Date) {
-    use std::fmt::Write as _;
-    let _ = write!(out, "{:04}{:02}{:02}", d.year(), d.month(), d.day());
+    use crate::render::format::push_number;
+    push_number(out, i64::from(d.year()), 4);
+    push_number(out, i64::from(d.month()), 2);
+    push_number(out, i64::from(d.day()), 2);
 }
 
 /// Escape a TEXT value: backslash, semicolon, comma and line breaks.

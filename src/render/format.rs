@@ -10,18 +10,61 @@ use crate::model::{Cadence, CadenceUnit, Date};
 
 /// Escape text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
+    let mut out = String::with_capacity(s.len() + 8);
+    push_escaped(&mut out, s);
+    out
+}
+
+/// `escape`, written onto the end of `out`: runs without a special character are
+/// copied whole.
+pub fn push_escaped(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        let mut chars = tail.chars();
+        out.push_str(match chars.next() {
+            Some('&') => "&amp;",
+            Some('<') => "&lt;",
+            Some('>') => "&gt;",
+            Some('"') => "&quot;",
+            _ => "&#39;",
+        });
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+}
+
+/// A number's decimal digits onto `out`, at least `width` of them (zero-padded):
+/// dates are written hundreds of thousands of times per build, and `write!` costs
+/// several times this.
+pub fn push_number(out: &mut String, n: i64, width: usize) {
+    if n < 0 {
+        out.push('-');
+    }
+    // Filled from the end; the digits and zero padding are the tail of the array.
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    let mut v = n.unsigned_abs();
+    while let Some(slot) = start.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+        *slot = b'0' + (v % 10) as u8;
+        start -= 1;
+        v /= 10;
+        if v == 0 {
+            break;
         }
     }
-    out
+    let start = start.min(digits.len().saturating_sub(width));
+    out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or(""));
+}
+
+/// `2026-11-02` onto `out`.
+pub fn push_iso(out: &mut String, d: Date) {
+    push_number(out, i64::from(d.year()), 4);
+    out.push('-');
+    push_number(out, i64::from(d.month()), 2);
+    out.push('-');
+    push_number(out, i64::from(d.day()), 2);
 }
 
 const MONTHS: [&str; 12] = [
@@ -45,23 +88,30 @@ pub fn date(lang: Lang, d: Date) -> String {
 
 /// `date`, written onto the end of `out` (the contact log has 400,000 of them).
 pub fn push_date(out: &mut String, lang: Lang, d: Date) {
-    use std::fmt::Write as _;
-    let _ = match lang {
-        Lang::En => write!(out, "{} {} {}", d.day(), month_name(d.month()), d.year()),
-        Lang::Zh => write!(out, "{}年{}月{}日", d.year(), d.month(), d.day()),
-    };
+    match lang {
+        Lang::En => {
+            push_number(out, i64::from(d.day()), 1);
+            out.push(' ');
+            out.push_str(month_name(d.month()));
+            out.push(' ');
+            push_number(out, i64::from(d.year()), 1);
+        }
+        Lang::Zh => {
+            push_number(out, i64::from(d.year()), 1);
+            out.push('年');
+            push_number(out, i64::from(d.month()), 1);
+            out.push('月');
+            push_number(out, i64::from(d.day()), 1);
+            out.push('日');
+        }
+    }
 }
 
 /// `<time datetime="2026-11-02">2 Nov 2026</time>`, written onto the end of `out`.
 pub fn push_time(out: &mut String, lang: Lang, d: Date) {
-    use std::fmt::Write as _;
-    let _ = write!(
-        out,
-        "<time datetime=\"{:04}-{:02}-{:02}\">",
-        d.year(),
-        d.month(),
-        d.day()
-    );
+    out.push_str("<time datetime=\"");
+    push_iso(out, d);
+    out.push_str("\">");
     push_date(out, lang, d);
     out.push_str("</time>");
 }
@@ -224,6 +274,61 @@ mod tests {
 
     fn d(y: i16, m: i8, day: i8) -> Date {
         Date::new(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn numbers_and_dates_are_written_as_format_would() {
+        for n in [
+            0i64,
+            7,
+            10,
+            99,
+            100,
+            2026,
+            12345,
+            -3,
+            -2026,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            for width in [1usize, 2, 4] {
+                let mut out = String::from("x");
+                push_number(&mut out, n, width);
+                let expected = if n < 0 {
+                    format!("x-{:0width$}", n.unsigned_abs())
+                } else {
+                    format!("x{n:0width$}")
+                };
+                assert_eq!(out, expected, "{n} {width}");
+            }
+        }
+        for day in [d(2026, 1, 2), d(999, 12, 31), d(2026, 11, 20)] {
+            let mut out = String::new();
+            push_time(&mut out, Lang::En, day);
+            assert_eq!(
+                out,
+                format!(
+                    "<time datetime=\"{:04}-{:02}-{:02}\">{} {} {}</time>",
+                    day.year(),
+                    day.month(),
+                    day.day(),
+                    day.day(),
+                    month_name(day.month()),
+                    day.year()
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn escaping_replaces_every_special_character_and_keeps_the_rest() {
+        assert_eq!(
+            escape("<a href=\"x\">Tom & 王'强</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; 王&#39;强&lt;/a&gt;"
+        );
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("华东建材"), "华东建材");
+        assert_eq!(escape("&&"), "&amp;&amp;");
     }
 
     #[test]

@@ -453,7 +453,7 @@ pub fn label(lang: Lang, key: &str) -> &'static str {
     {
         return text;
     }
-    match LABELS.iter().find(|(k, _, _)| *k == key) {
+    match row(key) {
         Some((_, en, zh)) => {
             if lang == Lang::Zh {
                 zh
@@ -467,6 +467,48 @@ pub fn label(lang: Lang, key: &str) -> &'static str {
         }
     }
 }
+
+/// The row of `key`, through an index made on first use: labels are looked up per
+/// page and per row (about a million times at 10,000 clients), and a scan of the table
+/// compares strings all the way down it.
+fn row(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    type Index = std::collections::HashMap<&'static str, usize, BuildFnv>;
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        LABELS
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _, _))| (*k, i))
+            .collect()
+    });
+    LABELS.get(*index.get(key)?)
+}
+
+/// FNV-1a for the label index: keys are short, known and ours, so the DoS-resistant
+/// default hash buys nothing and costs several times as much per lookup.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
 
 /// Every label key.
 pub fn keys() -> impl Iterator<Item = &'static str> {
@@ -492,7 +534,7 @@ static INSTALLED: AtomicBool = AtomicBool::new(false);
 fn user_label(lang: Lang, key: &str) -> Option<&'static str> {
     let guard = USER.read().ok()?;
     let map = guard.as_ref()?;
-    let found = LABELS.iter().find(|(k, _, _)| *k == key)?.0;
+    let found = row(key)?.0;
     map.get(&(lang == Lang::Zh, found)).copied()
 }
 

@@ -20,6 +20,14 @@ pub fn to_html_section(md: &str) -> String {
 }
 
 fn render(md: &str, top: u8) -> String {
+    match plain_paragraphs(md) {
+        Some(html) => html,
+        None => parse_and_render(md, top),
+    }
+}
+
+/// `render` through the parser, whatever the text.
+fn parse_and_render(md: &str, top: u8) -> String {
     let events = transform(md, top);
     let has_html = events
         .iter()
@@ -27,6 +35,81 @@ fn render(md: &str, top: u8) -> String {
     let mut out = String::with_capacity(md.len() + md.len() / 2);
     pulldown_cmark::html::push_html(&mut out, events.into_iter());
     if has_html { clean(&out) } else { out }
+}
+
+/// Bytes that make a text more than plain for the parser (with tables, strikethrough
+/// and task lists on): emphasis, code, links and images, autolinks and HTML, entities,
+/// escapes and hard breaks, strikethrough, tables; `"`, which the parser escapes its own
+/// way; and C0 controls and DEL (line feeds are looked at line by line).
+const NOT_PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b != b'\n' as usize;
+        b += 1;
+    }
+    let special = b"*_`[]<>&\\~|\"\x7f";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Does `md` hold a byte of `NOT_PLAIN`, a C1 control or U+FFFD (which the parser
+/// writes for NUL)? One pass over the bytes: this runs on every entry body.
+fn holds_markup(md: &str) -> bool {
+    let bytes = md.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        NOT_PLAIN.get(usize::from(b)).copied().unwrap_or(true)
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+            || (b == 0xef && bytes.get(i + 1..i + 3) == Some(&[0xbf, 0xbd][..]))
+    })
+}
+
+/// The HTML of a body made only of plain paragraphs, as the parser would write it, or
+/// none when anything in it could mean more. Most entry bodies are a few sentences of
+/// text, and a full parse of each is the largest part of a large build; for those this
+/// is the same output (`plain_paragraphs_are_what_the_parser_writes` checks it) at a
+/// fraction of the cost.
+fn plain_paragraphs(md: &str) -> Option<String> {
+    if holds_markup(md) {
+        return None;
+    }
+    let mut out = String::with_capacity(md.len() + 16);
+    let mut open = false;
+    for line in md.split('\n') {
+        if line.bytes().all(|b| b == b' ') {
+            if open {
+                out.push_str("</p>\n");
+                open = false;
+            }
+            continue;
+        }
+        let first = line.chars().next()?;
+        let last = line.chars().next_back()?;
+        // A line's start can open a block (a list, heading, quote, code, setext
+        // underline, indented code); whitespace at either end is trimmed or a break.
+        if first.is_whitespace()
+            || first.is_ascii_digit()
+            || matches!(first, '-' | '+' | '=' | '#' | ':' | '!')
+            || last.is_whitespace()
+        {
+            return None;
+        }
+        if open {
+            out.push('\n');
+        } else {
+            out.push_str("<p>");
+            open = true;
+        }
+        out.push_str(line);
+    }
+    if open {
+        out.push_str("</p>\n");
+    }
+    Some(out)
 }
 
 /// Render one line of inline Markdown (a heading's summary), without a wrapping block.
@@ -252,6 +335,123 @@ fn repair_emphasis(text: &str) -> Option<Vec<Event<'static>>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plain_paragraphs_are_what_the_parser_writes() {
+        use super::{parse_and_render, plain_paragraphs};
+        // Every text the fast path takes must come out as the parser writes it.
+        let check = |md: &str| -> bool {
+            match plain_paragraphs(md) {
+                Some(fast) => {
+                    assert_eq!(fast, parse_and_render(md, 4), "{md:?}");
+                    true
+                }
+                None => false,
+            }
+        };
+        // The bodies most notes have are taken (else the fast path is never used).
+        for body in [
+            "发了会议纪要给杨娜，确认the integration timeline的下一步。 David Chen 也参加了。\n\nEmailed 杨娜 the revised quote (8k RMB).\n",
+            "Short call. They're still comparing: we are in the running.",
+            "one\ntwo\n\n\nthree\n   \nfour",
+            "",
+        ] {
+            assert!(check(body), "not taken: {body:?}");
+        }
+        // Texts that mean more than plain paragraphs are left to the parser.
+        for md in [
+            "- [ ] next: 2026-07-10 call",
+            "1. one",
+            "# h",
+            "a  \nb",
+            "a\\\nb",
+            "**b**",
+            "a\n---",
+            "a\n===",
+            "> q",
+            "    code",
+            "\tcode",
+            "a &amp; b",
+            "<b>x</b>",
+            "say \"hi\"",
+            "a | b\n--|--",
+            "~~x~~",
+            "[x](y)",
+            "`c`",
+            "a\r\nb",
+            "\u{0}",
+            "\u{3000}缩进",
+            "x\u{a0}",
+            "a\u{85}b",
+            "a\u{fffd}",
+            "a\tb",
+        ] {
+            assert!(plain_paragraphs(md).is_none(), "taken: {md:?}");
+        }
+        // Texts made of pieces chosen to trip a parser, every accepted one compared.
+        let pieces = [
+            "a",
+            "华东",
+            " ",
+            "\n",
+            "\n\n",
+            "  ",
+            "'",
+            "1.",
+            "2)",
+            "-",
+            "+",
+            "#",
+            "=",
+            ":",
+            "é",
+            "\u{3000}",
+            "\t",
+            "x y",
+            "---",
+            "***",
+            ".",
+            ",",
+            "!",
+            "http://x.y/z",
+            "www.a.com",
+            "\u{a0}",
+            "\u{200b}",
+            "(",
+            ")",
+            "{",
+            "}",
+            "%",
+            "@王强",
+            "；",
+            "？",
+            "$",
+            "^",
+            "/",
+            "...",
+            "--",
+            "\u{feff}",
+            "🙂",
+            "\u{301}",
+            "'s",
+            "\"",
+            "&",
+            "<",
+            "*",
+        ];
+        let mut seed: u64 = 7;
+        let mut taken = 0;
+        for _ in 0..20_000 {
+            let mut md = String::new();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            for _ in 0..(seed >> 60) + 1 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                md.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            taken += usize::from(check(&md));
+        }
+        assert!(taken > 2_000, "only {taken} of the random texts were taken");
+    }
+
     use super::*;
 
     #[test]

@@ -45,9 +45,6 @@ pub use format::escape;
 /// heading) are invalid in HTML and no escaping covers them: each is written as visible
 /// `\u{1b}` text, as on the terminal. Tabs and line breaks stay.
 fn visible_controls(html: Vec<u8>) -> Vec<u8> {
-    // Every page's bytes are checked, so eight at a time: a word with no byte below
-    // 0x20, no DEL and no 0xc2 (the lead byte of C1 controls) is clean; only the other
-    // words (most hold a line break) are looked at byte by byte.
     let found = has_controls(&html);
     if !found {
         return html;
@@ -71,29 +68,36 @@ fn visible_controls(html: Vec<u8>) -> Vec<u8> {
 /// Does `html` hold a C0 control (but tab and line breaks), DEL, or a C1 control
 /// (UTF-8 `c2 80`–`c2 9f`)?
 fn has_controls(html: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
-    let holds = |x: u64, v: u64| {
-        let y = x ^ (ONES * v);
-        y.wrapping_sub(ONES) & !y & HIGH != 0
-    };
+    // Every page's bytes are checked, so 64 at a time with no early exit inside a block
+    // (the compiler turns that loop into vector instructions); only a block that holds a
+    // suspect byte, a control or a 0xc2 lead byte (`·`, `¥` have it too), is looked at
+    // byte by byte.
     let exact = |bytes: &[u8]| {
         bytes.iter().enumerate().any(|(i, &b)| {
             matches!(b, 0..=8 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f)
                 || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
         })
     };
-    let (words, _) = html.as_chunks::<8>();
-    for (i, word) in words.iter().enumerate() {
-        let x = u64::from_le_bytes(*word);
-        if (below(x, 0x20) || holds(x, 0x7f) || holds(x, 0xc2))
-            && exact(html.get(i * 8..(i * 8 + 9).min(html.len())).unwrap_or(&[]))
+    let suspect = |block: &[u8]| {
+        block.iter().fold(0u8, |acc, &b| {
+            let control = (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+            acc | u8::from(control | (b == 0x7f) | (b == 0xc2))
+        }) != 0
+    };
+    const BLOCK: usize = 64;
+    let (blocks, _) = html.as_chunks::<BLOCK>();
+    for (i, block) in blocks.iter().enumerate() {
+        // One byte past the block too: a 0xc2 at its end is judged by the next byte.
+        if suspect(block)
+            && exact(
+                html.get(i * BLOCK..(i * BLOCK + BLOCK + 1).min(html.len()))
+                    .unwrap_or(&[]),
+            )
         {
             return true;
         }
     }
-    exact(html.get(words.len() * 8..).unwrap_or(&[]))
+    exact(html.get(blocks.len() * BLOCK..).unwrap_or(&[]))
 }
 
 /// What a build wrote.
@@ -174,6 +178,27 @@ pub fn render_site(
     // The navigation, from the routes.
     base.insert("nav_pages", &site::nav_links(lang));
 
+    // The navigation is the same on every page of a kind (its root and current entry):
+    // rendered once per kind from `partials/nav.html`, and placed by that partial's fast
+    // path while the user has not replaced it.
+    let nav_of = |root: &str, nav: &str| -> Result<String, Fatal> {
+        let mut ctx = base.clone();
+        ctx.insert("root", root);
+        ctx.insert("nav", nav);
+        tpl.tera
+            .render(templates::NAV_ONCE, &ctx)
+            .map_err(|e| Fatal::Template {
+                name: Some("partials/nav.html".into()),
+                yours: false,
+                why: templates::describe(&e),
+            })
+    };
+    let mut navs = BTreeMap::new();
+    for root in ["", "../"] {
+        for route in &site::ROUTES {
+            navs.insert((root, route.nav), nav_of(root, route.nav)?);
+        }
+    }
     let render_with = |name: &str,
                        root: &str,
                        nav: &str,
@@ -185,6 +210,10 @@ pub fn render_site(
         let mut ctx = base.clone();
         ctx.insert("root", root);
         ctx.insert("nav", nav);
+        match navs.get(&(root, nav)) {
+            Some(html) => ctx.insert("nav_html", html),
+            None => ctx.insert("nav_html", &nav_of(root, nav)?),
+        }
         ctx.insert("page_title", title);
         data.insert_into(&mut ctx, key);
         for (k, v) in more {
@@ -260,8 +289,13 @@ pub fn render_site(
                 pb: None,
             },
         )?;
+        drop(dash);
+        // Each page's data is dropped once written: the overview pages are built one
+        // after another while the client pages are, and peak memory is what they hold
+        // together.
         let cal = self::calendar::calendar(&site);
         fixed(&calendar, "cal", &cal)?;
+        drop(cal);
         let key_rows = self::calendar::key_rows(&site, order);
         fixed(
             &key,
@@ -271,8 +305,10 @@ pub fn render_site(
                 team: &dash_extra.1,
             },
         )?;
+        drop((key_rows, dash_extra));
         let reps = rep_pages::rep_rows(&site, &site.rep_slugs, "");
         fixed(&reps_page, "reps", &reps)?;
+        drop(reps);
         for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
             let page = rep_pages::rep_page(&site, b, slug, order).ok_or(Fatal::Bug("rep page"))?;
             let name = page.name.clone();
@@ -296,30 +332,32 @@ pub fn render_site(
         }
         // Calendar feeds: the team's, and each rep's beside their page.
         let title = common.site_title;
-        let mut ics = Vec::new();
-        // The events are made once; the team's feed and each rep's are written from them.
+        // The events are made once; the team's feed and each rep's are written from them,
+        // each streamed into its file.
         let events = crate::output::ics::events(report, lang);
-        let feed = |ics: &mut Vec<u8>, name: &str, owner: Option<&str>| {
-            ics.clear();
-            crate::output::ics::write_events(&events, report, name, owner, &mut *ics).map_err(
-                |source| Fatal::Io {
-                    path: "calendar.ics".into(),
+        let feed = |rel: &str, name: &str, owner: Option<&str>| {
+            staging
+                .create(rel)
+                .and_then(|file| {
+                    crate::output::ics::write_events(&events, report, name, owner, file)
+                })
+                .map_err(|source| Fatal::Io {
+                    path: staging.path_of(rel),
                     source,
-                },
-            )
+                })
         };
-        feed(&mut ics, title, None)?;
-        write("calendar.ics", ics.clone())?;
+        feed("calendar.ics", title, None)?;
         for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
             feed(
-                &mut ics,
+                &format!("reps/{slug}.ics"),
                 &format!("{title} · {}", site.rep_name(&b.owner)),
                 Some(&b.owner),
             )?;
-            write(&format!("reps/{slug}.ics"), ics.clone())?;
         }
+        drop(events);
         let referrals = rep_pages::referrals(&site);
         fixed(&referrals_page, "refs", &referrals)?;
+        drop(referrals);
 
         let list = rows::client_list(&site, order);
         if tpl.full_context {
@@ -446,10 +484,18 @@ mod control_tests {
 
     #[test]
     fn controls_are_found_wherever_they_are() {
-        let clean = "<p>华东 · ¥1,280,000\n\tok</p>\r\n".repeat(3);
+        // Long enough for several 64-byte blocks, with `·` and `¥` (0xc2 lead bytes)
+        // landing on every offset of a block as the text shifts.
+        let clean = "<p>华东 · ¥1,280,000\n\tok</p>\r\n".repeat(8);
         assert!(!has_controls(clean.as_bytes()));
+        for cut in 0..clean.len() {
+            if clean.is_char_boundary(cut) {
+                let (head, tail) = clean.split_at(cut);
+                assert!(!has_controls(head.as_bytes()) && !has_controls(tail.as_bytes()));
+            }
+        }
         for bad in ["\u{1b}", "\u{7}", "\u{7f}", "\u{85}", "\u{9f}", "\u{0}"] {
-            for at in 0..40 {
+            for at in 0..clean.chars().count() {
                 let mut text = clean.clone();
                 let cut = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
                 text.insert_str(cut, bad);

@@ -80,7 +80,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "partials/rep_rows.html",
         include_str!("../../templates/partials/rep_rows.html"),
     ),
+    ("partials/nav.html", NAV),
 ];
+
+const NAV: &str = include_str!("../../templates/partials/nav.html");
+
+/// The name the embedded navigation is also loaded under, so that its fast path can
+/// render it once per kind of page (`nav_html`) and not once per page.
+pub const NAV_ONCE: &str = "__touchbase/nav.html";
 
 /// The Rust fast path of each partial: a stub placing the HTML made in Rust, used while
 /// the user has not overridden that partial. The stub reads the page's own variable, so
@@ -98,6 +105,7 @@ pub const FAST: &[(&str, &str)] = &[
     ),
     ("partials/client_rows.html", "{{ l.rows_html | safe }}"),
     ("partials/rep_rows.html", "{{ r.rows_html | safe }}"),
+    ("partials/nav.html", "{{ nav_html | safe }}"),
 ];
 
 pub const STYLE: &str = include_str!("../../templates/style.css");
@@ -333,6 +341,7 @@ pub fn load(
     for (name, stub) in FAST {
         sources.insert((*name).to_string(), (*stub).to_string());
     }
+    sources.insert(NAV_ONCE.to_string(), NAV.to_string());
     let mut overridden = Vec::new();
     for (name, text) in user.templates {
         overridden.push(name.clone());
