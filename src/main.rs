@@ -540,7 +540,18 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             // The one report every page and feed of the site is rendered from.
             let report = report::build(&ws);
             timer.lap("report");
-            let built = render::render_site(&ws, &report, lang, &staging)?;
+            let total =
+                touchbase::render::site::page_count(ws.clients.len(), ws.playbook.books.len());
+            let done = std::sync::atomic::AtomicBool::new(false);
+            let built = std::thread::scope(|scope| {
+                // Progress only on a terminal: piped, CI logs stay one line per build.
+                if std::io::stderr().is_terminal() {
+                    scope.spawn(|| progress(&staging, total, &done));
+                }
+                let built = render::render_site(&ws, &report, lang, &staging);
+                done.store(true, std::sync::atomic::Ordering::Release);
+                built
+            })?;
             timer.lap("render and write");
             staging.commit()?;
             timer.lap("swap in");
@@ -559,6 +570,37 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             std::mem::forget(ws);
             Ok(code)
         }
+    }
+}
+
+/// `writing pages 4211/10027` on the terminal, rewritten in place every 200 ms once a
+/// build has taken half a second, and wiped when it is done.
+fn progress(
+    staging: &touchbase::write::Staging,
+    total: usize,
+    done: &std::sync::atomic::AtomicBool,
+) {
+    use std::sync::atomic::Ordering;
+    let started = std::time::Instant::now();
+    let mut shown = false;
+    while !done.load(Ordering::Acquire) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        if started.elapsed() < std::time::Duration::from_millis(500)
+            || started.elapsed().as_millis() % 200 >= 50
+        {
+            continue;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\rwriting pages {}/{total}",
+            staging.pages().min(total)
+        );
+        let _ = err.flush();
+        shown = true;
+    }
+    if shown {
+        let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
     }
 }
 

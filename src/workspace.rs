@@ -36,6 +36,20 @@ pub struct Workspace {
     pub diags: Vec<Diagnostic>,
     /// How many note files were read.
     pub files: usize,
+    /// Where `diags` came from, so that one note can be read again (`update_note`).
+    sources: DiagSources,
+}
+
+/// The diagnostics of a workspace by where they come from: the notes folder (discovery,
+/// templates), and each note's own (keyed by file). The rest (references, referral
+/// cycles) are worked out again from the clients.
+#[derive(Default)]
+struct DiagSources {
+    folder: Vec<Diagnostic>,
+    notes: BTreeMap<String, Vec<Diagnostic>>,
+    /// Two notes with one id: which is "first" depends on every file, so an edit means
+    /// a full load.
+    duplicate_ids: bool,
 }
 
 /// Per-client vectors are indexed like `Workspace::clients`.
@@ -360,7 +374,11 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
     }
     let config = config::load(root).map_err(Fatal::Config)?;
     let today = today.unwrap_or_else(|| local_today(&config));
-    let (files, mut diags) = discover::discover(root);
+    let (files, folder_diags) = discover::discover(root);
+    let mut sources = DiagSources {
+        folder: folder_diags,
+        ..DiagSources::default()
+    };
 
     let parsed: Vec<parse::Parsed> = files
         .par_iter()
@@ -385,8 +403,9 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
 
     // Files come sorted by path, so "first" below means first by path.
     let mut by_id: BTreeMap<String, Client> = BTreeMap::new();
-    for p in parsed {
-        diags.extend(p.diags);
+    let mut duplicates = Vec::new();
+    for (p, f) in parsed.into_iter().zip(&files) {
+        sources.notes.insert(f.rel.clone(), p.diags);
         let Some(client) = p.client else { continue };
         if let Some(first) = by_id.get(&client.id) {
             let mut d = Diagnostic::error(
@@ -401,16 +420,17 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
                     d.column = 1;
                 }
             }
-            diags.push(d);
+            duplicates.push(d);
             continue;
         }
         by_id.insert(client.id.clone(), client);
     }
     let clients: Vec<Client> = by_id.into_values().collect();
-    diags.extend(check_references(&clients));
-    diags.extend(check_referral_cycles(&clients));
+    sources.duplicate_ids = !duplicates.is_empty();
     // Templates that will not be used (do not parse, not UTF-8, a name like a built-in's).
-    diags.extend(crate::render::templates::check(root));
+    sources.folder.extend(crate::render::templates::check(root));
+    let mut diags = sources.all(&clients);
+    diags.extend(duplicates);
 
     let stats: Vec<ClientStats> = clients
         .par_iter()
@@ -429,7 +449,74 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
         playbook,
         diags,
         files: files.len(),
+        sources,
     })
+}
+
+impl DiagSources {
+    /// Every diagnostic but the duplicate ids', unsorted.
+    fn all(&self, clients: &[Client]) -> Vec<Diagnostic> {
+        let mut diags = self.folder.clone();
+        diags.extend(self.notes.values().flatten().cloned());
+        diags.extend(check_references(clients));
+        diags.extend(check_referral_cycles(clients));
+        diags
+    }
+}
+
+impl Workspace {
+    /// Read the note `rel` (a path from the notes folder, as in `Client::file`) again
+    /// and bring everything that depends on it up to date: its client, its statistics,
+    /// the team's figures and practices, and the diagnostics. The result is what `load`
+    /// would give (`an_updated_note_gives_what_a_full_load_gives` checks it). Returns
+    /// false, changing nothing, when one note cannot say it all: the file is not a
+    /// known client's note, it is gone or no longer read, its id changed or is shared.
+    /// Then load the folder again.
+    pub fn update_note(&mut self, rel: &str) -> bool {
+        if self.sources.duplicate_ids {
+            return false;
+        }
+        let Some(i) = self.clients.iter().position(|c| c.file == rel) else {
+            return false;
+        };
+        let path = match discover::resolve(&self.root, &self.root.join(rel)) {
+            discover::Resolved::File(p) => p,
+            _ => return false,
+        };
+        let Ok(Some(bytes)) = parse::read_limited(&path, self.config.limits.note_size) else {
+            return false;
+        };
+        let stem = Path::new(rel)
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        let parsed = parse::parse_note(rel, &stem, &bytes, self.today);
+        let Some(client) = parsed.client else {
+            return false;
+        };
+        let Some(slot) = self.clients.get_mut(i) else {
+            return false;
+        };
+        if client.id != slot.id {
+            return false;
+        }
+        *slot = client;
+        let stats = analyse::client_stats(slot, self.today, &self.config.cadences);
+        if let Some(s) = self.stats.get_mut(i) {
+            *s = stats;
+        }
+        self.sources.notes.insert(rel.to_string(), parsed.diags);
+        self.team = analyse::team(&self.clients, &self.stats, self.today, 20);
+        self.playbook = playbook(
+            &self.clients,
+            &self.stats,
+            &self.team,
+            &self.config,
+            self.today,
+        );
+        self.diags = self.sources.all(&self.clients);
+        diag::sort(&mut self.diags);
+        true
+    }
 }
 
 /// `referred_by` must name a known client id.
@@ -503,4 +590,96 @@ fn check_referral_cycles(clients: &[Client]) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_examples() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.unwrap();
+            let to = dir.path().join(entry.path().strip_prefix(&src).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        dir
+    }
+
+    /// What the outputs show: the report as JSON, the diagnostics, and every file of
+    /// the site (pages read the workspace as well as the report).
+    fn seen(ws: &Workspace) -> String {
+        let report = crate::report::build(ws);
+        let diags: Vec<String> = ws.diags.iter().map(|d| d.render(false)).collect();
+        let mut out = format!(
+            "{}\n{}\n{:?}",
+            serde_json::to_string(&report).unwrap(),
+            diags.join("\n"),
+            crate::diag::counts(&ws.diags)
+        );
+        let site = crate::render::Renderer::new(ws, &report, crate::config::Lang::En).unwrap();
+        for rel in site.files() {
+            let bytes = site.file(&rel).unwrap().unwrap();
+            out.push_str(&rel);
+            out.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        out
+    }
+
+    #[test]
+    fn an_updated_note_gives_what_a_full_load_gives() {
+        let dir = copy_examples();
+        let today = Some("2026-11-20".parse().unwrap());
+        let rel = "wang-lei/huadong-jiancai.md";
+        let file = dir.path().join(rel);
+        let original = std::fs::read_to_string(&file).unwrap();
+        let mut ws = load(dir.path(), today).unwrap();
+        // Each edit: a new contact, a new follow-up, a typo, a changed profile field,
+        // a referral to nowhere, and back to the original.
+        let edits = [
+            format!("{original}\n## 2026-11-19 visit @王强 — brought tea\n"),
+            format!("{original}\n## 2026-11-18 call\n\n- [ ] 2026-11-30 call — send the quote\n"),
+            format!("{original}\n## 2026-13-45 visit — no such day\n"),
+            original.replacen("tier: key", "tier: regular", 1),
+            original.replacen("---\n", "---\nreferred_by: nobody-at-all\n", 1),
+            original.clone(),
+        ];
+        let mut changed = 0;
+        for (n, text) in edits.iter().enumerate() {
+            let before = seen(&ws);
+            std::fs::write(&file, text).unwrap();
+            assert!(ws.update_note(rel), "edit {n} was not taken");
+            let full = load(dir.path(), today).unwrap();
+            let (updated, loaded) = (seen(&ws), seen(&full));
+            let at = updated
+                .bytes()
+                .zip(loaded.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(updated.len().min(loaded.len()));
+            assert!(
+                updated == loaded,
+                "edit {n} differs from a full load at byte {at}: {:?}",
+                loaded.get(at.saturating_sub(80)..(at + 80).min(loaded.len()))
+            );
+            // The edit shows (the probe can fail): every edit but the last changes
+            // something a build renders.
+            changed += usize::from(seen(&ws) != before);
+        }
+        assert_eq!(changed, edits.len(), "an edit changed nothing");
+        // What one note cannot say: an unknown file, a changed id, a note gone.
+        assert!(!ws.update_note("wang-lei/nobody.md"));
+        std::fs::write(
+            &file,
+            original.replacen("---\n", "---\nid: another-id\n", 1),
+        )
+        .unwrap();
+        assert!(!ws.update_note(rel));
+        std::fs::remove_file(&file).unwrap();
+        assert!(!ws.update_note(rel));
+    }
 }

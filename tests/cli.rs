@@ -934,3 +934,71 @@ fn chinese_site_has_no_untranslated_labels() {
     }
     assert!(pages >= 20);
 }
+
+/// Notes enough for a build of over half a second (a debug binary), in a temp folder.
+fn many_notes(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        let mut text = format!("---\nname: Client {i}\nowner: Rep {}\n---\n", i % 7);
+        for d in 1..=20 {
+            text.push_str(&format!(
+                "\n## 2026-10-{d:02} call — talk {d}\n\nSome words about the call.\n"
+            ));
+        }
+        fs::write(dir.path().join(format!("c{i:05}.md")), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_long_build_shows_progress_on_a_terminal_and_never_when_piped() {
+    let notes = many_notes(1500);
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let args = [
+        "build",
+        notes.path().to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+        "--today",
+        TODAY,
+    ];
+    // Piped (this test's stderr): one summary line, no progress.
+    let piped = run(&args);
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert!(
+        !piped.stderr.contains("writing pages") && !piped.stderr.contains('\r'),
+        "{:?}",
+        piped.stderr
+    );
+    // On a terminal (`script` gives the build one): the count, then wiped.
+    let script = common::require(
+        "script (util-linux)",
+        ["/usr/bin/script", "/bin/script"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file()),
+    );
+    let Some(script) = script else { return };
+    let bin = assert_cmd::cargo::cargo_bin("touchbase");
+    let line = std::iter::once(bin.to_str().unwrap())
+        .chain(args)
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let tty = std::process::Command::new(script)
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("TOUCHBASE_TIMINGS")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&tty.stdout);
+    assert!(tty.status.success(), "{shown}");
+    assert!(shown.contains("\rwriting pages "), "{shown:?}");
+    // 1,500 clients, 7 reps and the 7 fixed pages.
+    assert!(
+        shown.contains("/1514"),
+        "the total is the page count: {shown:?}"
+    );
+    assert!(shown.contains("\r\u{1b}[K"), "the line is wiped: {shown:?}");
+    assert!(shown.contains("wrote 1514 pages"), "{shown:?}");
+}

@@ -15,7 +15,7 @@ struct Server {
     child: Child,
     addr: String,
     stderr: Arc<Mutex<String>>,
-    /// The child's temp folder (`TMPDIR`), where it keeps its build folder.
+    /// The child's temp folder (`TMPDIR`): serve writes nothing, there or anywhere.
     tmp: tempfile::TempDir,
 }
 
@@ -85,10 +85,13 @@ impl Server {
         assert!(ok.is_some(), "no rebuild after {v}:\n{}", self.stderr());
     }
 
-    fn build_dir(&self) -> PathBuf {
-        self.tmp
-            .path()
-            .join(format!(".touchbase-serve-{}", self.child.id()))
+    /// What the child left in its temp folder (nothing, ever).
+    fn temp_files(&self) -> Vec<PathBuf> {
+        walkdir::WalkDir::new(self.tmp.path())
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .collect()
     }
 
     /// SIGTERM, as Ctrl-C would, and wait for the exit.
@@ -218,10 +221,8 @@ fn serves_the_site_with_the_reload_script_only_when_served() {
     let (status, head, body) = http(&server.addr, "HEAD", "/index.html");
     assert_eq!(status, 200, "{head}");
     assert!(body.is_empty());
-    // The files on disk are the built site: no script.
-    let site = server.build_dir().join("site");
-    let disk = std::fs::read_to_string(site.join("index.html")).unwrap();
-    assert!(!disk.contains("__touchbase"));
+    // The pages are rendered in memory: nothing on disk.
+    assert_eq!(server.temp_files(), Vec::<PathBuf>::new());
 
     // Nor does `touchbase build` write it, anywhere.
     let out = tempfile::tempdir().unwrap();
@@ -283,6 +284,24 @@ fn a_changed_note_is_rebuilt_and_the_page_reloads() {
         "{}",
         server.stderr()
     );
+    // One note changed: only it was read again.
+    assert!(
+        server.stderr().contains(&format!("updated {NOTE}")),
+        "{}",
+        server.stderr()
+    );
+    // A new note: the folder is loaded again, and its page is there.
+    let v = server.version();
+    std::fs::write(
+        notes.path().join("anna-li/new-client.md"),
+        "---\nname: Brand New Ltd\nowner: Anna Li\n---\n\n## 2026-11-18 call — first call\n",
+    )
+    .unwrap();
+    server.wait_past(v);
+    let (status, _, page) = server.get("/clients/new-client.html");
+    assert_eq!(status, 200, "{}", server.stderr());
+    assert!(page.contains("Brand New Ltd"));
+    assert!(server.stderr().contains("reloaded"), "{}", server.stderr());
     // Comments (`: ping`) come every 15 s; the reload must come well before that.
     let start = Instant::now();
     let mut line = String::new();
@@ -318,23 +337,86 @@ fn problems_show_in_the_page_and_a_broken_config_keeps_the_last_site() {
     assert!(server.stderr().contains("still serving the last good site"));
 }
 
+/// Every file of the notes folder with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
 #[test]
-fn stopping_removes_the_build_folder() {
+fn every_served_file_is_the_built_one_with_the_script() {
     let notes = notes();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    for lang in ["en", "zh"] {
+        let built = Command::new(BIN)
+            .arg("build")
+            .arg(notes.path())
+            .arg("--out")
+            .arg(&site)
+            .args(["--today", "2026-11-20", "--lang", lang])
+            .output()
+            .unwrap();
+        assert!(built.status.success());
+        let server = Server::start(notes.path(), &["--lang", lang]);
+        let mut files = 0;
+        for entry in walkdir::WalkDir::new(&site).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(&site).unwrap().to_str().unwrap();
+            if !entry.file_type().is_file() || rel.starts_with('.') {
+                continue;
+            }
+            let disk = std::fs::read_to_string(entry.path()).unwrap();
+            let url: String = rel
+                .bytes()
+                .map(|b| match b {
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'.' | b'-' | b'_' => {
+                        char::from(b).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            let (status, _, served) = server.get(&format!("/{url}"));
+            assert_eq!(status, 200, "{lang}: {rel}");
+            let expected = match rel.ends_with(".html") {
+                true => disk.replace("</body>", SCRIPT),
+                false => disk,
+            };
+            assert!(
+                served == expected,
+                "{lang}: {rel} differs from the built file"
+            );
+            files += 1;
+        }
+        assert!(files > 30, "{lang}: only {files} files");
+    }
+}
+
+#[test]
+fn serving_writes_nothing_and_stops_on_sigterm() {
+    let notes = notes();
+    let before = snapshot(notes.path());
     let mut server = Server::start(notes.path(), &[]);
-    let dir = server.build_dir();
-    assert!(dir.join("site/index.html").is_file(), "{}", dir.display());
-    assert!(
-        !std::fs::read_dir(notes.path()).unwrap().any(|e| e
-            .unwrap()
-            .file_name()
-            .to_string_lossy()
-            .contains("touchbase-serve")),
-        "built inside the notes"
-    );
+    for page in [
+        "/",
+        "/clients.html",
+        PAGE,
+        "/calendar.ics",
+        "/problems.html",
+    ] {
+        assert_eq!(server.get(page).0, 200, "{page}");
+    }
+    assert_eq!(server.temp_files(), Vec::<PathBuf>::new());
+    assert!(snapshot(notes.path()) == before, "the notes changed");
     let status = server.stop().expect("serve did not stop on SIGTERM");
     assert!(status.success(), "{status:?}");
-    assert!(!dir.exists(), "{} left behind", dir.display());
+    assert!(server.stderr().contains("stopped"), "{}", server.stderr());
+    assert_eq!(server.temp_files(), Vec::<PathBuf>::new());
 }
 
 #[test]
@@ -373,5 +455,5 @@ fn a_notes_folder_that_disappears_stops_with_a_message() {
     .unwrap_or_else(|| server.stderr());
     assert!(err.contains("is gone"), "{err}");
     assert!(err.contains("help: "), "{err}");
-    assert!(!server.build_dir().exists());
+    assert_eq!(server.temp_files(), Vec::<PathBuf>::new());
 }

@@ -14,6 +14,7 @@ pub mod revenue;
 pub mod team_figures;
 
 use crate::model::{Cadence, Client, Date, Kind, TierCadences};
+use rayon::prelude::*;
 
 /// Where a client stands against its cadence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,7 +40,20 @@ impl Status {
 
 /// Days from `a` to `b` (negative when `b` is earlier).
 pub fn days_between(a: Date, b: Date) -> i64 {
-    a.until(b).map_or(0, |s| i64::from(s.get_days()))
+    day_number(b) - day_number(a)
+}
+
+/// Days since 0000-03-01 in the proleptic Gregorian calendar (H. Hinnant's
+/// `days_from_civil`): plain arithmetic, where a calendar span (`Date::until`) costs
+/// a hundred times as much, and analysis takes hundreds of thousands of differences.
+fn day_number(d: Date) -> i64 {
+    let month = i64::from(d.month());
+    let y = i64::from(d.year()) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + i64::from(d.day()) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era
 }
 
 /// One rhythm of contact: the plain cadence (`kind: None`, "any contact") or one kind's
@@ -233,40 +247,70 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
     let year_ago = today
         .checked_sub(jiff::Span::new().days(365))
         .unwrap_or(today);
-    let mut weekly = vec![0u32; 52];
-    let mut kinds = [0u32; Kind::ALL.len()];
-    let mut recent: Vec<(Date, usize, usize)> = Vec::new();
-    let mut entries_total = 0;
-    for (ci, c) in clients.iter().enumerate() {
-        entries_total += c.entries.len();
-        for (ei, e) in c.entries.iter().enumerate() {
-            if e.date > today {
-                continue;
-            }
-            if e.date > year_ago
-                && let Some(k) = Kind::ALL.iter().position(|&k| k == e.kind)
-                && let Some(slot) = kinds.get_mut(k)
-            {
-                *slot += 1;
-            }
-            if !e.kind.is_contact() {
-                continue;
-            }
-            if let Some(slot) = week_index(first_week, e.date).and_then(|w| weekly.get_mut(w)) {
-                *slot += 1;
-            }
-            recent.push((e.date, ci, ei));
-        }
-    }
     // Newest first; ties by client order then entry order, for stable output. Only the
-    // first `recent_count` are needed: select them, then sort just those.
+    // first `recent_count` are needed: each part keeps its own first ones, and so does
+    // the whole.
     let order = |a: &(Date, usize, usize), b: &(Date, usize, usize)| {
         b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
     };
-    if recent.len() > recent_count && recent_count > 0 {
-        recent.select_nth_unstable_by(recent_count - 1, order);
-    }
-    recent.truncate(recent_count);
+    let keep_first = |recent: &mut Vec<(Date, usize, usize)>| {
+        if recent.len() > recent_count && recent_count > 0 {
+            recent.select_nth_unstable_by(recent_count - 1, order);
+        }
+        recent.truncate(recent_count);
+    };
+    /// One part's counts: contacts per week, entries per kind, the newest contacts,
+    /// entries in all.
+    type Part = (
+        Vec<u32>,
+        [u32; Kind::ALL.len()],
+        Vec<(Date, usize, usize)>,
+        usize,
+    );
+    let empty = || -> Part { (vec![0u32; 52], [0u32; Kind::ALL.len()], Vec::new(), 0) };
+    // Client by client on every core (400,000 entries at 10,000 clients), then added up.
+    let (weekly, kinds, mut recent, entries_total) = clients
+        .par_iter()
+        .enumerate()
+        .fold(empty, |mut part, (ci, c)| {
+            let (weekly, kinds, recent, total) = &mut part;
+            *total += c.entries.len();
+            for (ei, e) in c.entries.iter().enumerate() {
+                if e.date > today {
+                    continue;
+                }
+                if e.date > year_ago
+                    && let Some(k) = Kind::ALL.iter().position(|&k| k == e.kind)
+                    && let Some(slot) = kinds.get_mut(k)
+                {
+                    *slot += 1;
+                }
+                if !e.kind.is_contact() {
+                    continue;
+                }
+                if let Some(slot) = week_index(first_week, e.date).and_then(|w| weekly.get_mut(w)) {
+                    *slot += 1;
+                }
+                recent.push((e.date, ci, ei));
+            }
+            if recent.len() > 4 * recent_count.max(1) {
+                keep_first(recent);
+            }
+            part
+        })
+        .reduce(empty, |mut a, b| {
+            for (x, y) in a.0.iter_mut().zip(&b.0) {
+                *x += y;
+            }
+            for (x, y) in a.1.iter_mut().zip(&b.1) {
+                *x += y;
+            }
+            a.2.extend(b.2);
+            keep_first(&mut a.2);
+            a.3 += b.3;
+            a
+        });
+    keep_first(&mut recent);
     recent.sort_by(order);
     let mut kinds: Vec<(Kind, u32)> = Kind::ALL
         .iter()
@@ -309,6 +353,34 @@ mod tests {
             tier,
             entries,
             ..Client::default()
+        }
+    }
+
+    #[test]
+    fn days_between_is_the_calendar_s() {
+        // Every day of 1999–2030 against a few fixed days, and far-apart days, as the
+        // calendar (jiff) counts them.
+        let fixed = [
+            d("2026-11-20"),
+            d("2000-02-29"),
+            d("1970-01-01"),
+            d("2031-03-01"),
+        ];
+        let mut day = d("1999-01-01");
+        while day < d("2031-01-01") {
+            for f in fixed {
+                let calendar = i64::from(f.until(day).unwrap().get_days());
+                assert_eq!(days_between(f, day), calendar, "{f} → {day}");
+            }
+            day = day.tomorrow().unwrap();
+        }
+        for (a, b) in [("0001-01-01", "9999-12-31"), ("1600-02-29", "2400-02-29")] {
+            let (a, b) = (d(a), d(b));
+            assert_eq!(
+                days_between(a, b),
+                i64::from(a.until(b).unwrap().get_days())
+            );
+            assert_eq!(days_between(b, a), -days_between(a, b));
         }
     }
 

@@ -130,6 +130,433 @@ thread_local! {
     static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// One site's pages and files, each rendered on demand from the report: `build` writes
+/// them all (`render_site`), `serve` renders the one a browser asks for.
+pub struct Renderer<'a> {
+    site: Site<'a>,
+    tpl: templates::Templates,
+    /// What every page's context starts from.
+    base: Context,
+    /// The navigation of each kind of page: (root, current entry) → HTML.
+    navs: BTreeMap<(&'static str, &'static str), String>,
+    /// Diagnostics per file, for client pages and the problems page.
+    by_file: BTreeMap<&'a str, Vec<&'a Diagnostic>>,
+    site_title: &'a str,
+    /// Page name → index, for clients (`clients/<slug>.html`) and reps (`reps/<slug>…`).
+    client_of: std::collections::HashMap<String, usize>,
+    rep_of: BTreeMap<String, usize>,
+    /// Shared by pages, made on first use: the team figures (dashboard and key clients)
+    /// and the calendar's events (the team's feed and each rep's).
+    team: std::sync::OnceLock<team_charts::TeamPlaybook>,
+    events: std::sync::OnceLock<Vec<crate::output::ics::CalEvent>>,
+    /// The user's wording (`labels:`), installed while this renderer lives.
+    _labels: i18n::Installed,
+}
+
+/// The fixed files besides the routes' pages.
+const ASSETS: [&str; 2] = ["assets/style.css", "assets/app.js"];
+
+impl<'a> Renderer<'a> {
+    pub fn new(ws: &'a Workspace, report: &'a Report<'a>, lang: Lang) -> Result<Self, Fatal> {
+        let labels_guard = i18n::Installed::new(&ws.config.labels);
+        let labels = i18n::table(lang);
+        let tpl = templates::load(&ws.root.join("templates"), &labels, lang)?;
+        let site = Site {
+            ws,
+            report,
+            lang,
+            slugs: assign_slugs(ws),
+            has_problems: {
+                let files: BTreeSet<&str> = ws.diags.iter().map(|d| d.file.as_str()).collect();
+                ws.clients
+                    .iter()
+                    .map(|c| files.contains(c.file.as_str()))
+                    .collect()
+            },
+            frames: charts::FrameCache::default(),
+            rep_slugs: rep_pages::rep_slugs(&ws.playbook.books),
+        };
+        let (errors, warnings) = crate::diag::counts(&ws.diags);
+        let site_title = ws
+            .config
+            .title
+            .as_deref()
+            .unwrap_or(i18n::label(lang, "site_title"));
+        let common = Common {
+            lang: lang.code(),
+            lang_key: if lang == Lang::Zh { "zh" } else { "en" },
+            site_title,
+            today: ws.today.to_string(),
+            errors,
+            warnings,
+            version: env!("CARGO_PKG_VERSION"),
+        };
+        let mut base =
+            Context::from_serialize(&common).map_err(|e| templates::template_error(&e, &[]))?;
+        if tpl.uses_labels {
+            base.insert("t", &labels);
+        }
+        // The navigation, from the routes.
+        base.insert("nav_pages", &site::nav_links(lang));
+        let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+        for d in &ws.diags {
+            by_file.entry(d.file.as_str()).or_default().push(d);
+        }
+        let client_of = site
+            .slugs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i))
+            .collect();
+        let rep_of = site
+            .rep_slugs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i))
+            .collect();
+        let mut r = Renderer {
+            site,
+            tpl,
+            base,
+            navs: BTreeMap::new(),
+            by_file,
+            site_title,
+            client_of,
+            rep_of,
+            team: std::sync::OnceLock::new(),
+            events: std::sync::OnceLock::new(),
+            _labels: labels_guard,
+        };
+        // The navigation is the same on every page of a kind (its root and current
+        // entry): rendered once per kind from `partials/nav.html`, and placed by that
+        // partial's fast path while the user has not replaced it.
+        let mut navs = BTreeMap::new();
+        for root in ["", "../"] {
+            for route in &site::ROUTES {
+                navs.insert((root, route.nav), r.nav_of(root, route.nav)?);
+            }
+        }
+        r.navs = navs;
+        Ok(r)
+    }
+
+    /// Templates of the notes folder in use, by name.
+    pub fn overridden(&self) -> &[String] {
+        &self.tpl.overridden
+    }
+
+    /// Every file of the site, as `/`-separated paths from its root: the fixed pages
+    /// and assets, the calendar feed, and per client and per rep.
+    pub fn files(&self) -> Vec<String> {
+        let mut out: Vec<String> = ASSETS.iter().map(|s| (*s).to_string()).collect();
+        out.extend(site::ROUTES.iter().map(|r| r.path.to_string()));
+        out.push("calendar.ics".into());
+        for slug in &self.site.rep_slugs {
+            out.push(format!("reps/{slug}.html"));
+            out.push(format!("reps/{slug}.ics"));
+        }
+        out.extend(self.site.slugs.iter().map(|s| format!("clients/{s}.html")));
+        out
+    }
+
+    /// Is `rel` a folder of the site (`clients`, `reps`, `assets`)?
+    pub fn is_folder(&self, rel: &str) -> bool {
+        let rel = rel.trim_end_matches('/');
+        rel == "assets"
+            || (rel == "clients" && !self.site.slugs.is_empty())
+            || (rel == "reps" && !self.site.rep_slugs.is_empty())
+    }
+
+    /// The bytes of the site's file `rel`, or none when the site has no such file.
+    pub fn file(&self, rel: &str) -> Result<Option<Vec<u8>>, Fatal> {
+        if let Some(feed) = self.feed_of(rel) {
+            let mut out = Vec::new();
+            self.write_feed(feed, &mut out)
+                .map_err(|source| Fatal::Io {
+                    path: rel.into(),
+                    source,
+                })?;
+            return Ok(Some(out));
+        }
+        Ok(self.page(rel)?.map(visible_controls))
+    }
+
+    /// Which calendar feed `rel` is: the team's (none) or a rep's (their book).
+    fn feed_of(&self, rel: &str) -> Option<Option<usize>> {
+        if rel == "calendar.ics" {
+            return Some(None);
+        }
+        let slug = rel.strip_prefix("reps/")?.strip_suffix(".ics")?;
+        self.rep_of.get(slug).map(|&b| Some(b))
+    }
+
+    /// Write a calendar feed (the team's, or the rep's of book `feed`) into `out`.
+    fn write_feed(&self, feed: Option<usize>, out: impl std::io::Write) -> std::io::Result<()> {
+        let ws = self.site.ws;
+        let events = self
+            .events
+            .get_or_init(|| crate::output::ics::events(self.site.report, self.site.lang));
+        match feed.and_then(|b| ws.playbook.books.get(b)) {
+            Some(b) => crate::output::ics::write_events(
+                events,
+                self.site.report,
+                &format!("{} · {}", self.site_title, self.site.rep_name(&b.owner)),
+                Some(&b.owner),
+                out,
+            ),
+            None => crate::output::ics::write_events(
+                events,
+                self.site.report,
+                self.site_title,
+                None,
+                out,
+            ),
+        }
+    }
+
+    fn team(&self) -> &team_charts::TeamPlaybook {
+        self.team.get_or_init(|| team_charts::team(&self.site))
+    }
+
+    fn nav_of(&self, root: &str, nav: &str) -> Result<String, Fatal> {
+        let mut ctx = self.base.clone();
+        ctx.insert("root", root);
+        ctx.insert("nav", nav);
+        self.tpl
+            .tera
+            .render(templates::NAV_ONCE, &ctx)
+            .map_err(|e| Fatal::Template {
+                name: Some("partials/nav.html".into()),
+                yours: false,
+                why: templates::describe(&e),
+            })
+    }
+
+    /// Render template `name` as a page at `root` (`""` or `"../"`), its navigation at
+    /// `nav`, with `data` as `key` and `more` besides.
+    #[allow(clippy::too_many_arguments)]
+    fn render(
+        &self,
+        name: &str,
+        root: &str,
+        nav: &str,
+        title: &str,
+        key: &str,
+        data: &dyn ErasedSerialize,
+        more: &[(&str, &dyn ErasedSerialize)],
+    ) -> Result<Vec<u8>, Fatal> {
+        let mut ctx = self.base.clone();
+        ctx.insert("root", root);
+        ctx.insert("nav", nav);
+        match self.navs.get(&(root, nav)) {
+            Some(html) => ctx.insert("nav_html", html),
+            None => ctx.insert("nav_html", &self.nav_of(root, nav)?),
+        }
+        ctx.insert("page_title", title);
+        data.insert_into(&mut ctx, key);
+        for (k, v) in more {
+            v.insert_into(&mut ctx, k);
+        }
+        // Into this thread's reused page buffer (`render_site` hands it back):
+        // `Tera::render` would start a new 2 KB buffer per page, grow it by copying, and
+        // then check the whole page is UTF-8 (it is: every piece is a `&str`).
+        let mut out = PAGE_BUFFER.with_borrow_mut(std::mem::take);
+        out.clear();
+        self.tpl
+            .tera
+            .render_to(name, &ctx, &mut out)
+            .map_err(|e| Fatal::Template {
+                name: Some(name.to_string()),
+                yours: self.tpl.overridden.iter().any(|o| o == name),
+                why: templates::describe(&e),
+            })?;
+        Ok(out)
+    }
+
+    /// A fixed page, from its route: file, template, nav key and title.
+    fn fixed(
+        &self,
+        route: &site::Route,
+        key: &str,
+        data: &dyn ErasedSerialize,
+    ) -> Result<Vec<u8>, Fatal> {
+        let title = i18n::label(self.site.lang, route.title);
+        self.render(route.path, "", route.nav, title, key, data, &[])
+    }
+
+    /// The bytes of page or asset `rel` (no feed), before the control check.
+    fn page(&self, rel: &str) -> Result<Option<Vec<u8>>, Fatal> {
+        let site = &self.site;
+        let ws = site.ws;
+        let report = site.report;
+        let lang = site.lang;
+        let order = report.urgency;
+        let full = self.tpl.full_context;
+        let [
+            dashboard,
+            clients,
+            key,
+            reps_page,
+            calendar,
+            referrals_page,
+            problems,
+        ] = &site::ROUTES;
+        let page = match rel {
+            "assets/style.css" => self.tpl.style.clone().into_bytes(),
+            "assets/app.js" => self.tpl.script.clone().into_bytes(),
+            _ if rel == dashboard.path => {
+                let dash = self::dashboard::dashboard(site, order);
+                let practices = relationship_checks::practices(site, &|_| true, "", 10);
+                self.fixed(
+                    dashboard,
+                    "d",
+                    &WithPlaybook {
+                        page: &dash,
+                        p: Some(&practices),
+                        team: Some(self.team()),
+                        pb: None,
+                    },
+                )?
+            }
+            _ if rel == calendar.path => {
+                self.fixed(calendar, "cal", &self::calendar::calendar(site))?
+            }
+            _ if rel == key.path => {
+                let rows = self::calendar::key_rows(site, order);
+                self.fixed(
+                    key,
+                    "k",
+                    &KeyPage {
+                        rows: &rows,
+                        team: self.team(),
+                    },
+                )?
+            }
+            _ if rel == reps_page.path => {
+                let reps = rep_pages::rep_rows(site, &site.rep_slugs, "");
+                self.fixed(reps_page, "reps", &reps)?
+            }
+            _ if rel == referrals_page.path => {
+                self.fixed(referrals_page, "refs", &rep_pages::referrals(site))?
+            }
+            _ if rel == clients.path => {
+                let list = rows::client_list(site, order);
+                if full {
+                    let with = WithRows {
+                        page: &list,
+                        rows: &list.rows,
+                    };
+                    self.fixed(clients, "l", &with)?
+                } else {
+                    self.fixed(clients, "l", &list)?
+                }
+            }
+            _ if rel == problems.path => {
+                let files: Vec<views::ProblemFile> = self
+                    .by_file
+                    .iter()
+                    .map(|(file, diags)| {
+                        let client = ws.clients.iter().position(|c| c.file == *file);
+                        views::ProblemFile {
+                            file: (*file).to_string(),
+                            href: client.map(|i| site.client_href(i, "")).unwrap_or_default(),
+                            name: client
+                                .and_then(|i| ws.clients.get(i))
+                                .map(|c| c.name.clone())
+                                .unwrap_or_default(),
+                            diags: diags
+                                .iter()
+                                .map(|d| rows::diag_view(lang, d, &ws.config.privacy))
+                                .collect(),
+                        }
+                    })
+                    .collect();
+                self.fixed(problems, "files", &files)?
+            }
+            _ => {
+                if let Some(slug) = rel
+                    .strip_prefix("clients/")
+                    .and_then(|r| r.strip_suffix(".html"))
+                {
+                    match self.client_of.get(slug) {
+                        Some(&i) => self.client_page(i)?,
+                        None => return Ok(None),
+                    }
+                } else if let Some(slug) = rel
+                    .strip_prefix("reps/")
+                    .and_then(|r| r.strip_suffix(".html"))
+                {
+                    match self.rep_of.get(slug) {
+                        Some(&b) => self.rep_page(b)?,
+                        None => return Ok(None),
+                    }
+                } else {
+                    return Ok(None);
+                }
+            }
+        };
+        Ok(Some(page))
+    }
+
+    fn rep_page(&self, b: usize) -> Result<Vec<u8>, Fatal> {
+        let site = &self.site;
+        let (Some(book), Some(slug)) = (site.ws.playbook.books.get(b), site.rep_slugs.get(b))
+        else {
+            return Err(Fatal::Bug("rep page"));
+        };
+        let page = rep_pages::rep_page(site, book, slug, site.report.urgency)
+            .ok_or(Fatal::Bug("rep page"))?;
+        let name = page.name.clone();
+        match self.tpl.full_context {
+            true => self.render(
+                "rep.html",
+                "../",
+                "reps",
+                &name,
+                "r",
+                &WithRows {
+                    page: &page,
+                    rows: &page.rows,
+                },
+                &[],
+            ),
+            false => self.render("rep.html", "../", "reps", &name, "r", &page, &[]),
+        }
+    }
+
+    fn client_page(&self, i: usize) -> Result<Vec<u8>, Fatal> {
+        let site = &self.site;
+        let c = site.ws.clients.get(i).ok_or(Fatal::Bug("client index"))?;
+        let empty = Vec::new();
+        let diags = self.by_file.get(c.file.as_str()).unwrap_or(&empty);
+        let base = client::client_page(site, i, diags).ok_or(Fatal::Bug("client page"))?;
+        let pb = client_playbook::client(site, i).ok_or(Fatal::Bug("client playbook"))?;
+        let page = WithPlaybook {
+            page: &base,
+            p: None,
+            team: None,
+            pb: Some(&pb),
+        };
+        // The structured data behind the partials, when a user's template may read it.
+        match (self.tpl.full_context, site.report.clients.get(i)) {
+            (true, Some(r)) => {
+                let client = client::context(site, i, r, &base, &pb)
+                    .map_err(|e| templates::template_error(&tera::Error::json(e), &[]))?;
+                self.render(
+                    "client.html",
+                    "../",
+                    "clients",
+                    &c.name,
+                    "c",
+                    &page,
+                    &[("client", &client)],
+                )
+            }
+            _ => self.render("client.html", "../", "clients", &c.name, "c", &page, &[]),
+        }
+    }
+}
+
 /// Render every page of `report` (built from `ws`) into `staging`.
 pub fn render_site(
     ws: &Workspace,
@@ -137,306 +564,46 @@ pub fn render_site(
     lang: Lang,
     staging: &Staging,
 ) -> Result<Built, Fatal> {
-    // The user's wording (`labels:`) for every label of this build, Rust's and templates'.
-    let _user_labels = i18n::Installed::new(&ws.config.labels);
-    let labels = i18n::table(lang);
-    let tpl = templates::load(&ws.root.join("templates"), &labels, lang)?;
-    let site = Site {
-        ws,
-        report,
-        lang,
-        slugs: assign_slugs(ws),
-        has_problems: {
-            let files: BTreeSet<&str> = ws.diags.iter().map(|d| d.file.as_str()).collect();
-            ws.clients
-                .iter()
-                .map(|c| files.contains(c.file.as_str()))
-                .collect()
-        },
-        frames: charts::FrameCache::default(),
-        rep_slugs: rep_pages::rep_slugs(&ws.playbook.books),
+    let r = Renderer::new(ws, report, lang)?;
+    let io = |rel: &str| {
+        let path = staging.path_of(rel);
+        move |source| Fatal::Io { path, source }
     };
-    let (errors, warnings) = crate::diag::counts(&ws.diags);
-    let common = Common {
-        lang: lang.code(),
-        lang_key: if lang == Lang::Zh { "zh" } else { "en" },
-        site_title: ws
-            .config
-            .title
-            .as_deref()
-            .unwrap_or(i18n::label(lang, "site_title")),
-        today: ws.today.to_string(),
-        errors,
-        warnings,
-        version: env!("CARGO_PKG_VERSION"),
-    };
-    let mut base =
-        Context::from_serialize(&common).map_err(|e| templates::template_error(&e, &[]))?;
-    if tpl.uses_labels {
-        base.insert("t", &labels);
-    }
-    // The navigation, from the routes.
-    base.insert("nav_pages", &site::nav_links(lang));
-
-    // The navigation is the same on every page of a kind (its root and current entry):
-    // rendered once per kind from `partials/nav.html`, and placed by that partial's fast
-    // path while the user has not replaced it.
-    let nav_of = |root: &str, nav: &str| -> Result<String, Fatal> {
-        let mut ctx = base.clone();
-        ctx.insert("root", root);
-        ctx.insert("nav", nav);
-        tpl.tera
-            .render(templates::NAV_ONCE, &ctx)
-            .map_err(|e| Fatal::Template {
-                name: Some("partials/nav.html".into()),
-                yours: false,
-                why: templates::describe(&e),
-            })
-    };
-    let mut navs = BTreeMap::new();
-    for root in ["", "../"] {
-        for route in &site::ROUTES {
-            navs.insert((root, route.nav), nav_of(root, route.nav)?);
+    let write = |rel: &str| -> Result<(), Fatal> {
+        if let Some(feed) = r.feed_of(rel) {
+            // Streamed into its file: a team's feed is tens of MB.
+            let file = staging.create(rel).map_err(io(rel))?;
+            return r.write_feed(feed, file).map_err(io(rel));
         }
-    }
-    let render_with = |name: &str,
-                       root: &str,
-                       nav: &str,
-                       title: &str,
-                       key: &str,
-                       data: &dyn ErasedSerialize,
-                       more: &[(&str, &dyn ErasedSerialize)]|
-     -> Result<Vec<u8>, Fatal> {
-        let mut ctx = base.clone();
-        ctx.insert("root", root);
-        ctx.insert("nav", nav);
-        match navs.get(&(root, nav)) {
-            Some(html) => ctx.insert("nav_html", html),
-            None => ctx.insert("nav_html", &nav_of(root, nav)?),
-        }
-        ctx.insert("page_title", title);
-        data.insert_into(&mut ctx, key);
-        for (k, v) in more {
-            v.insert_into(&mut ctx, k);
-        }
-        // Into this thread's reused page buffer (`write` hands it back): `Tera::render`
-        // would start a new 2 KB buffer per page, grow it by copying, and then check the
-        // whole page is UTF-8 (it is: every piece is a `&str`).
-        let mut out = PAGE_BUFFER.with_borrow_mut(std::mem::take);
-        out.clear();
-        tpl.tera
-            .render_to(name, &ctx, &mut out)
-            .map_err(|e| Fatal::Template {
-                name: Some(name.to_string()),
-                yours: tpl.overridden.iter().any(|o| o == name),
-                why: templates::describe(&e),
-            })?;
-        Ok(out)
-    };
-    let render =
-        |name: &str, root: &str, nav: &str, title: &str, key: &str, data: &dyn ErasedSerialize| {
-            render_with(name, root, nav, title, key, data, &[])
-        };
-    let write = |rel: &str, html: Vec<u8>| {
-        let html = visible_controls(html);
-        let written = staging.write(rel, &html).map_err(|source| Fatal::Io {
-            path: staging.path_of(rel),
-            source,
-        });
-        PAGE_BUFFER.with_borrow_mut(|buffer| *buffer = html);
+        let bytes = r
+            .file(rel)?
+            .ok_or(Fatal::Bug("a listed file has no content"))?;
+        let written = staging.write(rel, &bytes).map_err(io(rel));
+        // The page's buffer goes back to this thread for the next page.
+        PAGE_BUFFER.with_borrow_mut(|buffer| *buffer = bytes);
         written
     };
-    let t = |k| i18n::label(lang, k);
-
-    // Diagnostics per file, for client pages and the problems page.
-    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-    for d in &ws.diags {
-        by_file.entry(d.file.as_str()).or_default().push(d);
-    }
-    // The overview pages and the client pages are independent: build them side by side.
-    // The fixed pages, each written from its route: file, template, nav key and title.
-    let [
-        dashboard,
-        clients,
-        key,
-        reps_page,
-        calendar,
-        referrals_page,
-        problems,
-    ] = site::ROUTES;
-    let fixed = |route: &site::Route, key: &str, data: &dyn ErasedSerialize| {
-        write(
-            route.path,
-            render(route.path, "", route.nav, t(route.title), key, data)?,
-        )
-    };
-    let overview = || -> Result<(), Fatal> {
-        write("assets/style.css", tpl.style.clone().into_bytes())?;
-        write("assets/app.js", tpl.script.clone().into_bytes())?;
-        let order = report.urgency;
-        let dash = self::dashboard::dashboard(&site, order);
-        let dash_extra = (
-            relationship_checks::practices(&site, &|_| true, "", 10),
-            team_charts::team(&site),
-        );
-        fixed(
-            &dashboard,
-            "d",
-            &WithPlaybook {
-                page: &dash,
-                p: Some(&dash_extra.0),
-                team: Some(&dash_extra.1),
-                pb: None,
-            },
-        )?;
-        drop(dash);
-        // Each page's data is dropped once written: the overview pages are built one
-        // after another while the client pages are, and peak memory is what they hold
-        // together.
-        let cal = self::calendar::calendar(&site);
-        fixed(&calendar, "cal", &cal)?;
-        drop(cal);
-        let key_rows = self::calendar::key_rows(&site, order);
-        fixed(
-            &key,
-            "k",
-            &KeyPage {
-                rows: &key_rows,
-                team: &dash_extra.1,
-            },
-        )?;
-        drop((key_rows, dash_extra));
-        let reps = rep_pages::rep_rows(&site, &site.rep_slugs, "");
-        fixed(&reps_page, "reps", &reps)?;
-        drop(reps);
-        for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
-            let page = rep_pages::rep_page(&site, b, slug, order).ok_or(Fatal::Bug("rep page"))?;
-            let name = page.name.clone();
-            write(
-                &format!("reps/{slug}.html"),
-                match tpl.full_context {
-                    true => render(
-                        "rep.html",
-                        "../",
-                        "reps",
-                        &name,
-                        "r",
-                        &WithRows {
-                            page: &page,
-                            rows: &page.rows,
-                        },
-                    )?,
-                    false => render("rep.html", "../", "reps", &name, "r", &page)?,
-                },
-            )?;
-        }
-        // Calendar feeds: the team's, and each rep's beside their page.
-        let title = common.site_title;
-        // The events are made once; the team's feed and each rep's are written from them,
-        // each streamed into its file.
-        let events = crate::output::ics::events(report, lang);
-        let feed = |rel: &str, name: &str, owner: Option<&str>| {
-            staging
-                .create(rel)
-                .and_then(|file| {
-                    crate::output::ics::write_events(&events, report, name, owner, file)
-                })
-                .map_err(|source| Fatal::Io {
-                    path: staging.path_of(rel),
-                    source,
-                })
-        };
-        feed("calendar.ics", title, None)?;
-        for (b, slug) in ws.playbook.books.iter().zip(&site.rep_slugs) {
-            feed(
-                &format!("reps/{slug}.ics"),
-                &format!("{title} · {}", site.rep_name(&b.owner)),
-                Some(&b.owner),
-            )?;
-        }
-        drop(events);
-        let referrals = rep_pages::referrals(&site);
-        fixed(&referrals_page, "refs", &referrals)?;
-        drop(referrals);
-
-        let list = rows::client_list(&site, order);
-        if tpl.full_context {
-            let with = WithRows {
-                page: &list,
-                rows: &list.rows,
-            };
-            fixed(&clients, "l", &with)?;
-        } else {
-            fixed(&clients, "l", &list)?;
-        }
-
-        let files: Vec<views::ProblemFile> = by_file
-            .iter()
-            .map(|(file, diags)| {
-                let client = ws.clients.iter().position(|c| c.file == *file);
-                views::ProblemFile {
-                    file: (*file).to_string(),
-                    href: client.map(|i| site.client_href(i, "")).unwrap_or_default(),
-                    name: client
-                        .and_then(|i| ws.clients.get(i))
-                        .map(|c| c.name.clone())
-                        .unwrap_or_default(),
-                    diags: diags
-                        .iter()
-                        .map(|d| rows::diag_view(lang, d, &ws.config.privacy))
-                        .collect(),
-                }
-            })
-            .collect();
-        fixed(&problems, "files", &files)?;
-        Ok(())
-    };
-    let client_pages = || -> Result<(), Fatal> {
-        let empty = Vec::new();
-        (0..ws.clients.len()).into_par_iter().try_for_each(|i| {
-            let c = ws.clients.get(i).ok_or(Fatal::Bug("client index"))?;
-            let diags = by_file.get(c.file.as_str()).unwrap_or(&empty);
-            let base = client::client_page(&site, i, diags).ok_or(Fatal::Bug("client page"))?;
-            let pb = client_playbook::client(&site, i).ok_or(Fatal::Bug("client playbook"))?;
-            let page = WithPlaybook {
-                page: &base,
-                p: None,
-                team: None,
-                pb: Some(&pb),
-            };
-            // The structured data behind the partials, when a user's template may read it.
-            let html = match (tpl.full_context, report.clients.get(i)) {
-                (true, Some(r)) => {
-                    let client = client::context(&site, i, r, &base, &pb)
-                        .map_err(|e| templates::template_error(&tera::Error::json(e), &[]))?;
-                    render_with(
-                        "client.html",
-                        "../",
-                        "clients",
-                        &c.name,
-                        "c",
-                        &page,
-                        &[("client", &client)],
-                    )?
-                }
-                _ => render("client.html", "../", "clients", &c.name, "c", &page)?,
-            };
-            let slug = site.slugs.get(i).ok_or(Fatal::Bug("slug"))?;
-            write(&format!("clients/{slug}.html"), html)
-        })
-    };
-    let (a, b) = rayon::join(overview, client_pages);
+    // The overview pages (one after another: each page's data is dropped once written,
+    // and they share the team figures and the calendar's events) and the client pages
+    // (on every core) are built side by side.
+    let files = r.files();
+    let (overview, client_pages): (Vec<&String>, Vec<&String>) =
+        files.iter().partition(|f| !f.starts_with("clients/"));
+    let (a, b) = rayon::join(
+        || overview.iter().try_for_each(|f| write(f)),
+        || client_pages.par_iter().try_for_each(|f| write(f)),
+    );
     a?;
     b?;
     // The pages the routes say a site has, checked against those written.
-    let pages = site::page_count(ws.clients.len(), site.rep_slugs.len());
+    let pages = site::page_count(ws.clients.len(), r.site.rep_slugs.len());
     if pages != staging.pages() {
         return Err(Fatal::Bug("pages written differ from the routes"));
     }
     Ok(Built {
         pages,
         files: staging.pages() + staging.other_files(),
-        overridden: tpl.overridden,
+        overridden: r.tpl.overridden.clone(),
     })
 }
 

@@ -1,14 +1,12 @@
-//! `touchbase serve`: the site on 127.0.0.1, rebuilt whenever a note, a template or
-//! `touchbase.yaml` changes, with live reload in the open browser tab.
+//! `touchbase serve`: the site on 127.0.0.1, kept up to date whenever a note, a
+//! template or `touchbase.yaml` changes, with live reload in the open browser tab.
 //!
-//! The site is built as `build` builds it (`workspace::load` → `report::build` →
-//! `render::render_site` into a `write::Staging`, swapped in) into a folder of ours in
-//! the system temp folder, `.touchbase-serve-<pid>/site`, never inside the notes; the
-//! folder is removed on exit, Ctrl-C and SIGTERM. Pages are read from it per request,
-//! and only the served HTML gets the reload script (and, while the notes have
-//! problems, a banner): the files on disk are exactly those `build` writes.
-//!
-//! Each change rebuilds the whole site (docs/performance.md has the figures).
+//! Nothing is written: the workspace, its report and a `render::Renderer` stay in memory
+//! on the site thread (`run`), and each request asks that thread for its page, rendered
+//! then as `build` would write it. When one note changes, only it is read again
+//! (`Workspace::update_note`) and the report made anew; anything else (a new or removed
+//! note, a template, `touchbase.yaml`) loads the folder again. Only the served HTML gets
+//! the reload script (and, while the notes have problems, a banner).
 
 pub mod http;
 
@@ -27,7 +25,7 @@ use crate::config::Lang;
 use crate::model::Date;
 use crate::render::escape;
 use crate::workspace::{self, Fatal};
-use crate::{render, report, write};
+use crate::{render, report};
 
 /// What `touchbase serve` was asked for.
 pub struct Options {
@@ -39,8 +37,6 @@ pub struct Options {
     pub lang: Option<Lang>,
 }
 
-/// The marker in our build folder, so only a folder we made is ever removed.
-const MARKER: &str = ".touchbase-serve";
 /// How long the notes must be quiet after a change before the rebuild starts.
 const QUIET: Duration = Duration::from_millis(30);
 /// How many connections are served at once (event streams included).
@@ -61,7 +57,22 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
-    site: PathBuf,
+    /// To the site thread, which renders every page asked for.
+    site: Mutex<mpsc::Sender<Msg>>,
+}
+
+/// What the site thread is told: a change in the notes folder, or a request for a file.
+enum Msg {
+    Fs(notify::Result<notify::Event>),
+    Get(String, mpsc::Sender<Answer>),
+}
+
+/// A file of the site, a folder (to redirect to), nothing, or why it could not be made.
+enum Answer {
+    File(Vec<u8>),
+    Folder,
+    Missing,
+    Failed(String),
 }
 
 impl Shared {
@@ -69,68 +80,6 @@ impl Shared {
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-/// Our build folder in the system temp folder; removed when dropped.
-struct BuildDir(PathBuf);
-
-impl BuildDir {
-    fn create() -> Result<BuildDir, Fatal> {
-        let tmp = std::env::temp_dir();
-        remove_stale(&tmp);
-        let dir = tmp.join(format!("{MARKER}-{}", std::process::id()));
-        if dir.join(MARKER).is_file() {
-            // A killed serve whose pid we now have.
-            let _ = fs::remove_dir_all(&dir);
-        }
-        let io = |source| Fatal::Io {
-            path: dir.clone(),
-            source,
-        };
-        fs::create_dir(&dir).map_err(io)?;
-        fs::write(
-            dir.join(MARKER),
-            "touchbase serve builds here; removed when it stops.\n",
-        )
-        .map_err(io)?;
-        Ok(BuildDir(dir))
-    }
-}
-
-impl Drop for BuildDir {
-    fn drop(&mut self) {
-        remove_ours(&self.0);
-    }
-}
-
-fn remove_ours(dir: &Path) {
-    if dir.join(MARKER).is_file() {
-        let _ = fs::remove_dir_all(dir);
-    }
-}
-
-/// Build folders of serves that were killed (their pid is gone), holding our marker.
-fn remove_stale(tmp: &Path) {
-    let Ok(entries) = fs::read_dir(tmp) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(MARKER))
-            .and_then(|n| n.strip_prefix('-'))
-        else {
-            continue;
-        };
-        let gone = cfg!(target_os = "linux")
-            && !pid.is_empty()
-            && pid.bytes().all(|b| b.is_ascii_digit())
-            && !Path::new("/proc").join(pid).exists();
-        if gone {
-            remove_ours(&entry.path());
-        }
     }
 }
 
@@ -179,50 +128,42 @@ pub fn run(opts: Options) -> Result<u8, Fatal> {
         path: "127.0.0.1".into(),
         source,
     })?;
-    let dir = BuildDir::create()?;
-    let site = dir.0.join("site");
-
-    // Ctrl-C and SIGTERM: wait for a build under way, remove our folder, stop.
-    let building = Arc::new(Mutex::new(()));
-    {
-        let building = Arc::clone(&building);
-        let dir = dir.0.clone();
-        let set = ctrlc::set_handler(move || {
-            let _held = building
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            remove_ours(&dir);
-            say!("stopped");
-            std::process::exit(0);
-        });
-        if let Err(e) = set {
-            say!("warning: cannot catch Ctrl-C ({e}); the build folder may stay behind");
-        }
+    // Ctrl-C and SIGTERM: nothing to clean up (nothing is written), say so and stop.
+    if let Err(e) = ctrlc::set_handler(|| {
+        say!("stopped");
+        std::process::exit(0);
+    }) {
+        say!("warning: cannot catch Ctrl-C ({e})");
     }
 
     let started = Instant::now();
-    let first = build_once(&opts, &site)?;
-    let lang = first.lang;
+    let mut ws = workspace::load(&opts.notes, opts.today)?;
+    let first_lang = opts.lang.unwrap_or(ws.config.language);
+    usable(&ws, first_lang)?;
+    let (errors, warnings) = crate::diag::counts(&ws.diags);
     say!(
-        "built in {} ms: {}",
+        "loaded in {} ms: {}",
         started.elapsed().as_millis(),
-        first.summary
+        summary(&ws)
     );
+    let (tx, rx) = mpsc::channel();
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             version: 1,
-            errors: first.errors,
-            warnings: first.warnings,
+            errors,
+            warnings,
             fatal: None,
-            lang,
+            lang: first_lang,
         }),
         changed: Condvar::new(),
-        site,
+        site: Mutex::new(tx.clone()),
     });
 
-    // Watch before serving, so no change after the first build is missed.
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(tx).map_err(|e| watch_error(&opts.notes, e))?;
+    // Watch before serving, so no change after the first load is missed.
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(Msg::Fs(event));
+    })
+    .map_err(|e| watch_error(&opts.notes, e))?;
     watcher
         .watch(&opts.notes, RecursiveMode::Recursive)
         .map_err(|e| watch_error(&opts.notes, e))?;
@@ -239,44 +180,59 @@ pub fn run(opts: Options) -> Result<u8, Fatal> {
 
     let root = fs::canonicalize(&opts.notes).unwrap_or_else(|_| opts.notes.clone());
     loop {
-        // Wait for a change that matters, checking now and then that the notes are there.
-        match rx.recv_timeout(Duration::from_millis(500)) {
-            Ok(Ok(event)) if matters(&root, &event) => {}
-            Ok(_) => continue,
-            Err(RecvTimeoutError::Timeout) => {
-                if !opts.notes.is_dir() {
-                    return Err(gone(&opts.notes));
+        // Serve this version until the notes change; then bring it up to date.
+        let lang = opts.lang.unwrap_or(ws.config.language);
+        let (changed, paths) = serve_version(&ws, lang, &rx, &root, &opts.notes)?;
+        let notes_only = paths
+            .iter()
+            .all(|p| note_of(&root, &opts.notes, p).is_some());
+        let mut updated: Vec<String> = Vec::new();
+        if notes_only {
+            for p in &paths {
+                let Some(rel) = note_of(&root, &opts.notes, p) else {
+                    continue;
+                };
+                if updated.contains(&rel) {
+                    continue;
                 }
-                continue;
+                if !ws.update_note(&rel) {
+                    updated.clear();
+                    break;
+                }
+                updated.push(rel);
             }
-            Err(RecvTimeoutError::Disconnected) => return Err(gone(&opts.notes)),
         }
-        // Let an editor's burst of writes (temp file, rename, chmod) settle.
-        let changed = Instant::now();
-        while rx.recv_timeout(QUIET).is_ok() {}
-        if !opts.notes.is_dir() {
-            return Err(gone(&opts.notes));
-        }
-        let held = building
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let built = build_once(&opts, &shared.site);
-        drop(held);
+        let outcome = if !updated.is_empty() {
+            Ok(format!("updated {}", updated.join(", ")))
+        } else {
+            // The whole folder again; the last good workspace stays if this one fails.
+            match workspace::load(&opts.notes, opts.today) {
+                Ok(fresh) => match usable(&fresh, opts.lang.unwrap_or(fresh.config.language)) {
+                    Ok(()) => {
+                        ws = fresh;
+                        Ok("reloaded".to_string())
+                    }
+                    Err(fatal) => Err(fatal),
+                },
+                Err(Fatal::NoFolder(_)) => return Err(gone(&opts.notes)),
+                Err(fatal) => Err(fatal),
+            }
+        };
         let mut state = shared.state();
         state.version += 1;
-        match built {
-            Ok(b) => {
+        match outcome {
+            Ok(what) => {
+                let (errors, warnings) = crate::diag::counts(&ws.diags);
                 say!(
-                    "rebuilt in {} ms: {}",
+                    "{what} in {} ms: {}",
                     changed.elapsed().as_millis(),
-                    b.summary
+                    summary(&ws)
                 );
-                state.errors = b.errors;
-                state.warnings = b.warnings;
+                state.errors = errors;
+                state.warnings = warnings;
                 state.fatal = None;
-                state.lang = b.lang;
+                state.lang = opts.lang.unwrap_or(ws.config.language);
             }
-            Err(Fatal::NoFolder(_)) => return Err(gone(&opts.notes)),
             Err(fatal) => {
                 let text = fatal_text(&fatal);
                 say!("{text}\nstill serving the last good site");
@@ -286,6 +242,100 @@ pub fn run(opts: Options) -> Result<u8, Fatal> {
         drop(state);
         shared.changed.notify_all();
     }
+}
+
+/// Can `ws` be rendered (its templates load, its navigation renders)?
+fn usable(ws: &workspace::Workspace, lang: Lang) -> Result<(), Fatal> {
+    let report = report::build(ws);
+    render::Renderer::new(ws, &report, lang).map(drop)
+}
+
+/// `ws`'s report and renderer, answering requests until a change that matters comes
+/// and the notes have been quiet for `QUIET`: then the time of that change and the
+/// paths changed.
+fn serve_version(
+    ws: &workspace::Workspace,
+    lang: Lang,
+    rx: &mpsc::Receiver<Msg>,
+    root: &Path,
+    notes: &Path,
+) -> Result<(Instant, Vec<PathBuf>), Fatal> {
+    let report = report::build(ws);
+    let renderer = render::Renderer::new(ws, &report, lang);
+    let answer = |rel: &str| -> Answer {
+        let renderer = match &renderer {
+            Ok(r) => r,
+            Err(fatal) => return Answer::Failed(fatal_text(fatal)),
+        };
+        if renderer.is_folder(rel) {
+            return Answer::Folder;
+        }
+        match renderer.file(rel) {
+            Ok(Some(bytes)) => Answer::File(bytes),
+            Ok(None) => Answer::Missing,
+            Err(fatal) => Answer::Failed(fatal_text(&fatal)),
+        }
+    };
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut changed: Option<Instant> = None;
+    loop {
+        // Until the first change, wait (checking now and then that the notes are
+        // there); after it, until the notes have been quiet for `QUIET`.
+        let wait = match changed {
+            None => Duration::from_millis(500),
+            Some(_) => QUIET,
+        };
+        match rx.recv_timeout(wait) {
+            Ok(Msg::Get(rel, reply)) => {
+                let _ = reply.send(answer(&rel));
+            }
+            Ok(Msg::Fs(Ok(event))) if matters(root, &event) => {
+                changed.get_or_insert_with(Instant::now);
+                paths.extend(event.paths);
+            }
+            Ok(Msg::Fs(_)) => {}
+            Err(RecvTimeoutError::Timeout) => {
+                if !notes.is_dir() {
+                    return Err(gone(notes));
+                }
+                if let Some(at) = changed {
+                    return Ok((at, paths));
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => return Err(gone(notes)),
+        }
+    }
+}
+
+/// The note `path` names (a path from the notes folder, as in `Client::file`), when it
+/// is a Markdown file outside `templates/` and `_templates/` (a change to anything else
+/// loads the folder again).
+fn note_of(root: &Path, notes: &Path, path: &Path) -> Option<String> {
+    let rel = path
+        .strip_prefix(root)
+        .or_else(|_| path.strip_prefix(notes))
+        .ok()?;
+    let parts: Vec<&str> = rel
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect::<Option<_>>()?;
+    let name = parts.last()?;
+    let is_note = Path::new(name)
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("md"))
+        && !name.eq_ignore_ascii_case("readme.md")
+        && !matches!(parts.first(), Some(&"templates" | &"_templates"));
+    is_note.then(|| parts.join("/"))
+}
+
+fn summary(ws: &workspace::Workspace) -> String {
+    let (errors, warnings) = crate::diag::counts(&ws.diags);
+    format!(
+        "{}, {}, {}",
+        plural(ws.files, "note"),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 fn watch_error(notes: &Path, e: notify::Error) -> Fatal {
@@ -326,36 +376,6 @@ fn matters(root: &Path, event: &notify::Event) -> bool {
             || name.ends_with(".tmp")
             || name.starts_with('#');
         !hidden && !scratch
-    })
-}
-
-struct Outcome {
-    errors: usize,
-    warnings: usize,
-    lang: Lang,
-    summary: String,
-}
-
-/// One build, as `touchbase build` does it, into `site`.
-fn build_once(opts: &Options, site: &Path) -> Result<Outcome, Fatal> {
-    let ws = workspace::load(&opts.notes, opts.today)?;
-    let lang = opts.lang.unwrap_or(ws.config.language);
-    let staging = write::prepare(site, &opts.notes)?;
-    let report = report::build(&ws);
-    let built = render::render_site(&ws, &report, lang, &staging)?;
-    staging.commit()?;
-    let (errors, warnings) = crate::diag::counts(&ws.diags);
-    Ok(Outcome {
-        errors,
-        warnings,
-        lang,
-        summary: format!(
-            "{}, {}, {}, {}",
-            plural(ws.files, "note"),
-            plural(errors, "error"),
-            plural(warnings, "warning"),
-            plural(built.pages, "page")
-        ),
     })
 }
 
@@ -483,15 +503,28 @@ fn handle(stream: &mut TcpStream, shared: &Shared) {
             let Some(rel) = http::site_path(&req.target) else {
                 return reply(stream, 404, TEXT, b"not found\n");
             };
-            let file = shared.site.join(&rel);
-            if file.is_dir() {
-                let to = format!("{}/", path.trim_end_matches('/'));
-                let _ = http::respond(stream, 301, TEXT, &[("Location", &to)], b"", head_only);
-                return;
-            }
-            match fs::read(&file) {
-                Ok(bytes) => {
-                    let ty = http::content_type(&rel);
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let (tx, rx) = mpsc::channel();
+            let sent = shared
+                .site
+                .lock()
+                .map(|site| site.send(Msg::Get(rel.clone(), tx)).is_ok())
+                .unwrap_or(false);
+            let answer = match sent {
+                true => rx.recv().unwrap_or(Answer::Missing),
+                false => Answer::Missing,
+            };
+            match answer {
+                Answer::Folder => {
+                    let to = format!("{}/", path.trim_end_matches('/'));
+                    let _ = http::respond(stream, 301, TEXT, &[("Location", &to)], b"", head_only);
+                }
+                Answer::File(bytes) => {
+                    let ty = http::content_type(Path::new(&rel));
                     let bytes = if ty.starts_with("text/html") {
                         http::inject(bytes, &snippet(&shared.state()))
                     } else {
@@ -499,7 +532,8 @@ fn handle(stream: &mut TcpStream, shared: &Shared) {
                     };
                     reply(stream, 200, ty, &bytes);
                 }
-                Err(_) => reply(stream, 404, TEXT, b"not found\n"),
+                Answer::Missing => reply(stream, 404, TEXT, b"not found\n"),
+                Answer::Failed(why) => reply(stream, 500, TEXT, why.as_bytes()),
             }
         }
     }
