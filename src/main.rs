@@ -169,8 +169,13 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or with --out write one page per command.
+    Man {
+        /// Write `touchbase.1` and a `touchbase-<command>.1` for every command into this
+        /// folder (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -465,7 +470,29 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             );
             print_stdout(&String::from_utf8_lossy(&buf))
         }
-        Command::Man => {
+        Command::Man { out: Some(dir) } => {
+            let io = |source| Fatal::Io {
+                path: dir.clone(),
+                source,
+            };
+            std::fs::create_dir_all(&dir).map_err(io)?;
+            clap_mangen::generate_to(<Cli as clap::CommandFactory>::command(), &dir).map_err(io)?;
+            let mut pages: Vec<String> = std::fs::read_dir(&dir)
+                .map_err(io)?
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("touchbase") && n.ends_with(".1"))
+                .collect();
+            pages.sort();
+            say!(
+                "wrote {} man pages to {}: {}",
+                pages.len(),
+                dir.display(),
+                pages.join(" ")
+            );
+            Ok(0)
+        }
+        Command::Man { out: None } => {
             let mut buf = Vec::new();
             let man =
                 clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).title("TOUCHBASE");

@@ -53,6 +53,7 @@ struct DiagSources {
 }
 
 /// Per-client vectors are indexed like `Workspace::clients`.
+#[derive(Default)]
 pub struct Playbook {
     pub people: Vec<People>,
     pub deals: Vec<Vec<Deal>>,
@@ -101,27 +102,88 @@ pub struct Playbook {
 /// How far ahead calendar feeds reach.
 pub const CALENDAR_DAYS: i64 = 365;
 
+/// One client's practices: people, deals, complaints, latest score, birthdays, given up.
+type PerClient = (
+    People,
+    Vec<Deal>,
+    Vec<Complaint>,
+    Option<(Date, f64)>,
+    Vec<BirthdayCheck>,
+    bool,
+);
+
+fn per_client(c: &Client, s: &ClientStats, today: Date) -> PerClient {
+    (
+        people::people(c, today),
+        deals::deals(c, today),
+        deals::complaints(c, today),
+        deals::latest_score(c, today),
+        moments::birthday_checks(c, today),
+        deals::given_up_early(c, s, today),
+    )
+}
+
+/// The practices of `clients`. With `previous` (the last playbook and the one client
+/// changed since), every other client's own practices are taken from it rather than
+/// worked out again; the team-wide parts are always computed anew.
 fn playbook(
     clients: &[Client],
     stats: &[ClientStats],
     team: &Team,
     config: &Config,
     today: Date,
+    previous: Option<(Playbook, usize)>,
 ) -> Playbook {
-    let per_client: Vec<_> = clients
-        .par_iter()
-        .zip(stats)
-        .map(|(c, s)| {
+    let (people, deals, complaints, scores, birthdays, given_up) = match previous {
+        Some((mut old, i)) if old.people.len() == clients.len() => {
+            if let (Some(c), Some(s)) = (clients.get(i), stats.get(i)) {
+                let (p, d, co, sc, b, g) = per_client(c, s, today);
+                let slots = (
+                    old.people.get_mut(i),
+                    old.deals.get_mut(i),
+                    old.complaints.get_mut(i),
+                    old.scores.get_mut(i),
+                    old.birthdays.get_mut(i),
+                    old.given_up.get_mut(i),
+                );
+                if let (Some(p0), Some(d0), Some(c0), Some(s0), Some(b0), Some(g0)) = slots {
+                    (*p0, *d0, *c0, *s0, *b0, *g0) = (p, d, co, sc, b, g);
+                }
+            }
             (
-                people::people(c, today),
-                deals::deals(c, today),
-                deals::complaints(c, today),
-                deals::latest_score(c, today),
-                moments::birthday_checks(c, today),
-                deals::given_up_early(c, s, today),
+                old.people,
+                old.deals,
+                old.complaints,
+                old.scores,
+                old.birthdays,
+                old.given_up,
             )
-        })
-        .collect();
+        }
+        _ => {
+            let all: Vec<PerClient> = clients
+                .par_iter()
+                .zip(stats)
+                .map(|(c, s)| per_client(c, s, today))
+                .collect();
+            let mut out = (
+                Vec::with_capacity(all.len()),
+                Vec::with_capacity(all.len()),
+                Vec::with_capacity(all.len()),
+                Vec::with_capacity(all.len()),
+                Vec::with_capacity(all.len()),
+                Vec::with_capacity(all.len()),
+            );
+            for (p, d, c, s, b, g) in all {
+                out.0.push(p);
+                out.1.push(d);
+                out.2.push(c);
+                out.3.push(s);
+                out.4.push(b);
+                out.5.push(g);
+            }
+            out
+        }
+    };
     // The team-wide parts are independent of each other: compute them side by side.
     let ((cooling, upcoming), ((coverage, next_holidays), books)) = rayon::join(
         || {
@@ -159,12 +221,12 @@ fn playbook(
                 .unwrap_or(today),
             &config.holidays,
         ),
-        people: Vec::with_capacity(clients.len()),
-        deals: Vec::with_capacity(clients.len()),
-        complaints: Vec::with_capacity(clients.len()),
-        scores: Vec::with_capacity(clients.len()),
-        birthdays: Vec::with_capacity(clients.len()),
-        given_up: Vec::with_capacity(clients.len()),
+        people,
+        deals,
+        complaints,
+        scores,
+        birthdays,
+        given_up,
         cooling,
         is_cooling: vec![false; clients.len()],
         drift_of: vec![None; clients.len()],
@@ -180,14 +242,6 @@ fn playbook(
         }),
         books,
     };
-    for (p, d, c, s, b, g) in per_client {
-        pb.people.push(p);
-        pb.deals.push(d);
-        pb.complaints.push(c);
-        pb.scores.push(s);
-        pb.birthdays.push(b);
-        pb.given_up.push(g);
-    }
     if let Some(year) = revenue::pareto_year(clients, today, config.pareto_year) {
         pb.pareto = revenue::pareto(clients, year);
     }
@@ -437,7 +491,7 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
         .map(|c| analyse::client_stats(c, today, &config.cadences))
         .collect();
     let team = analyse::team(&clients, &stats, today, 20);
-    let playbook = playbook(&clients, &stats, &team, &config, today);
+    let playbook = playbook(&clients, &stats, &team, &config, today, None);
     diag::sort(&mut diags);
     Ok(Workspace {
         root: root.to_path_buf(),
@@ -506,12 +560,14 @@ impl Workspace {
         }
         self.sources.notes.insert(rel.to_string(), parsed.diags);
         self.team = analyse::team(&self.clients, &self.stats, self.today, 20);
+        let previous = std::mem::take(&mut self.playbook);
         self.playbook = playbook(
             &self.clients,
             &self.stats,
             &self.team,
             &self.config,
             self.today,
+            Some((previous, i)),
         );
         self.diags = self.sources.all(&self.clients);
         diag::sort(&mut self.diags);

@@ -1002,3 +1002,48 @@ fn a_long_build_shows_progress_on_a_terminal_and_never_when_piped() {
     assert!(shown.contains("\r\u{1b}[K"), "the line is wiped: {shown:?}");
     assert!(shown.contains("wrote 1514 pages"), "{shown:?}");
 }
+
+#[test]
+fn man_writes_a_page_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let r = run(&["man", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let commands = [
+        "build",
+        "check",
+        "export",
+        "due",
+        "new",
+        "log",
+        "done",
+        "init",
+        "schema",
+        "completions",
+        "man",
+        "serve",
+    ];
+    for c in commands {
+        let page = fs::read_to_string(out.join(format!("touchbase-{c}.1")))
+            .unwrap_or_else(|e| panic!("touchbase-{c}.1: {e}"));
+        assert!(page.contains(&format!(".TH touchbase-{c} 1")), "{c}");
+        assert!(
+            page.contains(&format!("touchbase\\-{c} \\- ")),
+            "{c}: no NAME line"
+        );
+    }
+    // Options are on their command's page, and only there.
+    let serve = fs::read_to_string(out.join("touchbase-serve.1")).unwrap();
+    let build = fs::read_to_string(out.join("touchbase-build.1")).unwrap();
+    assert!(serve.contains("\\-\\-port") && !build.contains("\\-\\-port"));
+    let names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), commands.len() + 1, "{names:?}");
+    assert!(out.join("touchbase.1").is_file());
+    assert!(r.stderr.contains("wrote 13 man pages"), "{}", r.stderr);
+    // Without --out: the main page on stdout, as before.
+    let r = run(&["man"]);
+    assert!(r.stdout.contains(".TH TOUCHBASE 1"), "{}", r.stdout);
+}

@@ -21,12 +21,18 @@ struct Server {
 
 impl Server {
     fn start(notes: &Path, extra: &[&str]) -> Server {
+        Server::start_with(notes, extra, &[])
+    }
+
+    /// `start` with more environment variables for the child.
+    fn start_with(notes: &Path, extra: &[&str], env: &[(&str, std::ffi::OsString)]) -> Server {
         let tmp = tempfile::tempdir().unwrap();
         let mut child = Command::new(BIN)
             .arg("serve")
             .arg(notes)
             .args(["--port", "0", "--today", "2026-11-20"])
             .args(extra)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .env("TMPDIR", tmp.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -456,4 +462,50 @@ fn a_notes_folder_that_disappears_stops_with_a_message() {
     assert!(err.contains("is gone"), "{err}");
     assert!(err.contains("help: "), "{err}");
     assert_eq!(server.temp_files(), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn open_opens_the_served_address_in_the_browser() {
+    use std::os::unix::fs::PermissionsExt;
+    let notes = notes();
+    // A stand-in `xdg-open` first on PATH, writing down what it was asked to open.
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("opened.txt");
+    let fake = bin.path().join("xdg-open");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nprintf '%s' \"$1\" > \"$TOUCHBASE_TEST_OPENED\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths(std::iter::once(bin.path().to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    for (flag, opens) in [(Some("--open"), true), (None, false)] {
+        let _ = std::fs::remove_file(&log);
+        let server = Server::start_with(
+            notes.path(),
+            flag.as_slice(),
+            &[
+                ("PATH", path.clone()),
+                ("TOUCHBASE_TEST_OPENED", log.clone().into_os_string()),
+            ],
+        );
+        // The page is served; by then `--open` has asked for the browser.
+        assert_eq!(server.get("/").0, 200);
+        let opened = wait_for(Duration::from_secs(5), || {
+            std::fs::read_to_string(&log).ok()
+        });
+        match opens {
+            true => assert_eq!(
+                opened.as_deref(),
+                Some(format!("http://{}/", server.addr).as_str()),
+                "{}",
+                server.stderr()
+            ),
+            // Without the flag nothing is opened (the probe above can fail).
+            false => assert_eq!(opened, None),
+        }
+    }
 }
