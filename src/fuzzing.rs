@@ -115,6 +115,17 @@ fn render_in(dir: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(notes.join("rep/fuzz.md"), bytes).map_err(io)?;
     std::fs::write(notes.join("rep/other.md"), SECOND_NOTE).map_err(io)?;
     let ws = crate::workspace::load(&notes, Some(today())).map_err(|e| e.to_string())?;
+    // The plain-paragraph fast path writes what the Markdown parser would, or stays out.
+    for c in &ws.clients {
+        for body in c
+            .entries
+            .iter()
+            .map(|e| e.body.as_str())
+            .chain([c.profile.as_str()])
+        {
+            crate::render::markdown::fast_path_agrees(body)?;
+        }
+    }
     let report = crate::report::build(&ws);
     // One language per input (both are covered across inputs): half the time per run.
     let lang = if bytes.len().is_multiple_of(2) {

@@ -185,11 +185,11 @@ fn playbook(
         }
     };
     // The team-wide parts are independent of each other: compute them side by side.
-    let ((cooling, upcoming), ((coverage, next_holidays), books)) = rayon::join(
+    let ((cooling, calendar), ((coverage, next_holidays), books)) = rayon::join(
         || {
             rayon::join(
                 || book::cooling(clients, today),
-                || moments::upcoming(clients, today, moments::UPCOMING_DAYS, &config.holidays),
+                || moments::upcoming(clients, today, CALENDAR_DAYS, &config.holidays),
             )
         },
         || {
@@ -204,7 +204,13 @@ fn playbook(
             )
         },
     );
-    let calendar = moments::upcoming(clients, today, CALENDAR_DAYS, &config.holidays);
+    // The next 30 days are the calendar's start (both windows are inclusive and sorted).
+    let soon = moments::add_days(today, moments::UPCOMING_DAYS);
+    let upcoming: Vec<_> = calendar
+        .iter()
+        .take_while(|m| m.date <= soon)
+        .cloned()
+        .collect();
     let mut pb = Playbook {
         urgency: team_figures::urgency_order(clients, stats),
         calendar_of: team_figures::moments_by_client(&calendar, clients.len()),

@@ -31,7 +31,7 @@ pub struct Moment {
     pub years: Option<i16>,
 }
 
-fn add_days(d: Date, n: i64) -> Date {
+pub fn add_days(d: Date, n: i64) -> Date {
     d.checked_add(jiff::Span::new().days(n)).unwrap_or(d)
 }
 
@@ -116,10 +116,11 @@ pub fn upcoming(
     days: i64,
     custom: &[CustomHoliday],
 ) -> Vec<Moment> {
+    use rayon::prelude::*;
     let mut out: Vec<Moment> = clients
-        .iter()
+        .par_iter()
         .enumerate()
-        .flat_map(|(i, c)| client_moments(i, c, today, days))
+        .flat_map_iter(|(i, c)| client_moments(i, c, today, days))
         .collect();
     for h in holidays::between(today, add_days(today, days), custom) {
         out.push(Moment {
@@ -131,13 +132,22 @@ pub fn upcoming(
             years: None,
         });
     }
-    out.sort();
+    out.par_sort();
     out
 }
 
 /// Was a greeting or gift logged from `before` days before `date` to `after` days after?
 pub fn greeted(client: &Client, date: Date, before: i64, after: i64, today: Date) -> Option<Date> {
-    let (from, to) = (add_days(date, -before), add_days(date, after));
+    greeted_between(
+        client,
+        add_days(date, -before),
+        add_days(date, after),
+        today,
+    )
+}
+
+/// The first greeting or gift logged from `from` to `to` (both included).
+fn greeted_between(client: &Client, from: Date, to: Date, today: Date) -> Option<Date> {
     client
         .entries
         .iter()
@@ -231,20 +241,24 @@ pub fn holiday_coverage(
     custom: &[CustomHoliday],
 ) -> Vec<Coverage> {
     let from = add_days(today, -365);
+    use rayon::prelude::*;
     holidays::between(from, add_days(today, -3), custom)
-        .into_iter()
+        .into_par_iter()
         .map(|h| coverage(clients, h, today, today))
         .collect()
 }
 
 fn coverage(clients: &[Client], holiday: Holiday, window_end: Date, today: Date) -> Coverage {
+    // The greeting window is the holiday's, the same for every client: from 7 days
+    // before to `after` days after (made once, not once per client).
+    let after = days_between(holiday.date, window_end).clamp(-7, 3);
+    let (from, to) = (add_days(holiday.date, -7), add_days(holiday.date, after));
     let (mut greeted, mut missed) = (Vec::new(), Vec::new());
     for (i, c) in clients.iter().enumerate() {
         if !eligible(c, holiday.date, today) {
             continue;
         }
-        let after = days_between(holiday.date, window_end).clamp(-7, 3);
-        if greeted_in(c, holiday.date, after, today) {
+        if greeted_between(c, from, to, today).is_some() {
             greeted.push(i);
         } else {
             missed.push(i);
@@ -257,10 +271,6 @@ fn coverage(clients: &[Client], holiday: Holiday, window_end: Date, today: Date)
         greeted,
         missed,
     }
-}
-
-fn greeted_in(c: &Client, date: Date, after: i64, today: Date) -> bool {
-    greeted(c, date, 7, after, today).is_some()
 }
 
 /// The holidays of the next `days` days (at least the very next one), and for each who

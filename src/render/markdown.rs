@@ -112,6 +112,17 @@ fn plain_paragraphs(md: &str) -> Option<String> {
     Some(out)
 }
 
+/// For the fuzz targets: when the plain-paragraph fast path takes `md`, it writes what
+/// the parser writes.
+pub fn fast_path_agrees(md: &str) -> Result<(), String> {
+    match plain_paragraphs(md) {
+        Some(fast) if fast != parse_and_render(md, 4) => Err(format!(
+            "the plain-paragraph fast path differs from the parser on {md:?}"
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Render one line of inline Markdown (a heading's summary), without a wrapping block.
 pub fn inline_html(md: &str) -> String {
     // Plain text (most summaries) needs escaping only, not a Markdown parse.
