@@ -262,6 +262,9 @@ pub struct GreetingReport<'a> {
     /// The same, as indices into `Report::clients` (for renderers).
     #[serde(skip)]
     pub to_greet_index: Vec<usize>,
+    /// Who was greeted already and who not yet (indices, key clients first).
+    #[serde(skip)]
+    pub clients: Greeted<'a>,
 }
 
 #[derive(Serialize)]
@@ -356,6 +359,17 @@ pub struct HolidayReport<'a> {
     pub date: Date,
     pub expected: usize,
     pub greeted: usize,
+    /// Who was greeted and who not (indices into `Report::clients`, key clients first).
+    #[serde(skip)]
+    pub clients: Greeted<'a>,
+}
+
+/// The clients expected to be greeted for a holiday, as indices into
+/// `Report::clients` (key clients first, then by name): those greeted and those not.
+#[derive(Clone, Copy)]
+pub struct Greeted<'a> {
+    pub greeted: &'a [usize],
+    pub missed: &'a [usize],
 }
 
 #[derive(Serialize)]
@@ -573,6 +587,10 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                     .map(|c| c.id.as_str())
                     .collect(),
                 to_greet_index: c.missed.clone(),
+                clients: Greeted {
+                    greeted: &c.greeted,
+                    missed: &c.missed,
+                },
             })
             .collect(),
         diagnostics: ws
@@ -664,6 +682,10 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
             date: c.holiday.date,
             expected: c.greeted.len() + c.missed.len(),
             greeted: c.greeted.len(),
+            clients: Greeted {
+                greeted: &c.greeted,
+                missed: &c.missed,
+            },
         })
         .collect();
     let checks = pb.birthdays.iter().flatten();

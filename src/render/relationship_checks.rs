@@ -9,7 +9,7 @@ use super::i18n::{self, label};
 use super::site::Site;
 use super::views::{HolidayView, Item, ItemList, MomentView};
 use crate::analyse::Status;
-use crate::analyse::moments::{Coverage, MomentKind};
+use crate::analyse::moments::MomentKind;
 use crate::analyse::revenue::Drift;
 use crate::config::Lang;
 use crate::model::Tier;
@@ -89,19 +89,30 @@ pub fn moment_view(site: &Site<'_>, m: &MomentReport<'_>, root: &str) -> MomentV
     }
 }
 
+/// A holiday's greetings as a page shows them: the clients `keep` accepts, of those the
+/// report says were expected (`clients`), at most `cap` of those still to greet named.
+#[allow(clippy::too_many_arguments)]
 pub fn holiday_view(
     site: &Site<'_>,
-    cov: &Coverage,
+    key: Option<&str>,
+    name: &str,
+    date: crate::model::Date,
+    clients: crate::report::Greeted<'_>,
     keep: &dyn Fn(usize) -> bool,
     root: &str,
     cap: usize,
 ) -> HolidayView {
-    let greeted = cov.greeted.iter().filter(|&&i| keep(i)).count();
-    let needs: Vec<usize> = cov.missed.iter().copied().filter(|&i| keep(i)).collect();
+    let greeted = clients.greeted.iter().filter(|&&i| keep(i)).count();
+    let needs: Vec<usize> = clients
+        .missed
+        .iter()
+        .copied()
+        .filter(|&i| keep(i))
+        .collect();
     let total = greeted + needs.len();
     HolidayView {
-        name: holiday_name(site.lang, cov.holiday.key, &cov.holiday.name),
-        date: cov.holiday.date.to_string(),
+        name: holiday_name(site.lang, key, name),
+        date: date.to_string(),
         greeted,
         total,
         share: percent(greeted, total),
@@ -271,10 +282,11 @@ pub fn practices(
         .take(cap * 3)
         .map(|m| moment_view(site, m, root))
         .collect();
-    let holidays = pb
-        .next_holidays
+    let holidays = site
+        .report
+        .greetings
         .iter()
-        .map(|c| holiday_view(site, c, keep, root, cap))
+        .map(|g| holiday_view(site, g.key, g.name, g.date, g.clients, keep, root, cap))
         .collect();
     Practices {
         lists,

@@ -38,8 +38,6 @@ pub struct MarginGroup {
 }
 
 pub fn team(site: &Site<'_>) -> TeamPlaybook {
-    let ws = site.ws;
-    let pb = &ws.playbook;
     let lang = site.lang;
     // Pareto: cumulative share, in at most 50 steps of clients.
     let (mut pareto_svg, mut pareto_year, mut pareto_share, mut pareto_count, mut pareto_clients) =
@@ -220,11 +218,11 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
         persistence_svg,
         persistence,
         deals_total: total,
-        coverage: pb
-            .coverage
+        coverage: team
+            .holidays
             .iter()
             .rev()
-            .map(|c| holiday_view(site, c, &|_| true, "", 5))
+            .map(|h| holiday_view(site, h.key, h.name, h.date, h.clients, &|_| true, "", 5))
             .collect(),
         birthday_rate: percent(birthdays.greeted, birthdays.total),
         birthdays: (birthdays.greeted, birthdays.total),
