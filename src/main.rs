@@ -457,6 +457,11 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 "next: `touchbase check {0}`, then `git init` and commit; see {0}/README.md",
                 dir.display()
             );
+            if done.wrote.iter().any(|w| w.ends_with(".yml")) {
+                say!(
+                    "then: set TOUCHBASE_GIT in .github/workflows/touchbase.yml and .gitlab-ci.yml                      to where your team keeps touchbase (they say `your-org/touchbase` for now)"
+                );
+            }
             Ok(0)
         }
         Command::Schema => print_stdout(&touchbase::schema::text_of_schema()),

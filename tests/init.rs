@@ -63,7 +63,26 @@ fn init(lang: &str) -> (tempfile::TempDir, PathBuf) {
         lang.as_ref(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // The workflows name a placeholder for where touchbase comes from: said once.
+    assert_eq!(
+        r.stderr.matches("set TOUCHBASE_GIT").count(),
+        1,
+        "{}",
+        r.stderr
+    );
     (tmp, dir)
+}
+
+#[test]
+fn init_says_to_set_touchbase_git_only_when_it_wrote_a_workflow() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir_all(dir.join(".github/workflows")).unwrap();
+    fs::write(dir.join(".github/workflows/touchbase.yml"), "name: ours\n").unwrap();
+    fs::write(dir.join(".gitlab-ci.yml"), "pages: {}\n").unwrap();
+    let r = run(["init".as_ref(), dir.as_os_str(), "--force".as_ref()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("TOUCHBASE_GIT"), "{}", r.stderr);
 }
 
 fn check_clean(dir: &Path) {
