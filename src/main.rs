@@ -613,13 +613,14 @@ fn progress(
     done: &std::sync::atomic::AtomicBool,
 ) {
     use std::sync::atomic::Ordering;
-    let started = std::time::Instant::now();
     let mut shown = false;
+    // Every 50 ms a look at `done`; from the tenth look (half a second) on, every fourth
+    // (200 ms) shows the count.
+    let mut looks = 0u32;
     while !done.load(Ordering::Acquire) {
         std::thread::sleep(std::time::Duration::from_millis(50));
-        if started.elapsed() < std::time::Duration::from_millis(500)
-            || started.elapsed().as_millis() % 200 >= 50
-        {
+        looks += 1;
+        if looks < 10 || !looks.is_multiple_of(4) {
             continue;
         }
         let mut err = std::io::stderr().lock();

@@ -51,20 +51,17 @@ pub fn events(report: &Report<'_>, lang: Lang) -> Vec<CalEvent> {
                  categories: &str| {
         let mut w = IcsWriter {
             out: Vec::with_capacity(320),
-            stamp: String::new(),
+            stamp: stamp.clone(),
             buf: String::with_capacity(256),
         };
         // Writing into a `Vec` cannot fail.
-        let _ = w.event_with(
-            &stamp,
-            &Event {
-                uid: &uid,
-                date,
-                summary,
-                description,
-                categories,
-            },
-        );
+        let _ = w.event(&Event {
+            uid: &uid,
+            date,
+            summary,
+            description,
+            categories,
+        });
         CalEvent {
             uid,
             date,
@@ -211,20 +208,13 @@ impl<W: Write> IcsWriter<W> {
     }
 
     pub fn event(&mut self, e: &Event<'_>) -> io::Result<()> {
-        let stamp = std::mem::take(&mut self.stamp);
-        let written = self.event_with(&stamp, e);
-        self.stamp = stamp;
-        written
-    }
-
-    fn event_with(&mut self, stamp: &str, e: &Event<'_>) -> io::Result<()> {
         let next = e.date.tomorrow().unwrap_or(e.date);
         self.line("BEGIN:VEVENT")?;
         self.field("UID:", e.uid)?;
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         buf.push_str("DTSTAMP:");
-        buf.push_str(stamp);
+        buf.push_str(&self.stamp);
         self.line(&buf)?;
         for (name, day) in [("DTSTART;VALUE=DATE:", e.date), ("DTEND;VALUE=DATE:", next)] {
             buf.clear();

@@ -296,22 +296,13 @@ impl<'a> Renderer<'a> {
         let events = self
             .events
             .get_or_init(|| crate::output::ics::events(self.site.report, self.site.lang));
-        match feed.and_then(|b| ws.playbook.books.get(b)) {
-            Some(b) => crate::output::ics::write_events(
-                events,
-                self.site.report,
-                &format!("{} · {}", self.site_title, self.site.rep_name(&b.owner)),
-                Some(&b.owner),
-                out,
-            ),
-            None => crate::output::ics::write_events(
-                events,
-                self.site.report,
-                self.site_title,
-                None,
-                out,
-            ),
-        }
+        let book = feed.and_then(|b| ws.playbook.books.get(b));
+        let name = match book {
+            Some(b) => format!("{} · {}", self.site_title, self.site.rep_name(&b.owner)),
+            None => self.site_title.to_string(),
+        };
+        let owner = book.map(|b| b.owner.as_str());
+        crate::output::ics::write_events(events, self.site.report, &name, owner, out)
     }
 
     fn team(&self) -> &team_charts::TeamPlaybook {

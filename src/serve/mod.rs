@@ -183,24 +183,21 @@ pub fn run(opts: Options) -> Result<u8, Fatal> {
         // Serve this version until the notes change; then bring it up to date.
         let lang = opts.lang.unwrap_or(ws.config.language);
         let (changed, paths) = serve_version(&ws, lang, &rx, &root, &opts.notes)?;
-        let notes_only = paths
+        // Each changed file, once; `update_note` says whether it could take them all.
+        let mut rels: Vec<String> = paths
             .iter()
-            .all(|p| note_of(&root, &opts.notes, p).is_some());
+            .map(|p| note_of(&root, &opts.notes, p))
+            .collect::<Option<_>>()
+            .unwrap_or_default();
+        rels.sort();
+        rels.dedup();
         let mut updated: Vec<String> = Vec::new();
-        if notes_only {
-            for p in &paths {
-                let Some(rel) = note_of(&root, &opts.notes, p) else {
-                    continue;
-                };
-                if updated.contains(&rel) {
-                    continue;
-                }
-                if !ws.update_note(&rel) {
-                    updated.clear();
-                    break;
-                }
-                updated.push(rel);
+        for rel in rels {
+            if !ws.update_note(&rel) {
+                updated.clear();
+                break;
             }
+            updated.push(rel);
         }
         let outcome = if !updated.is_empty() {
             Ok(format!("updated {}", updated.join(", ")))
@@ -307,9 +304,8 @@ fn serve_version(
     }
 }
 
-/// The note `path` names (a path from the notes folder, as in `Client::file`), when it
-/// is a Markdown file outside `templates/` and `_templates/` (a change to anything else
-/// loads the folder again).
+/// `path` as `Client::file` spells it (from the notes folder, `/`-separated), for
+/// `Workspace::update_note`, which alone decides whether it is a note it can update.
 fn note_of(root: &Path, notes: &Path, path: &Path) -> Option<String> {
     let rel = path
         .strip_prefix(root)
@@ -319,13 +315,7 @@ fn note_of(root: &Path, notes: &Path, path: &Path) -> Option<String> {
         .components()
         .map(|c| c.as_os_str().to_str())
         .collect::<Option<_>>()?;
-    let name = parts.last()?;
-    let is_note = Path::new(name)
-        .extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("md"))
-        && !name.eq_ignore_ascii_case("readme.md")
-        && !matches!(parts.first(), Some(&"templates" | &"_templates"));
-    is_note.then(|| parts.join("/"))
+    Some(parts.join("/"))
 }
 
 fn summary(ws: &workspace::Workspace) -> String {
