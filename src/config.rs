@@ -58,6 +58,9 @@ pub struct Privacy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub title: Option<String>,
+    /// Where a note's source is shown on the web: the file's path is appended
+    /// (`https://git.example.com/team/notes/blob/main/`).
+    pub source_url: Option<String>,
     pub language: Lang,
     /// IANA time zone name used for "today" when `--today` is not given.
     pub timezone: Option<String>,
@@ -118,6 +121,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             title: None,
+            source_url: None,
             language: Lang::En,
             timezone: None,
             cadences: TierCadences::default(),
@@ -130,8 +134,9 @@ impl Default for Config {
     }
 }
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "title",
+    "source_url",
     "language",
     "timezone",
     "cadence",
@@ -298,6 +303,23 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
                     .scalar(value, &path, key)
                     .filter(|s| !s.trim().is_empty())
             }
+            "source_url" => match ck.scalar(value, &path, key) {
+                Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+                    // The file's path goes after it: end it with `/`.
+                    let mut u = u.trim().to_string();
+                    if !u.ends_with('/') {
+                        u.push('/');
+                    }
+                    cfg.source_url = Some(u);
+                }
+                Some(u) => ck.error(
+                    &path,
+                    true,
+                    format!("`source_url: {u}` is not a web address"),
+                    "give the address files are shown at, e.g. `https://git.example.com/team/notes/blob/main/`".into(),
+                ),
+                None => {}
+            },
             "language" => match ck.scalar(value, &path, key).as_deref().map(Lang::parse) {
                 Some(Some(l)) => cfg.language = l,
                 Some(None) => ck.error(

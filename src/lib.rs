@@ -8,6 +8,7 @@
 pub mod analyse;
 pub mod config;
 pub mod diag;
+pub mod diag_zh;
 pub mod discover;
 pub mod edit;
 #[doc(hidden)]

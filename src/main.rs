@@ -36,6 +36,8 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         common: Common,
+        #[command(flatten)]
+        since: SinceArg,
         /// Site language; overrides `language` in touchbase.yaml.
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
@@ -48,6 +50,9 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
+        /// Language of the diagnostics; default: `language` in touchbase.yaml.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Add a client: a new note from `_templates/client.md`; prints its path.
     New {
@@ -150,6 +155,8 @@ enum Command {
         lang: Option<LangArg>,
         #[command(flatten)]
         common: Common,
+        #[command(flatten)]
+        since: SinceArg,
     },
     /// Start a notes repository: settings, samples, template, README and CI files.
     Init {
@@ -184,6 +191,14 @@ struct Common {
     /// configured time zone.
     #[arg(long, value_parser = parse_date)]
     today: Option<Date>,
+}
+
+#[derive(clap::Args)]
+struct SinceArg {
+    /// The start of "what changed" (YYYY-MM-DD): events after this day, and who became
+    /// or stopped being overdue since its end; default: 7 days before today.
+    #[arg(long, value_parser = parse_date)]
+    since: Option<Date>,
 }
 
 #[derive(clap::Args)]
@@ -274,7 +289,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
     match cli.command {
-        Command::Check { paths, common } => {
+        Command::Check {
+            paths,
+            common,
+            lang,
+        } => {
             let files: Vec<&PathBuf> = paths.iter().filter(|p| p.is_file()).collect();
             if files.is_empty() {
                 let notes = paths
@@ -282,8 +301,9 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                     .cloned()
                     .unwrap_or_else(workspace::find_root_here);
                 let ws = workspace::load(&notes, common.today)?;
-                print_diags(&ws.diags, color);
-                say!("{}", summary(&ws));
+                let lang = lang.map_or(ws.config.language, LangArg::lang);
+                print_diags(&ws.diags, color, lang);
+                say!("{}", summary(&ws, lang));
                 return Ok(exit_code(&ws));
             }
             if files.len() != paths.len() {
@@ -299,16 +319,12 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             for file in files {
                 let (root, rel) = workspace::root_of_file(file)?;
                 let ws = workspace::load(&root, common.today)?;
+                let lang = lang.map_or(ws.config.language, LangArg::lang);
                 let mine: Vec<Diagnostic> =
                     ws.diags.iter().filter(|d| d.file == rel).cloned().collect();
-                print_diags(&mine, color);
+                print_diags(&mine, color, lang);
                 let (errors, warnings) = touchbase::diag::counts(&mine);
-                say!(
-                    "checked {rel} as of {}: {}, {}",
-                    ws.today,
-                    plural(errors, "error"),
-                    plural(warnings, "warning")
-                );
+                say!("{}", checked_line(lang, &rel, ws.today, errors, warnings));
                 code = code.max(u8::from(errors > 0));
             }
             Ok(code)
@@ -528,15 +544,16 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             owner,
             lang,
             common,
+            since,
         } => {
-            let ws = workspace::load(&notes, common.today)?;
-            print_diags(&ws.diags, color);
+            let ws = workspace::load_since(&notes, common.today, since.since)?;
+            let lang = lang.map_or(ws.config.language, LangArg::lang);
+            print_diags(&ws.diags, color, lang);
             let _labels = render::i18n::Installed::new(&ws.config.labels);
             let mut report = report::build(&ws);
             if let Some(owner) = &owner {
                 report = for_owner(report, owner)?;
             }
-            let lang = lang.map_or(ws.config.language, LangArg::lang);
             let out = std::io::stdout().lock();
             let written = match format {
                 Format::Json => output::json::write(&report, out),
@@ -561,13 +578,14 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             notes,
             out,
             common,
+            since,
             lang,
         } => {
             let timer = Timer::new();
-            let ws = workspace::load(&notes, common.today)?;
+            let ws = workspace::load_since(&notes, common.today, since.since)?;
             timer.lap("load and analyse");
-            print_diags(&ws.diags, color);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
+            print_diags(&ws.diags, color, lang);
             let staging = write::prepare(&out, &notes)?;
             // The one report every page and feed of the site is rendered from.
             let report = report::build(&ws);
@@ -590,13 +608,22 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             for name in &built.overridden {
                 say!("using your template {name}");
             }
-            say!(
-                "{}; wrote {} pages ({} files) to {}",
-                summary(&ws),
-                built.pages,
-                built.files,
-                out.display()
-            );
+            match lang {
+                Lang::En => say!(
+                    "{}; wrote {} pages ({} files) to {}",
+                    summary(&ws, lang),
+                    built.pages,
+                    built.files,
+                    out.display()
+                ),
+                Lang::Zh => say!(
+                    "{}；写入 {} 个页面（{} 个文件）到 {}",
+                    summary(&ws, lang),
+                    built.pages,
+                    built.files,
+                    out.display()
+                ),
+            }
             let code = exit_code(&ws);
             // Freeing a large workspace one string at a time only delays the exit.
             std::mem::forget(ws);
@@ -714,27 +741,39 @@ fn plural(n: usize, w: &str) -> String {
     }
 }
 
-fn summary(ws: &Workspace) -> String {
+fn summary(ws: &Workspace, lang: Lang) -> String {
     let (errors, warnings) = touchbase::diag::counts(&ws.diags);
-    format!(
-        "checked {} as of {}: {}, {}",
-        plural(ws.files, "note"),
-        ws.today,
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+    let notes = match lang {
+        Lang::En => plural(ws.files, "note"),
+        Lang::Zh => format!("{} 篇笔记", ws.files),
+    };
+    checked_line(lang, &notes, ws.today, errors, warnings)
 }
 
-fn print_diags(diags: &[Diagnostic], color: bool) {
+/// "checked 16 notes as of 2026-11-22: 0 errors, 1 warning" / "已检查 16 篇笔记（截至
+/// 2026-11-22）：0 个错误，1 个警告".
+fn checked_line(lang: Lang, what: &str, today: Date, errors: usize, warnings: usize) -> String {
+    match lang {
+        Lang::En => format!(
+            "checked {what} as of {today}: {}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ),
+        Lang::Zh => format!("已检查 {what}（截至 {today}）：{errors} 个错误，{warnings} 个警告"),
+    }
+}
+
+/// Diagnostics to stderr, rustc-style, in `lang` (`diag_zh`).
+fn print_diags(diags: &[Diagnostic], color: bool, lang: Lang) {
     let mut err = std::io::stderr().lock();
-    for d in diags {
+    for d in touchbase::diag_zh::localize_all(lang, diags) {
         let _ = writeln!(err, "{}\n", d.render(color));
     }
 }
 
 fn report_fatal(fatal: &Fatal, color: bool) {
     if let Fatal::Config(diags) = fatal {
-        print_diags(diags, color);
+        print_diags(diags, color, Lang::En);
     }
     say!("error: {fatal}");
     if let Some(hint) = fatal.hint() {

@@ -39,6 +39,8 @@ pub struct Report<'a> {
     /// Holidays of the next 90 days (at least the next one) and the clients not yet
     /// greeted for them (ids), key clients first.
     pub greetings: Vec<GreetingReport<'a>>,
+    /// What changed between `since` and today.
+    pub changes: ChangesReport<'a>,
     pub diagnostics: Vec<DiagReport<'a>>,
     /// The next 12 months of moments, for calendars (not in the JSON: `upcoming`
     /// and each client's follow-ups say the same for the near term).
@@ -118,8 +120,20 @@ pub struct ClientReport<'a> {
     pub cooling: bool,
     pub given_up_early: bool,
     pub margin: Option<f64>,
+    /// Revenue of the revenue year (the 80/20 year, else last year), the year before,
+    /// and the change between them (a share: -0.3 is 30 % down; none without both).
+    pub revenue_year: i32,
+    pub revenue: Option<f64>,
+    pub revenue_previous: Option<f64>,
+    pub revenue_change: Option<f64>,
+    /// The latest contact that named a decision-maker.
+    #[serde(serialize_with = "iso_opt")]
+    pub last_decision_maker_contact: Option<Date>,
     #[serde(skip)]
     pub standing: Standing,
+    /// Its status on each of the last 52 weeks (`team.trend`'s weeks; none: not known).
+    #[serde(skip)]
+    pub weeks: &'a crate::analyse::trend::WeekStatuses,
     /// Indices into `Report::calendar` of this client's moments.
     #[serde(skip)]
     pub moments: &'a [usize],
@@ -180,6 +194,8 @@ pub struct FollowUpReport<'a> {
     pub done_on: Option<Date>,
     /// Open and dated before today.
     pub missed: bool,
+    /// Days since its date, when missed (0 otherwise).
+    pub days_late: i64,
 }
 
 #[derive(Serialize)]
@@ -299,12 +315,89 @@ pub struct TeamReport<'a> {
     pub contacts_12m: u32,
     /// Open follow-ups dated before today, every client.
     pub missed_followups: usize,
+    /// Clients with at least one of them.
+    pub clients_with_missed_followups: usize,
     /// Deals in all (the persistence table's total).
     pub deals: usize,
     /// The red / white / black split of the clients with a margin (null without any).
     pub margin: Option<MarginReport<'a>>,
     /// Average feedback score per month, the 12 months up to today's.
     pub feedback: Vec<FeedbackReport>,
+    /// The last 52 weeks, oldest first, replayed from the log: every client.
+    pub trend: Vec<TrendReport>,
+    /// The same for the key clients.
+    pub key_trend: Vec<TrendReport>,
+}
+
+/// One week of a trend: where the clients stood as of the week's Sunday (today, for
+/// the current week), and the contacts dated in it.
+#[derive(Serialize, Clone, Copy)]
+pub struct TrendReport {
+    /// The Monday the week starts on.
+    #[serde(serialize_with = "iso")]
+    pub week: Date,
+    /// Share (0–1) of the clients known by then that were `ok` or `due` (0 with none).
+    pub on_cadence_share: f64,
+    pub overdue: usize,
+    pub contacts: u32,
+    /// Clients known by then (since their `since` or first entry), and how many of
+    /// them were on cadence.
+    pub clients: usize,
+    pub on_cadence: usize,
+}
+
+/// What changed after `since`, up to today (ids; events with their day).
+#[derive(Serialize)]
+pub struct ChangesReport<'a> {
+    #[serde(serialize_with = "iso")]
+    pub since: Date,
+    /// Overdue today and not on `since` (most urgent first).
+    pub newly_overdue: Vec<&'a str>,
+    /// Overdue on `since`, not today.
+    pub back_on_track: Vec<&'a str>,
+    /// Deals dated after `since`, newest first.
+    pub deals: Vec<ChangeDeal<'a>>,
+    /// The sum of those deals' amounts (deals without one add nothing).
+    pub deals_amount: f64,
+    pub complaints_opened: Vec<ChangeEvent<'a>>,
+    /// Complaints resolved after `since` (`date`: the day resolved; `opened`: the
+    /// complaint's own day).
+    pub complaints_resolved: Vec<ChangeEvent<'a>>,
+    /// Clients known from a day after `since` (their `since`, or first entry).
+    pub new_clients: Vec<&'a str>,
+    /// Clients lost after `since` (empty until notes can mark a client lost).
+    pub lost: Vec<&'a str>,
+    /// The same lists as indices into `Report::clients`, for renderers.
+    #[serde(skip)]
+    pub index: ChangeIndex,
+}
+
+#[derive(Default, Clone)]
+pub struct ChangeIndex {
+    pub newly_overdue: Vec<usize>,
+    pub back_on_track: Vec<usize>,
+    pub deals: Vec<usize>,
+    pub complaints_opened: Vec<usize>,
+    pub complaints_resolved: Vec<usize>,
+    pub new_clients: Vec<usize>,
+    pub lost: Vec<usize>,
+}
+
+#[derive(Serialize)]
+pub struct ChangeDeal<'a> {
+    pub client: &'a str,
+    #[serde(serialize_with = "iso")]
+    pub date: Date,
+    pub amount: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct ChangeEvent<'a> {
+    pub client: &'a str,
+    #[serde(serialize_with = "iso")]
+    pub date: Date,
+    #[serde(serialize_with = "iso_opt", skip_serializing_if = "Option::is_none")]
+    pub opened: Option<Date>,
 }
 
 #[derive(Serialize)]
@@ -347,6 +440,8 @@ pub struct RepReport<'a> {
     pub contacts_12m: u32,
     /// How many of the rep's clients are `ok` or `due`.
     pub on_cadence: usize,
+    /// The rep's book over the last 52 weeks (see `TeamReport::trend`).
+    pub trend: Vec<TrendReport>,
 }
 
 #[derive(Serialize)]
@@ -422,9 +517,15 @@ pub struct DiagReport<'a> {
 const PERSISTENCE_BUCKETS: [&str; 6] = ["1", "2", "3", "4", "5–12", "13+"];
 
 /// Build the report of `ws`.
+static NO_WEEKS: crate::analyse::trend::WeekStatuses = [None; crate::analyse::trend::WEEKS];
+
 pub fn build(ws: &Workspace) -> Report<'_> {
     let today = ws.today;
     let pb = &ws.playbook;
+    let revenue_year = pb
+        .pareto
+        .as_ref()
+        .map_or(i32::from(today.year()) - 1, |p| p.year);
     // Client by client on every core (the order is kept): at 10,000 clients this is
     // most of the report's cost, and a build waits for it before rendering anything.
     let clients: Vec<ClientReport<'_>> = ws
@@ -535,6 +636,26 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                 cooling: pb.is_cooling.get(i).copied().unwrap_or(false),
                 given_up_early: pb.given_up.get(i).copied().unwrap_or(false),
                 margin: c.margin,
+                revenue_year,
+                revenue: c.revenue.get(&revenue_year).copied(),
+                revenue_previous: c.revenue.get(&(revenue_year - 1)).copied(),
+                revenue_change: match (
+                    c.revenue.get(&revenue_year),
+                    c.revenue.get(&(revenue_year - 1)),
+                ) {
+                    (Some(now), Some(&before)) if before > 0.0 => {
+                        Some(((now - before) / before * 10_000.0).round() / 10_000.0)
+                    }
+                    _ => None,
+                },
+                last_decision_maker_contact: pb.people.get(i).and_then(|p| {
+                    p.people
+                        .iter()
+                        .filter(|p| p.role == Some(crate::model::Role::DecisionMaker))
+                        .filter_map(|p| p.last_contacted)
+                        .max()
+                }),
+                weeks: pb.weeks.get(i).unwrap_or(&NO_WEEKS),
                 standing: Standing {
                     status: s.status,
                     kind: s.governing().and_then(|r| r.kind),
@@ -593,6 +714,7 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                 },
             })
             .collect(),
+        changes: changes(ws),
         diagnostics: ws
             .diags
             .iter()
@@ -622,6 +744,11 @@ fn followup(f: &crate::model::FollowUp, today: Date) -> FollowUpReport<'_> {
         done: f.done,
         done_on: f.done_on,
         missed: !f.done && f.date < today,
+        days_late: if !f.done && f.date < today {
+            days_between(f.date, today)
+        } else {
+            0
+        },
     }
 }
 
@@ -666,6 +793,7 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
                 .map(|s| s.contacts_12m)
                 .sum(),
             on_cadence: b.on_cadence_count,
+            trend: trend(&b.trend),
         })
         .collect();
     let holidays = pb
@@ -730,6 +858,11 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
             .collect(),
         contacts_12m: ws.stats.iter().map(|s| s.contacts_12m).sum(),
         missed_followups: ws.stats.iter().map(|s| s.missed_followups.len()).sum(),
+        clients_with_missed_followups: ws
+            .stats
+            .iter()
+            .filter(|s| !s.missed_followups.is_empty())
+            .count(),
         deals: pb.deals_total,
         margin: pb.margin.as_ref().map(|m| MarginReport {
             revenue_median: m.revenue_median,
@@ -756,6 +889,84 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
                 first_day: f.month,
             })
             .collect(),
+        trend: trend(&pb.trend),
+        key_trend: trend(&pb.key_trend),
+    }
+}
+
+fn trend(weeks: &[crate::analyse::trend::TrendWeek]) -> Vec<TrendReport> {
+    weeks
+        .iter()
+        .map(|w| TrendReport {
+            week: w.week,
+            on_cadence_share: (w.on_cadence_share() * 10_000.0).round() / 10_000.0,
+            overdue: w.overdue,
+            contacts: w.contacts,
+            clients: w.clients,
+            on_cadence: w.on_cadence,
+        })
+        .collect()
+}
+
+fn changes(ws: &Workspace) -> ChangesReport<'_> {
+    let ch = &ws.playbook.changes;
+    let id = |i: &usize| ws.clients.get(*i).map_or("", |c| c.id.as_str());
+    let ids = |v: &[usize]| v.iter().map(id).collect::<Vec<_>>();
+    let pb = &ws.playbook;
+    let deal = |&(c, n): &(usize, usize)| pb.deals.get(c).and_then(|d| d.get(n)).map(|d| (c, d));
+    let complaint =
+        |&(c, n): &(usize, usize)| pb.complaints.get(c).and_then(|d| d.get(n)).map(|d| (c, d));
+    ChangesReport {
+        since: ch.since,
+        newly_overdue: ids(&ch.newly_overdue),
+        back_on_track: ids(&ch.back_on_track),
+        deals: ch
+            .deals
+            .iter()
+            .filter_map(deal)
+            .map(|(c, d)| ChangeDeal {
+                client: id(&c),
+                date: d.date,
+                amount: d.amount,
+            })
+            .collect(),
+        deals_amount: ch
+            .deals
+            .iter()
+            .filter_map(deal)
+            .filter_map(|(_, d)| d.amount)
+            .sum(),
+        complaints_opened: ch
+            .complaints_opened
+            .iter()
+            .filter_map(complaint)
+            .map(|(c, d)| ChangeEvent {
+                client: id(&c),
+                date: d.date,
+                opened: None,
+            })
+            .collect(),
+        complaints_resolved: ch
+            .complaints_resolved
+            .iter()
+            .filter_map(complaint)
+            .map(|(c, d)| ChangeEvent {
+                client: id(&c),
+                date: d.resolved.unwrap_or(d.date),
+                opened: Some(d.date),
+            })
+            .collect(),
+        new_clients: ids(&ch.new_clients),
+        lost: ids(&ch.lost),
+        index: ChangeIndex {
+            newly_overdue: ch.newly_overdue.clone(),
+            back_on_track: ch.back_on_track.clone(),
+            deals: ch.deals.iter().map(|d| d.0).collect(),
+            complaints_opened: ch.complaints_opened.iter().map(|d| d.0).collect(),
+            complaints_resolved: ch.complaints_resolved.iter().map(|d| d.0).collect(),
+            new_clients: ch.new_clients.clone(),
+            lost: ch.lost.clone(),
+        },
     }
 }
 
@@ -777,6 +988,43 @@ fn diag<'a>(d: &'a Diagnostic, privacy: &crate::config::Privacy) -> DiagReport<'
         message: masked.message.clone(),
         help: masked.help.clone(),
         more: d.more,
+    }
+}
+
+/// Keep the items of `items` (parallel to `index`) whose client `moved` keeps, with the
+/// client's new index.
+fn keep_moved<T>(items: &mut Vec<T>, index: &mut Vec<usize>, moved: &[Option<usize>]) {
+    let old = std::mem::take(items);
+    let mut kept = Vec::new();
+    for (item, i) in old.into_iter().zip(index.iter()) {
+        if let Some(n) = moved.get(*i).copied().flatten() {
+            items.push(item);
+            kept.push(n);
+        }
+    }
+    *index = kept;
+}
+
+impl ChangesReport<'_> {
+    /// Only the clients `moved` keeps (their new index, or None).
+    fn keep(&mut self, moved: &[Option<usize>]) {
+        let ix = &mut self.index;
+        keep_moved(&mut self.newly_overdue, &mut ix.newly_overdue, moved);
+        keep_moved(&mut self.back_on_track, &mut ix.back_on_track, moved);
+        keep_moved(&mut self.deals, &mut ix.deals, moved);
+        self.deals_amount = self.deals.iter().filter_map(|d| d.amount).sum();
+        keep_moved(
+            &mut self.complaints_opened,
+            &mut ix.complaints_opened,
+            moved,
+        );
+        keep_moved(
+            &mut self.complaints_resolved,
+            &mut ix.complaints_resolved,
+            moved,
+        );
+        keep_moved(&mut self.new_clients, &mut ix.new_clients, moved);
+        keep_moved(&mut self.lost, &mut ix.lost, moved);
     }
 }
 
@@ -832,6 +1080,7 @@ impl<'a> Report<'a> {
                 .filter_map(|&i| moved.get(i).copied().flatten())
                 .collect();
         }
+        self.changes.keep(&moved);
         let mut i = 0;
         self.clients.retain(|_| {
             let k = keep.get(i).copied().unwrap_or(false);

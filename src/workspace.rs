@@ -12,6 +12,7 @@ use crate::analyse::moments::{self, BirthdayCheck, Coverage, Moment};
 use crate::analyse::people::{self, People};
 use crate::analyse::revenue::{self, Drift, Pareto};
 use crate::analyse::team_figures::{self, FeedbackMonth, MarginSplit};
+use crate::analyse::trend::{self, Changes, TrendWeek, WeekStatuses};
 use crate::analyse::{self, ClientStats, Team};
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic};
@@ -25,6 +26,8 @@ pub struct Workspace {
     pub root: PathBuf,
     pub config: Config,
     pub today: Date,
+    /// The start of the "what changed" window (`--since`; default a week before today).
+    pub since: Date,
     /// Sorted by id, ids unique.
     pub clients: Vec<Client>,
     /// `stats[i]` belongs to `clients[i]`.
@@ -97,12 +100,22 @@ pub struct Playbook {
     pub complaint_median: Option<f64>,
     /// The holidays of the next 365 days (the calendar page).
     pub holidays_ahead: Vec<crate::analyse::holidays::Holiday>,
+    /// Per client: its status on each of the 52 weeks (`trend::replay`).
+    pub weeks: Vec<WeekStatuses>,
+    /// Per client: its status as of `since` (None: not known then).
+    pub then: Vec<Option<analyse::Status>>,
+    /// The team's trend and the key clients' (each rep's is in `books`).
+    pub trend: Vec<TrendWeek>,
+    pub key_trend: Vec<TrendWeek>,
+    /// What changed since `Workspace::since`.
+    pub changes: Changes,
 }
 
 /// How far ahead calendar feeds reach.
 pub const CALENDAR_DAYS: i64 = 365;
 
-/// One client's practices: people, deals, complaints, latest score, birthdays, given up.
+/// One client's practices: people, deals, complaints, latest score, birthdays, given
+/// up, its weekly statuses and its status on `since`.
 type PerClient = (
     People,
     Vec<Deal>,
@@ -110,9 +123,20 @@ type PerClient = (
     Option<(Date, f64)>,
     Vec<BirthdayCheck>,
     bool,
+    (WeekStatuses, Option<analyse::Status>),
 );
 
-fn per_client(c: &Client, s: &ClientStats, today: Date) -> PerClient {
+/// What the per-client practices depend on besides the client.
+#[derive(Clone, Copy)]
+struct Asof<'a> {
+    today: Date,
+    since: Date,
+    first_week: Date,
+    cadences: &'a crate::model::TierCadences,
+}
+
+fn per_client(c: &Client, s: &ClientStats, at: Asof<'_>) -> PerClient {
+    let today = at.today;
     (
         people::people(c, today),
         deals::deals(c, today),
@@ -120,6 +144,10 @@ fn per_client(c: &Client, s: &ClientStats, today: Date) -> PerClient {
         deals::latest_score(c, today),
         moments::birthday_checks(c, today),
         deals::given_up_early(c, s, today),
+        (
+            trend::replay(c, at.cadences, at.first_week, today),
+            trend::status_on(c, at.cadences, at.since),
+        ),
     )
 }
 
@@ -131,13 +159,19 @@ fn playbook(
     stats: &[ClientStats],
     team: &Team,
     config: &Config,
-    today: Date,
+    (today, since): (Date, Date),
     previous: Option<(Playbook, usize)>,
 ) -> Playbook {
-    let (people, deals, complaints, scores, birthdays, given_up) = match previous {
-        Some((mut old, i)) if old.people.len() == clients.len() => {
+    let at = Asof {
+        today,
+        since,
+        first_week: team.first_week,
+        cadences: &config.cadences,
+    };
+    let (people, deals, complaints, scores, birthdays, given_up, (weeks, then)) = match previous {
+        Some((mut old, i)) if old.people.len() == clients.len() && old.changes.since == since => {
             if let (Some(c), Some(s)) = (clients.get(i), stats.get(i)) {
-                let (p, d, co, sc, b, g) = per_client(c, s, today);
+                let (p, d, co, sc, b, g, (w, t)) = per_client(c, s, at);
                 let slots = (
                     old.people.get_mut(i),
                     old.deals.get_mut(i),
@@ -149,6 +183,9 @@ fn playbook(
                 if let (Some(p0), Some(d0), Some(c0), Some(s0), Some(b0), Some(g0)) = slots {
                     (*p0, *d0, *c0, *s0, *b0, *g0) = (p, d, co, sc, b, g);
                 }
+                if let (Some(w0), Some(t0)) = (old.weeks.get_mut(i), old.then.get_mut(i)) {
+                    (*w0, *t0) = (w, t);
+                }
             }
             (
                 old.people,
@@ -157,29 +194,34 @@ fn playbook(
                 old.scores,
                 old.birthdays,
                 old.given_up,
+                (old.weeks, old.then),
             )
         }
         _ => {
             let all: Vec<PerClient> = clients
                 .par_iter()
                 .zip(stats)
-                .map(|(c, s)| per_client(c, s, today))
+                .map(|(c, s)| per_client(c, s, at))
                 .collect();
+            let n = all.len();
             let mut out = (
-                Vec::with_capacity(all.len()),
-                Vec::with_capacity(all.len()),
-                Vec::with_capacity(all.len()),
-                Vec::with_capacity(all.len()),
-                Vec::with_capacity(all.len()),
-                Vec::with_capacity(all.len()),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                (Vec::with_capacity(n), Vec::with_capacity(n)),
             );
-            for (p, d, c, s, b, g) in all {
+            for (p, d, c, s, b, g, (w, t)) in all {
                 out.0.push(p);
                 out.1.push(d);
                 out.2.push(c);
                 out.3.push(s);
                 out.4.push(b);
                 out.5.push(g);
+                out.6.0.push(w);
+                out.6.1.push(t);
             }
             out
         }
@@ -220,6 +262,11 @@ fn playbook(
         deals_total: 0,
         open_complaints: 0,
         complaint_median: None,
+        weeks,
+        then,
+        trend: Vec::new(),
+        key_trend: Vec::new(),
+        changes: Changes::default(),
         holidays_ahead: crate::analyse::holidays::between(
             today,
             today
@@ -272,6 +319,36 @@ fn playbook(
             slot.clone_from(list);
         }
     }
+    let first_week = team.first_week;
+    pb.trend = trend::trend(pb.weeks.iter(), &team.weekly, first_week);
+    let key: Vec<usize> = trend::key_clients(clients).collect();
+    pb.key_trend = trend::trend(
+        key.iter().filter_map(|&i| pb.weeks.get(i)),
+        &trend::weekly_contacts(
+            key.iter().filter_map(|&i| clients.get(i)),
+            first_week,
+            today,
+        ),
+        first_week,
+    );
+    for b in &mut pb.books {
+        b.trend = trend::trend(
+            b.clients.iter().filter_map(|&i| pb.weeks.get(i)),
+            &b.weekly,
+            first_week,
+        );
+    }
+    let now: Vec<analyse::Status> = stats.iter().map(|s| s.status).collect();
+    pb.changes = trend::changes(
+        clients,
+        &pb.then,
+        &now,
+        &pb.deals,
+        &pb.complaints,
+        &pb.urgency,
+        since,
+        today,
+    );
     pb
 }
 
@@ -427,13 +504,37 @@ pub fn local_today(config: &Config) -> Date {
     }
 }
 
-/// Load and analyse the notes under `root`.
+/// Load and analyse the notes under `root`, with changes over the last week.
 pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
+    load_since(root, today, None)
+}
+
+/// The day a week before `today`: the default start of "what changed".
+pub fn week_before(today: Date) -> Date {
+    today
+        .checked_sub(jiff::Span::new().days(7))
+        .unwrap_or(today)
+}
+
+/// Load and analyse the notes under `root`, with changes since `since` (default: a
+/// week before today). A `since` after today is a usage error.
+pub fn load_since(
+    root: &Path,
+    today: Option<Date>,
+    since: Option<Date>,
+) -> Result<Workspace, Fatal> {
     if !root.is_dir() {
         return Err(Fatal::NoFolder(root.to_path_buf()));
     }
     let config = config::load(root).map_err(Fatal::Config)?;
     let today = today.unwrap_or_else(|| local_today(&config));
+    let since = since.unwrap_or_else(|| week_before(today));
+    if since > today {
+        return Err(Fatal::Usage {
+            what: format!("--since {since} is after today ({today})"),
+            hint: "give a day on or before today, e.g. a week ago (the default)".into(),
+        });
+    }
     let (files, folder_diags) = discover::discover(root);
     let mut sources = DiagSources {
         folder: folder_diags,
@@ -497,12 +598,13 @@ pub fn load(root: &Path, today: Option<Date>) -> Result<Workspace, Fatal> {
         .map(|c| analyse::client_stats(c, today, &config.cadences))
         .collect();
     let team = analyse::team(&clients, &stats, today, 20);
-    let playbook = playbook(&clients, &stats, &team, &config, today, None);
+    let playbook = playbook(&clients, &stats, &team, &config, (today, since), None);
     diag::sort(&mut diags);
     Ok(Workspace {
         root: root.to_path_buf(),
         config,
         today,
+        since,
         clients,
         stats,
         team,
@@ -572,7 +674,7 @@ impl Workspace {
             &self.stats,
             &self.team,
             &self.config,
-            self.today,
+            (self.today, self.since),
             Some((previous, i)),
         );
         self.diags = self.sources.all(&self.clients);

@@ -31,6 +31,7 @@
         owner: c[1].textContent,
         tier: tier,
         status: tr.getAttribute("data-status") || "",
+        followup: tr.getAttribute("data-followup") || "",
         tags: "|" + (tr.getAttribute("data-tags") || "") + "|",
         key: {
           name: c[0].textContent.trim(),
@@ -76,11 +77,13 @@
       var started = window.performance ? performance.now() : 0;
       var q = form.q.value.trim().toLowerCase();
       var owner = form.owner.value, tier = form.tier.value, status = form.status.value, tag = form.tag.value;
+      var followup = form.followup ? form.followup.value : "";
       var out = [];
       for (var i = 0; i < order.length; i++) {
         var r = order[i];
         if ((!q || r.s.indexOf(q) !== -1) && (!owner || r.owner === owner) && (!tier || r.tier === tier) &&
-          (!status || r.status === status) && (!tag || r.tags.indexOf("|" + tag + "|") !== -1)) out.push(r);
+          (!status || r.status === status) && (!followup || r.followup === followup) &&
+          (!tag || r.tags.indexOf("|" + tag + "|") !== -1)) out.push(r);
       }
       matches = out;
       limit = PAGE;
@@ -141,11 +144,11 @@
 
     // Filters can come from the address (`clients.html?q=建材&status=overdue`), and the
     // address follows the filters, so a filtered view can be bookmarked or shared.
-    var names = ["q", "owner", "tier", "status", "tag"];
+    var names = ["q", "owner", "tier", "status", "followup", "tag"];
     var sorted = false;
     try {
       var params = new URLSearchParams(window.location.search);
-      names.forEach(function (n) { if (params.has(n)) form[n].value = params.get(n); });
+      names.forEach(function (n) { if (params.has(n) && form[n]) form[n].value = params.get(n); });
       var sort = params.get("sort");
       var th = sort && table.tHead.querySelector('th[data-key="' + sort.replace(/[^a-z0-9]/g, "") + '"]');
       if (th) {
@@ -156,7 +159,7 @@
       }
       form.addEventListener("change", function () {
         var p = new URLSearchParams();
-        names.forEach(function (n) { if (form[n].value) p.set(n, form[n].value); });
+        names.forEach(function (n) { if (form[n] && form[n].value) p.set(n, form[n].value); });
         var qs = p.toString();
         window.history.replaceState(null, "", qs ? "?" + qs : window.location.pathname);
       });
@@ -165,6 +168,18 @@
     form.hidden = false;
     if (!sorted) apply();
   }
+
+  // Folded sections print unfolded (and fold back after).
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details.fold:not([open])"), function (d) {
+      d.open = true; opened.push(d);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

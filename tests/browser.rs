@@ -200,7 +200,7 @@ fn client_list_search_filter_and_sort() {
     // Clearing the search and filtering by status and then owner + tier.
     browser.eval("document.querySelector('#client-filters [name=q]').value = ''");
     choose(&mut browser, "status", "overdue");
-    assert_eq!(shown(&mut browser).len(), 6);
+    assert_eq!(shown(&mut browser).len(), 5);
     choose(&mut browser, "status", "");
     choose(&mut browser, "owner", "Anna Li");
     choose(&mut browser, "tier", "prospect");
@@ -254,7 +254,12 @@ fn client_list_search_filter_and_sort() {
 
     // Filters can come from the address too.
     browser.navigate(&format!("{}?status=overdue&sort=name&dir=desc", url(&page)));
-    assert_eq!(shown(&mut browser).len(), 6);
+    assert_eq!(shown(&mut browser).len(), 5);
+    // The follow-up filter: clients with a follow-up past its day (the dashboard's
+    // counter); the control is the whole list.
+    browser.navigate(&format!("{}?followup=missed", url(&page)));
+    let missed = shown(&mut browser);
+    assert!(!missed.is_empty() && missed.len() < 16, "{missed:?}");
 }
 
 #[test]
@@ -381,6 +386,210 @@ fn neither_language_shows_the_other_languages_labels() {
             browser.navigate(&url(&page));
             let stray = stray_labels(&mut browser, foreign);
             assert!(stray.is_empty(), "{lang} {}: {stray:#?}", page.display());
+        }
+    }
+}
+
+/// Scroll width over window width, once the page has laid out.
+const OVERFLOW: &str = "document.documentElement.scrollWidth + '/' + window.innerWidth";
+
+#[test]
+fn no_page_scrolls_sideways_at_375_px_in_either_language() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let mut browser = Browser::launch(&chromium);
+    browser.set_width(375, true);
+    for lang in ["en", "zh"] {
+        let site = common::build_site("example-notes", lang);
+        let pages = common::html_files(&site.path().join("site"));
+        assert!(pages.len() > 25, "{}", pages.len());
+        for page in &pages {
+            browser.navigate(&url(page));
+            let r = browser.eval(OVERFLOW);
+            let r = r.as_str().unwrap_or_default().to_string();
+            // On a phone the viewport widens to the page: both must stay 375.
+            assert_eq!(r, "375/375", "{lang} {} is too wide", page.display());
+        }
+        // The probe can fail: a page made wider than the screen is seen as such.
+        browser.navigate(&url(&site.path().join("site/index.html")));
+        let wide = browser.eval(&format!(
+            "(() => {{ const d = document.createElement('div'); d.style.width = '900px'; \
+             d.textContent = 'x'; document.body.appendChild(d); return {OVERFLOW}; }})()"
+        ));
+        assert_ne!(wide, Value::from("375/375"), "control: {wide}");
+    }
+}
+
+/// On the page open in `browser`, every counter (`a[data-count]` to the client list or
+/// a list on a page) and the number of rows its link leads to.
+fn counters(browser: &mut Browser) -> Vec<(String, String)> {
+    let v = browser.eval(
+        "JSON.stringify(Array.from(document.querySelectorAll('a[data-count]')).map(a => [a.href, a.dataset.count]))",
+    );
+    serde_json::from_str(v.as_str().unwrap_or("[]")).unwrap_or_default()
+}
+
+/// How many rows the list at `href` shows: the client list's after its filters, the
+/// rows of the follow-ups table, or the items of a "what changed" list.
+fn rows_at(browser: &mut Browser, href: &str) -> usize {
+    let (_, fragment) = href.split_once('#').unwrap_or((href, ""));
+    // A list on the page itself is counted where it is (no navigation, no load event).
+    if fragment.is_empty() {
+        browser.navigate(href);
+        browser.eval("new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))");
+    }
+    let expr = if href.contains("clients.html") {
+        "document.querySelectorAll('#client-table tbody tr').length".to_string()
+    } else if !fragment.is_empty() {
+        format!("document.getElementById({fragment:?}).querySelectorAll('li').length")
+    } else if href.contains("followups.html") {
+        "document.querySelectorAll('table.missed tbody tr').length".to_string()
+    } else {
+        // A rep page (the overdue of clients without an owner): its client rows.
+        "document.querySelectorAll('main table tbody tr .s-overdue').length".to_string()
+    };
+    browser.eval(&expr).as_u64().unwrap_or(u64::MAX) as usize
+}
+
+#[test]
+fn every_counter_leads_to_a_list_of_as_many_rows() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let mut browser = Browser::launch(&chromium);
+    for lang in ["en", "zh"] {
+        let site = common::build_site("example-notes", lang);
+        let root = site.path().join("site");
+        let mut pages: Vec<std::path::PathBuf> =
+            vec![root.join("index.html"), root.join("reps.html")];
+        pages.extend(common::html_files(&root.join("reps")));
+        let mut seen = 0;
+        for page in &pages {
+            browser.navigate(&url(page));
+            let mut found = counters(&mut browser);
+            assert!(!found.is_empty(), "{}: no counters", page.display());
+            // The page's own lists first, while it is open.
+            found.sort_by_key(|(href, _)| !href.contains('#'));
+            for (href, count) in found {
+                let n = rows_at(&mut browser, &href);
+                assert_eq!(n.to_string(), count, "{lang} {}: {href}", page.display());
+                seen += 1;
+            }
+        }
+        assert!(seen > 20, "{seen} counters");
+        // A control: the list behind a counter is really filtered (all clients ≠ overdue).
+        let all = rows_at(&mut browser, &url(&root.join("clients.html")));
+        let overdue = rows_at(
+            &mut browser,
+            &format!("{}?status=overdue", url(&root.join("clients.html"))),
+        );
+        assert!(overdue < all && overdue > 0, "{overdue} of {all}");
+    }
+}
+
+/// A large team's notes: `n` clients of 12 reps (Chinese and English names, long
+/// names), every tier, two years of contacts, open and missed follow-ups, deals,
+/// complaints and people with roles.
+fn big_team(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let reps = [
+        "王磊",
+        "Anna Li",
+        "张伟",
+        "陈静",
+        "Grace Wong",
+        "李娜",
+        "Mark Lee",
+        "赵敏",
+        "刘洋",
+        "Sophie Zhang",
+        "周婷",
+        "黄涛",
+    ];
+    let tiers = ["key", "regular", "regular", "prospect", "dormant"];
+    let kinds = ["拜访", "电话", "微信", "email", "meeting", "礼品", "反馈"];
+    std::fs::write(
+        dir.path().join("touchbase.yaml"),
+        "title: 华东 · Big team\n",
+    )
+    .unwrap();
+    for i in 0..n {
+        let name = if i % 2 == 0 {
+            format!("华东第{i}号建材集团股份有限公司上海分公司")
+        } else {
+            format!("Pacificpoint Logistics and Cold Chain Holdings No. {i} Pte Ltd")
+        };
+        let mut text = format!(
+            "---\nname: {name}\nowner: {}\ntier: {}\nrevenue:\n  2024: {}\n  2025: {}\npeople:\n  - name: 刘建国{i}\n    role: decision-maker\n    title: 总经理兼采购与供应链管理委员会主任\n  - name: Daniel Tan {i}\n    role: influencer\n---\n",
+            reps[i % reps.len()],
+            tiers[i % tiers.len()],
+            100_000 + i * 37 % 900_000,
+            90_000 + i * 53 % 900_000
+        );
+        // Newest first, every 9 to 40 days back from 2026-11-20.
+        let mut day: jiff::civil::Date = "2026-11-20".parse().unwrap();
+        day = day
+            .checked_sub(jiff::Span::new().days((i % 50) as i64))
+            .unwrap();
+        for k in 0..24usize {
+            let kind = if k == 5 && i % 3 == 0 {
+                "成交 ¥860,000"
+            } else if k == 7 && i % 4 == 0 {
+                "投诉"
+            } else {
+                kinds[(i + k) % kinds.len()]
+            };
+            text.push_str(&format!(
+                "\n## {day} {kind} @刘建国{i} — 北仑新仓 WMS 二期签约以及明年框架协议的详细条款讨论\n\n一段很长的记录，讲了很多细节。\n"
+            ));
+            if k == 0 {
+                text.push_str(&format!(
+                    "\n- [ ] 2026-11-{:02} 电话 — 确认补发的 3 箱已签收\n",
+                    1 + i % 28
+                ));
+            }
+            day = day
+                .checked_sub(jiff::Span::new().days(9 + ((i + k) % 32) as i64))
+                .unwrap();
+        }
+        std::fs::write(dir.path().join(format!("c{i:05}.md")), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_large_team_site_does_not_scroll_sideways_on_a_phone_either() {
+    // 1,000 clients by default (`TOUCHBASE_BROWSER_CLIENTS=10000` for the size of a
+    // whole sales org): the fixed pages, every rep page and a few client pages, both
+    // languages, 375 px.
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let n = std::env::var("TOUCHBASE_BROWSER_CLIENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000usize);
+    let notes = big_team(n);
+    let mut browser = Browser::launch(&chromium);
+    browser.set_width(375, true);
+    for lang in ["en", "zh"] {
+        let site = common::build_site_of(notes.path(), lang);
+        let root = site.path().join("site");
+        let mut pages: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .collect();
+        pages.extend(common::html_files(&root.join("reps")));
+        pages
+            .extend(["c00000", "c00001", "c00003"].map(|c| root.join(format!("clients/{c}.html"))));
+        pages.sort();
+        assert!(pages.len() >= 8 + 12 + 3, "{}", pages.len());
+        for page in &pages {
+            browser.navigate(&url(page));
+            let r = browser.eval(OVERFLOW);
+            assert_eq!(r, "375/375", "{lang} {} is too wide", page.display());
         }
     }
 }

@@ -89,7 +89,8 @@ fn check_clean(dir: &Path) {
     let r = run(["check".as_ref(), dir.as_os_str()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr.contains("checked 2 notes") && r.stderr.contains(": 0 errors, 0 warnings"),
+        (r.stderr.contains("checked 2 notes") && r.stderr.contains(": 0 errors, 0 warnings"))
+            || (r.stderr.contains("已检查 2 篇笔记") && r.stderr.contains("：0 个错误，0 个警告")),
         "{}",
         r.stderr
     );

@@ -62,7 +62,7 @@ fn client<'a>(v: &'a Value, id: &str) -> &'a Value {
 }
 
 fn check_clean(dir: &Path, file: &str) {
-    let r = run_in(dir, &["check", file, "--today", TODAY]);
+    let r = run_in(dir, &["check", file, "--today", TODAY, "--lang", "en"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("0 errors, 0 warnings"), "{}", r.stderr);
 }
@@ -429,7 +429,7 @@ fn check_takes_note_files_within_their_notes_folder() {
     .unwrap();
     let r = run_in(
         &dir.path().join("wang-lei"),
-        &["check", "bad.md", "--today", TODAY],
+        &["check", "bad.md", "--today", TODAY, "--lang", "en"],
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
     // Named as within the notes folder; a reference checked against every client.

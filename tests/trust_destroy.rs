@@ -316,8 +316,16 @@ fn a_killed_build_leaves_the_old_site_and_the_next_build_cleans_up() {
     );
 }
 
-/// The numbers in "wrote N pages (M files)".
+/// The numbers in "wrote N pages (M files)", or in a Chinese team's "写入 N 个页面（M
+/// 个文件）".
 fn counts(stderr: &str) -> (Option<usize>, Option<usize>) {
+    if let Some(zh) = stderr.split("写入 ").nth(1) {
+        let mut nums = zh
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.parse().ok());
+        return (nums.next().flatten(), nums.next().flatten());
+    }
     let mut words = stderr
         .split("wrote ")
         .nth(1)

@@ -131,6 +131,8 @@ pub struct Book {
     pub on_cadence_count: usize,
     /// Contacts per week over the last 52 weeks (same weeks as the team chart).
     pub weekly: Vec<u32>,
+    /// The book's trend over those weeks (set with the team's, in the playbook).
+    pub trend: Vec<super::trend::TrendWeek>,
 }
 
 pub fn books(
@@ -182,6 +184,7 @@ pub fn books(
                 overdue,
                 clients: idx,
                 weekly,
+                trend: Vec::new(),
             }
         })
         .collect()

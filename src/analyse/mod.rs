@@ -12,6 +12,7 @@ pub mod moments;
 pub mod people;
 pub mod revenue;
 pub mod team_figures;
+pub mod trend;
 
 use crate::model::{Cadence, Client, Date, Kind, TierCadences};
 use rayon::prelude::*;

@@ -11,6 +11,8 @@ use crate::model::Tier;
 pub struct Calendar {
     pub moments: Vec<MomentView>,
     pub holidays: Vec<(String, String)>,
+    /// The coming holidays and who still needs a greeting.
+    pub p: super::relationship_checks::Practices,
 }
 
 /// The next 90 days of moments and the next 365 of holidays, as the report has them.
@@ -28,19 +30,54 @@ pub fn calendar(site: &Site<'_>) -> Calendar {
             .iter()
             .map(|h| (h.date.to_string(), holiday_name(site.lang, h.key, h.name)))
             .collect(),
+        p: greetings(site),
     }
 }
 
+/// A key client's row: the list's row, and what the key page adds.
+#[derive(Serialize)]
+pub struct KeyRow {
+    #[serde(flatten)]
+    pub row: Row,
+    pub cooling: bool,
+    pub last_dm: String,
+    pub revenue: String,
+    pub revenue_change: String,
+    pub trend_svg: String,
+}
+
 /// Key clients, most urgent first.
-pub fn key_rows(site: &Site<'_>, order: &[usize]) -> Vec<Row> {
+pub fn key_rows(site: &Site<'_>, order: &[usize]) -> Vec<KeyRow> {
+    let lang = site.lang;
     order
         .iter()
-        .filter(|&&i| {
-            site.report
-                .clients
-                .get(i)
-                .is_some_and(|c| c.standing.tier == Some(Tier::Key))
+        .filter_map(|&i| {
+            let c = site.report.clients.get(i)?;
+            if c.standing.tier != Some(Tier::Key) {
+                return None;
+            }
+            Some(KeyRow {
+                row: super::rows::row(site, i, "")?,
+                cooling: c.cooling,
+                last_dm: c
+                    .last_decision_maker_contact
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                revenue: c
+                    .revenue
+                    .map(|r| super::format::money(lang, r))
+                    .unwrap_or_default(),
+                revenue_change: c
+                    .revenue_change
+                    .map(|x| format!("{}{:.0}%", if x > 0.0 { "+" } else { "" }, x * 100.0))
+                    .unwrap_or_default(),
+                trend_svg: super::dashboard::status_strip(site, c.weeks),
+            })
         })
-        .filter_map(|&i| super::rows::row(site, i, ""))
         .collect()
+}
+
+/// Who still needs a greeting for the coming holidays (the calendar page's table).
+pub fn greetings(site: &Site<'_>) -> super::relationship_checks::Practices {
+    super::relationship_checks::practices(site, &|_| true, "", 50)
 }

@@ -19,6 +19,8 @@ pub struct ClientPage {
     pub name: String,
     pub id: String,
     pub file: String,
+    /// The note in the repository's web view (`source_url` + file), when configured.
+    pub source_href: String,
     pub owner: String,
     pub owner_href: String,
     pub referred: Vec<(String, String)>,
@@ -209,17 +211,38 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
                 extra: extra(&p.extra, Scope::Person),
             })
             .collect(),
-        followups: s
-            .open_followups
-            .iter()
-            .filter_map(|&f| c.followups.get(f))
-            .map(|f| FollowUpView {
-                date: f.date.to_string(),
-                text_html: markdown::inline_html(&f.text),
-                missed: f.date < ws.today,
-                line: f.line,
+        followups: site
+            .report
+            .clients
+            .get(i)
+            .map(|r| {
+                r.open_followups
+                    .iter()
+                    .map(|f| FollowUpView {
+                        date: f.date.to_string(),
+                        text_html: markdown::inline_html(f.text),
+                        missed: f.missed,
+                        line: f.line,
+                        late: if f.missed {
+                            i18n::status_detail(
+                                lang,
+                                crate::analyse::Status::Overdue,
+                                f.days_late,
+                                0,
+                            )
+                        } else {
+                            String::new()
+                        },
+                    })
+                    .collect()
             })
-            .collect(),
+            .unwrap_or_default(),
+        source_href: ws
+            .config
+            .source_url
+            .as_deref()
+            .map(|base| format!("{base}{}", c.file))
+            .unwrap_or_default(),
         log_html: log_html(lang, c, ws.today),
         entry_count: c.entries.len(),
         people_html: String::new(),

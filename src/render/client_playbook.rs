@@ -123,9 +123,9 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
     if pb.is_cooling.get(i).copied().unwrap_or(false) {
         let (r, b) = crate::analyse::book::recent_rates(c, ws.today);
         flags.push(format!(
-            "{} ({} {r} / {b})",
+            "{}{}",
             label(lang, "cooling"),
-            label(lang, "contacts_90")
+            super::i18n::paren(lang, &format!("{} {r} / {b}", label(lang, "contacts_90")))
         ));
     }
     if pb.given_up.get(i).copied().unwrap_or(false) {
@@ -194,7 +194,12 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             .get(i)
             .copied()
             .flatten()
-            .map(|(d, s)| format!("{s}/10 ({})", super::format::date(lang, d)))
+            .map(|(d, s)| {
+                format!(
+                    "{s}/10{}",
+                    super::i18n::paren(lang, &super::format::date(lang, d))
+                )
+            })
             .unwrap_or_default(),
         flags,
     };

@@ -9,7 +9,7 @@ use super::i18n;
 use super::markdown;
 use super::rows::row;
 use super::site::Site;
-use super::views::Row;
+use super::views::{Item, Row};
 use crate::analyse::Status;
 use crate::config::Lang;
 
@@ -21,6 +21,8 @@ pub struct NamedBar {
     pub href: String,
     pub value: usize,
     pub of: usize,
+    /// The client list the bar stands for.
+    pub list_href: String,
     /// Bar length in percent of the longest.
     pub width: u32,
 }
@@ -35,6 +37,11 @@ pub fn overdue_by_rep(site: &Site<'_>) -> Vec<NamedBar> {
         .map(|(r, slug)| NamedBar {
             name: site.rep_name(r.owner),
             href: format!("reps/{slug}.html"),
+            list_href: if r.owner.is_empty() {
+                format!("reps/{slug}.html")
+            } else {
+                list_href("", Some("overdue"), Some(r.owner))
+            },
             value: r.overdue,
             of: r.clients,
             width: (r.overdue * 100 / max) as u32,
@@ -49,6 +56,51 @@ pub struct Card {
     pub label: &'static str,
     pub value: String,
     pub class: &'static str,
+    /// The list the counter stands for (its rows number `value`).
+    pub href: String,
+}
+
+/// One part of the "since …" line: `3 newly overdue`, linking to its list.
+#[derive(Serialize)]
+pub struct ChangeBit {
+    pub text: String,
+    pub count: usize,
+    pub href: String,
+    pub class: &'static str,
+}
+
+/// One list of what changed (`newly_overdue`, `deals`, …).
+#[derive(Serialize)]
+pub struct ChangeList {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub items: Vec<Item>,
+}
+
+/// A rep on the first screen: on-cadence share, overdue clients, the trend.
+#[derive(Serialize)]
+pub struct RepLine {
+    pub name: String,
+    pub href: String,
+    pub clients: usize,
+    pub overdue: usize,
+    /// The client list of the rep's overdue clients (none for clients without owner).
+    pub overdue_href: String,
+    pub on_cadence: String,
+    pub trend_svg: String,
+}
+
+/// A follow-up that was not done by its day.
+#[derive(Serialize)]
+pub struct MissedRow {
+    pub client: String,
+    pub href: String,
+    pub owner: String,
+    pub key: bool,
+    pub date: String,
+    pub text_html: String,
+    pub days_late: i64,
+    pub late: String,
 }
 
 #[derive(Serialize)]
@@ -65,6 +117,8 @@ pub struct RecentRow {
 #[derive(Serialize)]
 pub struct LegendItem {
     pub class: String,
+    /// The client list of a status (none for kinds).
+    pub href: String,
     pub label: &'static str,
     pub count: u32,
     pub share: String,
@@ -72,6 +126,18 @@ pub struct LegendItem {
 
 #[derive(Serialize)]
 pub struct Dashboard {
+    /// `since 15 Nov` / `11月15日以来`.
+    pub since: String,
+    pub changes: Vec<ChangeBit>,
+    pub change_lists: Vec<ChangeList>,
+    pub key_slipping: Vec<Item>,
+    pub key_slipping_more: usize,
+    pub reps: Vec<RepLine>,
+    /// The oldest missed follow-ups (all of them are on `followups.html`).
+    pub missed: Vec<MissedRow>,
+    pub missed_total: usize,
+    pub trend_svg: String,
+    pub trend_caption: String,
     pub cards: Vec<Card>,
     pub attention: Vec<Row>,
     pub attention_more: usize,
@@ -84,7 +150,158 @@ pub struct Dashboard {
     pub overdue_by_rep: Vec<NamedBar>,
 }
 
-const ATTENTION_ROWS: usize = 50;
+/// Rows of "call today" on the first screen (the rest are a click away).
+const ATTENTION_ROWS: usize = 10;
+const KEY_ROWS: usize = 6;
+const MISSED_ROWS: usize = 10;
+
+/// The missed follow-ups of the clients `keep` lets through, the longest late first
+/// (key clients first on a tie, then by name): at most `cap` of them, and how many
+/// there are in all.
+pub fn missed_rows(
+    site: &Site<'_>,
+    keep: &dyn Fn(usize) -> bool,
+    root: &str,
+    cap: usize,
+) -> (Vec<MissedRow>, usize) {
+    let lang = site.lang;
+    let clients = &site.report.clients;
+    // Sorted by what is cheap to compare; only the rows shown are rendered.
+    let mut keys: Vec<(i64, bool, &str, usize, usize)> = clients
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .flat_map(|(i, c)| {
+            c.open_followups
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.missed)
+                .map(move |(n, f)| (-f.days_late, c.tier != Some("key"), c.name, i, n))
+        })
+        .collect();
+    let total = keys.len();
+    if keys.len() > cap && cap > 0 {
+        keys.select_nth_unstable(cap - 1);
+    }
+    keys.truncate(cap);
+    keys.sort_unstable();
+    let rows = keys
+        .into_iter()
+        .filter_map(|(_, _, _, i, n)| {
+            let c = clients.get(i)?;
+            let f = c.open_followups.get(n)?;
+            Some(MissedRow {
+                client: c.name.to_string(),
+                href: site.client_href(i, root),
+                owner: site.rep_name(c.owner.unwrap_or("")),
+                key: c.tier == Some("key"),
+                date: f.date.to_string(),
+                text_html: markdown::inline_html(f.text),
+                days_late: f.days_late,
+                late: i18n::status_detail(lang, Status::Overdue, f.days_late, 0),
+            })
+        })
+        .collect();
+    (rows, total)
+}
+
+/// Rows of `followups.html` (the longest late; the rest are on each client's page).
+pub const MISSED_PAGE_ROWS: usize = 500;
+/// Rows of a rep's own list.
+pub const MISSED_REP_ROWS: usize = 50;
+
+/// `?status=overdue&owner=…` for the client list.
+pub fn list_href(root: &str, status: Option<&str>, owner: Option<&str>) -> String {
+    let mut q: Vec<String> = Vec::new();
+    if let Some(s) = status {
+        q.push(format!("status={s}"));
+    }
+    if let Some(o) = owner.filter(|o| !o.is_empty()) {
+        q.push(format!("owner={}", percent_encode(o)));
+    }
+    if q.is_empty() {
+        format!("{root}clients.html")
+    } else {
+        format!("{root}clients.html?{}", q.join("&"))
+    }
+}
+
+/// Percent-encode a query value (UTF-8 bytes, unreserved characters kept).
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A client's 52 weeks as a strip of status-coloured cells (blank before it was
+/// known), titled with its status now and a year ago.
+pub fn status_strip(site: &Site<'_>, weeks: &crate::analyse::trend::WeekStatuses) -> String {
+    use std::fmt::Write;
+    // One rect per run of weeks in one status (a status usually lasts weeks).
+    let mut cells = String::new();
+    let mut n = 0;
+    while let Some(w) = weeks.get(n) {
+        let run = weeks
+            .get(n..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|x| *x == w)
+            .count()
+            .max(1);
+        if let Some(s) = w {
+            let _ = write!(
+                cells,
+                "<rect class=\"s-{}\" x=\"{}\" width=\"{}\" height=\"12\"/>",
+                s.as_str(),
+                n * 2,
+                run * 2
+            );
+        }
+        n += run;
+    }
+    let name = |s: &Option<Status>| s.map_or("—", |s| i18n::status(site.lang, s));
+    let title = format!(
+        "{} → {}",
+        name(weeks.first().unwrap_or(&None)),
+        name(weeks.last().unwrap_or(&None))
+    );
+    format!(
+        "<svg class=\"strip\" viewBox=\"0 0 104 12\" width=\"104\" height=\"12\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>{cells}</svg>",
+        t = super::escape(&title)
+    )
+}
+
+/// A small line of on-cadence shares (0–1), one point a week: an inline SVG with its
+/// figures in its title. Empty without weeks.
+pub fn sparkline(label: &str, trend: &[crate::report::TrendReport]) -> String {
+    use std::fmt::Write;
+    if trend.is_empty() {
+        return String::new();
+    }
+    let (w, h) = (104.0f64, 24.0f64);
+    let step = w / (trend.len().max(2) - 1) as f64;
+    let mut points = String::new();
+    for (n, t) in trend.iter().enumerate() {
+        let x = n as f64 * step;
+        let y = h - 2.0 - t.on_cadence_share * (h - 4.0);
+        let _ = write!(points, "{}{x:.1},{y:.1}", if n == 0 { "" } else { " " });
+    }
+    let (first, last) = (
+        trend.first().map_or(0.0, |t| t.on_cadence_share),
+        trend.last().map_or(0.0, |t| t.on_cadence_share),
+    );
+    let title = format!("{label}: {:.0}% → {:.0}%", first * 100.0, last * 100.0);
+    format!(
+        "<svg class=\"spark\" viewBox=\"0 0 104 24\" width=\"104\" height=\"24\" role=\"img\" aria-label=\"{t}\"><title>{t}</title><polyline points=\"{points}\"/></svg>",
+        t = super::escape(&title)
+    )
+}
 
 /// `order`: every client, most urgent first (see `urgency_order`).
 pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
@@ -98,39 +315,230 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
             .find(|c| c.status == st.as_str())
             .map_or(0, |c| c.clients)
     };
-    let missed = team.missed_followups;
+    let missed = team.clients_with_missed_followups;
     let cards = vec![
         Card {
             label: t("clients_total"),
             value: site.report.clients.len().to_string(),
             class: "",
+            href: list_href("", None, None),
         },
         Card {
             label: t("overdue"),
             value: count(Status::Overdue).to_string(),
             class: "overdue",
+            href: list_href("", Some("overdue"), None),
         },
         Card {
             label: t("due"),
             value: count(Status::Due).to_string(),
             class: "due",
+            href: list_href("", Some("due"), None),
         },
         Card {
             label: t("never"),
             value: count(Status::Never).to_string(),
             class: "never",
+            href: list_href("", Some("never"), None),
         },
         Card {
-            label: t("contacts_12m"),
-            value: team.contacts_12m.to_string(),
-            class: "",
-        },
-        Card {
-            label: t("missed_followups"),
+            label: t("clients_missed_followups"),
             value: missed.to_string(),
             class: if missed > 0 { "overdue" } else { "" },
+            href: "clients.html?followup=missed".into(),
         },
     ];
+    let report = site.report;
+    let ch = &report.changes;
+    let item = |i: usize, detail: String| super::relationship_checks::item(site, i, "", detail);
+    let change_lists: Vec<ChangeList> = vec![
+        ChangeList {
+            id: "newly_overdue",
+            title: t("changes_newly_overdue"),
+            items: ch
+                .index
+                .newly_overdue
+                .iter()
+                .filter_map(|&i| {
+                    let c = report.clients.get(i)?;
+                    item(
+                        i,
+                        i18n::status_detail(lang, Status::Overdue, c.days_overdue, 0),
+                    )
+                })
+                .collect(),
+        },
+        ChangeList {
+            id: "back_on_track",
+            title: t("changes_back_on_track"),
+            items: ch
+                .index
+                .back_on_track
+                .iter()
+                .filter_map(|&i| {
+                    let c = report.clients.get(i)?;
+                    let detail = c
+                        .last_contact
+                        .map(|d| format!("{} {}", t("last_contact"), super::format::date(lang, d)))
+                        .unwrap_or_default();
+                    item(i, detail)
+                })
+                .collect(),
+        },
+        ChangeList {
+            id: "deals",
+            title: t("changes_deals"),
+            items: ch
+                .deals
+                .iter()
+                .zip(&ch.index.deals)
+                .filter_map(|(d, &i)| {
+                    let mut detail = super::format::date(lang, d.date);
+                    if let Some(a) = d.amount {
+                        detail.push_str(" · ");
+                        detail.push_str(&super::format::money(lang, a));
+                    }
+                    item(i, detail)
+                })
+                .collect(),
+        },
+        ChangeList {
+            id: "complaints_opened",
+            title: t("changes_complaints_opened"),
+            items: ch
+                .complaints_opened
+                .iter()
+                .zip(&ch.index.complaints_opened)
+                .filter_map(|(e, &i)| item(i, super::format::date(lang, e.date)))
+                .collect(),
+        },
+        ChangeList {
+            id: "complaints_resolved",
+            title: t("changes_complaints_resolved"),
+            items: ch
+                .complaints_resolved
+                .iter()
+                .zip(&ch.index.complaints_resolved)
+                .filter_map(|(e, &i)| item(i, super::format::date(lang, e.date)))
+                .collect(),
+        },
+        ChangeList {
+            id: "new_clients",
+            title: t("changes_new_clients"),
+            items: ch
+                .index
+                .new_clients
+                .iter()
+                .filter_map(|&i| item(i, String::new()))
+                .collect(),
+        },
+    ];
+    let changes: Vec<ChangeBit> = change_lists
+        .iter()
+        .filter(|l| !l.items.is_empty())
+        .map(|l| {
+            let n = l.items.len();
+            let mut text = i18n::count_of(lang, l.id, n);
+            if l.id == "deals" && ch.deals_amount > 0.0 {
+                text.push(' ');
+                text.push_str(&super::format::money(lang, ch.deals_amount));
+            }
+            ChangeBit {
+                text,
+                count: n,
+                href: format!("#ch-{}", l.id),
+                class: match l.id {
+                    "newly_overdue" | "complaints_opened" => "bad",
+                    _ => "good",
+                },
+            }
+        })
+        .collect();
+    let since = i18n::since(
+        lang,
+        &super::format::date_short(lang, ch.since, report.today),
+    );
+    // Key clients slipping: overdue, cooling off, or a decision-maker not seen lately.
+    let slipping: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| {
+            report.clients.get(i).is_some_and(|c| {
+                c.tier == Some("key")
+                    && (c.standing.status == Status::Overdue
+                        || c.cooling
+                        || !c.stale_decision_makers.is_empty())
+            })
+        })
+        .collect();
+    let key_slipping = slipping
+        .iter()
+        .take(KEY_ROWS)
+        .filter_map(|&i| {
+            let c = report.clients.get(i)?;
+            let mut why = Vec::new();
+            if c.standing.status == Status::Overdue {
+                why.push(i18n::status_detail(
+                    lang,
+                    Status::Overdue,
+                    c.days_overdue,
+                    0,
+                ));
+            }
+            if c.cooling {
+                why.push(t("cooling").to_string());
+            }
+            if !c.stale_decision_makers.is_empty() {
+                why.push(t("stale_dm_short").to_string());
+            }
+            item(i, why.join(t("list_sep")))
+        })
+        .collect();
+    let mut reps: Vec<(f64, RepLine)> = report
+        .team
+        .reps
+        .iter()
+        .zip(&site.rep_slugs)
+        .map(|(r, slug)| {
+            let name = site.rep_name(r.owner);
+            let line = RepLine {
+                href: format!("reps/{slug}.html"),
+                clients: r.clients,
+                overdue: r.overdue,
+                overdue_href: if r.owner.is_empty() {
+                    format!("reps/{slug}.html")
+                } else {
+                    list_href("", Some("overdue"), Some(r.owner))
+                },
+                on_cadence: super::relationship_checks::percent(r.on_cadence, r.clients),
+                trend_svg: sparkline(&format!("{name} · {}", t("on_cadence")), &r.trend),
+                name,
+            };
+            (r.on_cadence_share, line)
+        })
+        .collect();
+    // Worst first: the lowest share on cadence, then the most overdue.
+    reps.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then(b.1.overdue.cmp(&a.1.overdue))
+            .then(a.1.name.cmp(&b.1.name))
+    });
+    let reps = reps.into_iter().map(|(_, r)| r).collect();
+    let (missed_shown, missed_total) = missed_rows(site, &|_| true, "", MISSED_ROWS);
+    let trend_svg = trend_chart(site, t("trend_chart"), &report.team.trend, 160);
+    let trend_caption = report
+        .team
+        .trend
+        .first()
+        .zip(report.team.trend.last())
+        .map(|(a, b)| {
+            i18n::trend_caption(
+                lang,
+                &super::relationship_checks::percent(a.on_cadence, a.clients),
+                &super::relationship_checks::percent(b.on_cadence, b.clients),
+            )
+        })
+        .unwrap_or_default();
     let urgent: Vec<usize> = order
         .iter()
         .copied()
@@ -174,6 +582,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
         .iter()
         .map(|&(k, n)| LegendItem {
             class: format!("k-{}", k.as_str()),
+            href: String::new(),
             label: i18n::kind(lang, k),
             count: n,
             share: percent(n, kinds_total),
@@ -189,6 +598,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
             let n = u32::try_from(n).unwrap_or(u32::MAX);
             LegendItem {
                 class: format!("s-{}", s.as_str()),
+                href: list_href("", Some(s.as_str()), None),
                 label: i18n::status(lang, s),
                 count: n,
                 share: percent(n, status_total),
@@ -197,6 +607,16 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
         .collect();
     let status_svg = legend_bar(lang, t("status_chart"), &status_legend);
     Dashboard {
+        since,
+        changes,
+        change_lists,
+        key_slipping_more: slipping.len().saturating_sub(KEY_ROWS),
+        key_slipping,
+        reps,
+        missed: missed_shown,
+        missed_total,
+        trend_svg,
+        trend_caption,
         cards,
         attention,
         attention_more: urgent.len().saturating_sub(ATTENTION_ROWS),
@@ -247,6 +667,48 @@ pub fn weekly_chart(site: &Site<'_>, label: &str, weekly: &[u32], height: u32) -
     )
 }
 
+/// The share of clients on cadence, week by week (a bar per week, in percent).
+pub fn trend_chart(
+    site: &Site<'_>,
+    label: &str,
+    trend: &[crate::report::TrendReport],
+    height: u32,
+) -> String {
+    let lang = site.lang;
+    let colon = i18n::label(lang, "colon");
+    let bars: Vec<Bar> = trend
+        .iter()
+        .map(|w| Bar {
+            value: (w.on_cadence_share * 100.0).round() as u32,
+            title: format!(
+                "{}{colon}{}{} · {} {}",
+                super::format::date(lang, w.week),
+                super::relationship_checks::percent(w.on_cadence, w.clients),
+                i18n::paren(lang, &format!("{}/{}", w.on_cadence, w.clients)),
+                i18n::label(lang, "overdue"),
+                w.overdue
+            ),
+        })
+        .collect();
+    charts::bar_chart(
+        &site.frames,
+        &BarChart {
+            label,
+            bars: &bars,
+            x_labels: &|i| {
+                (i % 13 == 0).then(|| {
+                    let d = trend.get(i).map_or(site.report.today, |w| w.week);
+                    super::format::year_month(lang, d.year(), d.month())
+                })
+            },
+            reference: None,
+            size: (720, height),
+            bar_class: "bar",
+            figures: i18n::label(lang, "chart_figures"),
+        },
+    )
+}
+
 /// A mix bar of `legend`, each segment titled with its label, count and share.
 fn legend_bar(lang: Lang, title: &str, legend: &[LegendItem]) -> String {
     let colon = i18n::label(lang, "colon");
@@ -256,7 +718,12 @@ fn legend_bar(lang: Lang, title: &str, legend: &[LegendItem]) -> String {
             (
                 l.class.clone(),
                 l.count,
-                format!("{}{colon}{} ({})", l.label, l.count, l.share),
+                format!(
+                    "{}{colon}{}{}",
+                    l.label,
+                    l.count,
+                    i18n::paren(lang, &l.share)
+                ),
             )
         })
         .collect();

@@ -116,6 +116,16 @@ pub fn push_time(out: &mut String, lang: Lang, d: Date) {
     out.push_str("</time>");
 }
 
+/// A date as a table shows it: without its year within `today`'s year (`2 Nov` /
+/// `11月2日`), else in full.
+pub fn date_short(lang: Lang, d: Date, today: Date) -> String {
+    if d.year() == today.year() {
+        month_day(lang, d.month(), d.day())
+    } else {
+        date(lang, d)
+    }
+}
+
 /// A yearly day without its year (a birthday): `8 Apr` / `4月8日`.
 pub fn month_day(lang: Lang, month: i8, day: i8) -> String {
     match lang {
@@ -268,9 +278,63 @@ pub fn register_filters(tera: &mut tera::Tera, lang: Lang) {
     );
 }
 
+/// The Tera filter `short`: an ISO date inside `<time datetime=…>`, without its year
+/// within `today`'s year (the full date in its `title`), for table cells.
+pub fn register_short(tera: &mut tera::Tera, lang: Lang, today: Date) {
+    tera.register_filter(
+        "short",
+        move |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+            let iso = v.as_str().unwrap_or_default();
+            Ok(tera::Value::String(short_time(lang, iso, today)))
+        },
+    );
+}
+
+/// `<time datetime="2026-11-02" title="2 Nov 2026">2 Nov</time>` within `today`'s
+/// year; `time_text` otherwise (and for anything but a full ISO date).
+pub fn short_time(lang: Lang, iso: &str, today: Date) -> String {
+    match iso.parse::<Date>() {
+        Ok(d) if iso.len() == 10 && d.year() == today.year() => {
+            let mut out = String::with_capacity(64);
+            out.push_str("<time datetime=\"");
+            push_iso(&mut out, d);
+            out.push_str("\" title=\"");
+            push_date(&mut out, lang, d);
+            out.push_str("\">");
+            out.push_str(&month_day(lang, d.month(), d.day()));
+            out.push_str("</time>");
+            out
+        }
+        _ => time_text(lang, iso),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_dates_within_the_year() {
+        let today = d(2026, 11, 22);
+        assert_eq!(
+            short_time(Lang::Zh, "2026-11-02", today),
+            "<time datetime=\"2026-11-02\" title=\"2026年11月2日\">11月2日</time>"
+        );
+        assert_eq!(
+            short_time(Lang::En, "2026-01-31", today),
+            "<time datetime=\"2026-01-31\" title=\"31 Jan 2026\">31 Jan</time>"
+        );
+        // Another year, and anything but a full date, as `time` writes it.
+        assert_eq!(
+            short_time(Lang::En, "2025-12-31", today),
+            time_text(Lang::En, "2025-12-31")
+        );
+        assert_eq!(short_time(Lang::En, "", today), "");
+        assert_eq!(
+            short_time(Lang::En, "11-02", today),
+            time_text(Lang::En, "11-02")
+        );
+    }
 
     fn d(y: i16, m: i8, day: i8) -> Date {
         Date::new(y, m, day).unwrap()

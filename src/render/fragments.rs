@@ -6,12 +6,13 @@
 use std::fmt::Write as _;
 
 use super::escape;
-use super::format::{iso_text, time_text};
+use super::format::{iso_text, short_time, time_text};
 use super::i18n::label;
 use super::views::{
     BirthdayView, ComplaintView, DealView, ListRow, MomentView, PersonView, RoleGroup, Row,
 };
 use crate::config::Lang;
+use crate::model::Date;
 
 pub fn people_table(lang: Lang, people: &[PersonView]) -> String {
     if people.is_empty() {
@@ -36,17 +37,29 @@ pub fn people_table(lang: Lang, people: &[PersonView]) -> String {
     for p in people {
         let _ = write!(out, "<tr><th scope=\"row\">{}", escape(&p.name));
         if !p.gender.is_empty() {
-            let _ = write!(out, " <small>({})</small>", escape(&p.gender));
+            let _ = write!(
+                out,
+                " <small>{}{}{}</small>",
+                t("lp"),
+                escape(&p.gender),
+                t("rp")
+            );
         }
         let _ = write!(
             out,
-            "</th><td><span class=\"role r-{}\">{}</span></td><td>{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td>{}</td><td>",
+            "</th><td data-label=\"{}\"><span class=\"role r-{}\">{}</span></td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td class=\"nowrap\" data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">",
+            t("role"),
             p.role,
             escape(p.role_label),
+            t("title"),
             escape(&p.title),
+            t("birthday"),
             time_text(lang, &p.birthday),
+            t("phone"),
             escape(&p.phone),
-            escape(&p.wechat)
+            t("wechat"),
+            escape(&p.wechat),
+            t("notes")
         );
         let mut notes: Vec<String> = Vec::new();
         for (key, value) in [
@@ -190,10 +203,13 @@ pub fn deals_table(lang: Lang, deals: &[DealView]) -> String {
         };
         let _ = write!(
             out,
-            "<tr><th scope=\"row\" class=\"nowrap\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{thanks}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td class=\"num\" data-label=\"{}\">{}</td><td class=\"num\" data-label=\"{}\">{}</td><td data-label=\"{}\">{thanks}</td></tr>",
             time_text(lang, &d.date),
+            t("amount"),
             escape(&d.amount),
-            d.touches
+            t("touches"),
+            d.touches,
+            t("thanks")
         );
     }
     out.push_str("</tbody>\n</table>\n");
@@ -221,9 +237,11 @@ pub fn complaints_list(lang: Lang, complaints: &[ComplaintView]) -> String {
         } else {
             let _ = write!(
                 out,
-                "<span class=\"status s-ok\">{}</span> {} ({days})",
+                "<span class=\"status s-ok\">{}</span> {} {}{days}{}",
                 escape(label(lang, "resolved")),
-                time_text(lang, resolved)
+                time_text(lang, resolved),
+                escape(label(lang, "lp")),
+                escape(label(lang, "rp"))
             );
         }
         out.push_str("</li>");
@@ -234,50 +252,65 @@ pub fn complaints_list(lang: Lang, complaints: &[ComplaintView]) -> String {
 
 /// The cells a client row ends with in every list: tier, status, cadence, last contact,
 /// next due, contacts in 12 months; `nl` goes after each cell.
-fn row_tail(out: &mut String, lang: Lang, r: &Row, nl: &str) {
+fn row_tail(out: &mut String, lang: Lang, today: Date, r: &Row, nl: &str) {
+    let l = |k| escape(label(lang, k));
+    let (l_tier, l_status, l_cadence, l_last, l_next, l_n12) = (
+        l("tier"),
+        l("status"),
+        l("cadence"),
+        l("last_contact"),
+        l("next_due"),
+        l("contacts_12m"),
+    );
     let _ = writeln!(
         out,
-        "<td><span class=\"tier t-{}\">{}</span></td>{nl}<td><span class=\"status s-{}\">{}</span></td>{nl}<td>{}</td>{nl}<td class=\"nowrap\">{}</td>{nl}<td class=\"nowrap\">{}</td>{nl}<td class=\"num\">{}</td>{nl}</tr>",
+        "<td data-label=\"{l_tier}\"><span class=\"tier t-{}\">{}</span></td>{nl}<td data-label=\"{l_status}\"><span class=\"status s-{}\">{}</span></td>{nl}<td data-label=\"{l_cadence}\">{}</td>{nl}<td data-label=\"{l_last}\">{}</td>{nl}<td data-label=\"{l_next}\">{}</td>{nl}<td class=\"num\" data-label=\"{l_n12}\">{}</td>{nl}</tr>",
         r.tier,
         escape(r.tier_label),
         r.status,
         escape(&r.status_detail),
         escape(&r.cadence),
-        time_text(lang, &r.last_contact),
-        time_text(lang, &r.next_due),
+        short_time(lang, &r.last_contact, today),
+        short_time(lang, &r.next_due, today),
         r.contacts_12m
     );
 }
 
 /// The rows of the client list (`clients.html`), with the `data-` attributes its script
 /// filters and sorts on.
-pub fn client_rows(lang: Lang, rows: &[ListRow]) -> String {
+pub fn client_rows(lang: Lang, today: Date, rows: &[ListRow]) -> String {
     let mut out = String::with_capacity(rows.len() * 700);
     let warn = escape(label(lang, "problems_in_note"));
+    let owner = escape(label(lang, "owner"));
     for l in rows {
         let r = &l.row;
         let _ = write!(
             out,
-            "<tr data-s=\"{}\" data-tier=\"{}\" data-status=\"{}\" data-tags=\"{}\" data-cadence=\"{}\">\n<th scope=\"row\"><a href=\"{}\">{}</a>",
+            "<tr data-s=\"{}\" data-tier=\"{}\" data-status=\"{}\" data-tags=\"{}\" data-cadence=\"{}\" data-followup=\"{}\">\n<th scope=\"row\"><a href=\"{}\">{}</a>",
             escape(&l.search),
             r.tier,
             r.status,
             escape(&l.tags),
             l.cadence_days,
+            l.followup,
             escape(&r.href),
             escape(&r.name)
         );
         if r.problems {
             let _ = write!(out, " <span class=\"warn-dot\" title=\"{warn}\">!</span>");
         }
-        let _ = write!(out, "</th>\n<td>{}</td>\n", escape(&r.owner));
-        row_tail(&mut out, lang, r, "\n");
+        let _ = write!(
+            out,
+            "</th>\n<td data-label=\"{owner}\">{}</td>\n",
+            escape(&r.owner)
+        );
+        row_tail(&mut out, lang, today, r, "\n");
     }
     out
 }
 
 /// The rows of a rep's client table.
-pub fn rep_rows(lang: Lang, rows: &[Row]) -> String {
+pub fn rep_rows(lang: Lang, today: Date, rows: &[Row]) -> String {
     let mut out = String::with_capacity(rows.len() * 500);
     for r in rows {
         let _ = write!(
@@ -286,7 +319,7 @@ pub fn rep_rows(lang: Lang, rows: &[Row]) -> String {
             escape(&r.href),
             escape(&r.name)
         );
-        row_tail(&mut out, lang, r, "");
+        row_tail(&mut out, lang, today, r, "");
     }
     out
 }

@@ -442,6 +442,99 @@ const LABELS: &[(&str, &str, &str)] = &[
         "Show {n} more ({left} left)",
         "再显示 {n} 个（还剩 {left} 个）",
     ),
+    ("nav_followups", "Follow-ups", "跟进"),
+    ("changes_title", "What changed", "本期变化"),
+    ("changes_none", "Nothing changed", "没有变化"),
+    ("changes_newly_overdue", "Newly overdue", "新逾期"),
+    ("changes_back_on_track", "Back on track", "恢复正常"),
+    ("changes_deals", "Deals", "成交"),
+    ("changes_complaints_opened", "Complaints opened", "新投诉"),
+    (
+        "changes_complaints_resolved",
+        "Complaints resolved",
+        "已解决的投诉",
+    ),
+    ("changes_new_clients", "New clients", "新客户"),
+    ("call_today", "Who needs a call today", "今天该联系谁"),
+    ("all_overdue", "All overdue clients", "全部逾期客户"),
+    ("all_due", "All due soon", "全部即将到期"),
+    ("key_slipping", "Key clients slipping", "重点客户预警"),
+    (
+        "key_slipping_none",
+        "No key client is overdue or cooling off.",
+        "没有重点客户逾期或降温。",
+    ),
+    (
+        "stale_dm_short",
+        "decision-maker not seen lately",
+        "决策人久未联系",
+    ),
+    ("list_sep", ", ", "，"),
+    ("lp", "(", "（"),
+    ("rp", ")", "）"),
+    (
+        "followups_intro",
+        "Every open follow-up past its day, the longest late first.",
+        "所有已过日期仍未完成的跟进事项，逾期最久的在前。",
+    ),
+    (
+        "reps_worst_first",
+        "Reps, the furthest behind first",
+        "销售（落后者在前）",
+    ),
+    ("trend", "Trend", "趋势"),
+    (
+        "key_trend_chart",
+        "Key clients on cadence, last 52 weeks",
+        "重点客户按频率联系的占比（近 52 周）",
+    ),
+    (
+        "trend_chart",
+        "Clients on cadence, last 52 weeks",
+        "按频率联系的客户占比（近 52 周）",
+    ),
+    (
+        "trend_note",
+        "Each week as of its Sunday, replayed from the contact log; bars: share of the clients known then that were on cadence.",
+        "每周按当周周日的状况，从联系记录推算；柱高：当时已有客户中按频率联系的占比。",
+    ),
+    ("missed_title", "Missed follow-ups", "逾期未跟进"),
+    (
+        "clients_missed_followups",
+        "With missed follow-ups",
+        "有逾期跟进",
+    ),
+    (
+        "missed_shown",
+        "The {n} longest late of {total}; every client's page lists its own.",
+        "显示逾期最久的 {n} 条，共 {total} 条；每个客户页面都列出自己的。",
+    ),
+    (
+        "missed_none",
+        "No follow-up is past its day.",
+        "没有逾期的跟进事项。",
+    ),
+    ("missed_all", "All missed follow-ups", "全部逾期跟进"),
+    ("followup", "Follow-up", "跟进事项"),
+    ("late_by", "Late", "逾期"),
+    ("more_sections", "More", "更多"),
+    ("team_charts", "Contacts and mix", "联系与构成"),
+    ("source_file", "Source", "源文件"),
+    ("view_source", "View the note", "查看笔记原文"),
+    ("revenue_change", "Change on last year", "同比"),
+    (
+        "last_dm_contact",
+        "Last decision-maker contact",
+        "最近联系决策人",
+    ),
+    (
+        "holidays_table",
+        "Coming holidays: who still needs a greeting",
+        "即将到来的节日：待问候的客户",
+    ),
+    ("needs_greeting_short", "to greet", "待问候"),
+    ("greeted_short", "greeted", "已问候"),
+    ("not_expected", "not expected yet", "尚不需要"),
 ];
 
 /// The label `key` in `lang`: the user's wording from `labels:` in touchbase.yaml while
@@ -693,6 +786,65 @@ pub fn cadence(lang: Lang, c: crate::model::Cadence) -> String {
             };
             format!("每 {n} {unit}")
         }
+    }
+}
+
+/// "3 newly overdue", "1 deal" / "3 家新逾期", "1 笔成交": a count of one of the
+/// "what changed" lists (`changes_*`).
+pub fn count_of(lang: Lang, list: &str, n: usize) -> String {
+    let one = n == 1;
+    match (lang, list) {
+        (Lang::En, "newly_overdue") => format!("{n} newly overdue"),
+        (Lang::En, "back_on_track") => format!("{n} back on track"),
+        (Lang::En, "deals") => format!("{n} {}", if one { "deal" } else { "deals" }),
+        (Lang::En, "complaints_opened") => {
+            format!(
+                "{n} {} opened",
+                if one { "complaint" } else { "complaints" }
+            )
+        }
+        (Lang::En, "complaints_resolved") => {
+            format!(
+                "{n} {} resolved",
+                if one { "complaint" } else { "complaints" }
+            )
+        }
+        (Lang::En, "new_clients") => {
+            format!("{n} new {}", if one { "client" } else { "clients" })
+        }
+        (Lang::En, _) => n.to_string(),
+        (Lang::Zh, "newly_overdue") => format!("{n} 家新逾期"),
+        (Lang::Zh, "back_on_track") => format!("{n} 家恢复正常"),
+        (Lang::Zh, "deals") => format!("{n} 笔成交"),
+        (Lang::Zh, "complaints_opened") => format!("{n} 起新投诉"),
+        (Lang::Zh, "complaints_resolved") => format!("{n} 起投诉已解决"),
+        (Lang::Zh, "new_clients") => format!("{n} 家新客户"),
+        (Lang::Zh, _) => n.to_string(),
+    }
+}
+
+/// `s` in brackets after a word: ` (s)` / `（s）` (Chinese takes full-width ones, with
+/// no space before them).
+pub fn paren(lang: Lang, s: &str) -> String {
+    match lang {
+        Lang::En => format!(" ({s})"),
+        Lang::Zh => format!("（{s}）"),
+    }
+}
+
+/// "Since 15 Nov" / "11月15日以来".
+pub fn since(lang: Lang, day: &str) -> String {
+    match lang {
+        Lang::En => format!("Since {day}"),
+        Lang::Zh => format!("{day}以来"),
+    }
+}
+
+/// "52 weeks ago 61%, now 56%" / "52 周前 61%，现在 56%".
+pub fn trend_caption(lang: Lang, then: &str, now: &str) -> String {
+    match lang {
+        Lang::En => format!("On cadence 52 weeks ago: {then}; this week: {now}."),
+        Lang::Zh => format!("52 周前按频率联系：{then}；本周：{now}。"),
     }
 }
 

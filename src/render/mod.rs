@@ -153,6 +153,15 @@ pub struct Renderer<'a> {
     _labels: i18n::Installed,
 }
 
+/// The missed follow-ups page's data.
+#[derive(serde::Serialize)]
+struct MissedPage<'a> {
+    rows: &'a [self::dashboard::MissedRow],
+    /// Missed follow-ups in all (more than `rows` on a large site), and saying so.
+    total: usize,
+    shown: String,
+}
+
 /// The fixed files besides the routes' pages.
 const ASSETS: [&str; 2] = ["assets/style.css", "assets/app.js"];
 
@@ -160,7 +169,7 @@ impl<'a> Renderer<'a> {
     pub fn new(ws: &'a Workspace, report: &'a Report<'a>, lang: Lang) -> Result<Self, Fatal> {
         let labels_guard = i18n::Installed::new(&ws.config.labels);
         let labels = i18n::table(lang);
-        let tpl = templates::load(&ws.root.join("templates"), &labels, lang)?;
+        let tpl = templates::load(&ws.root.join("templates"), &labels, lang, report.today)?;
         let site = Site {
             ws,
             report,
@@ -388,6 +397,7 @@ impl<'a> Renderer<'a> {
             clients,
             key,
             reps_page,
+            followups,
             calendar,
             referrals_page,
             problems,
@@ -414,18 +424,48 @@ impl<'a> Renderer<'a> {
             }
             _ if rel == key.path => {
                 let rows = self::calendar::key_rows(site, order);
+                let trend_svg = self::dashboard::trend_chart(
+                    site,
+                    i18n::label(lang, "key_trend_chart"),
+                    &report.team.key_trend,
+                    140,
+                );
                 self.fixed(
                     key,
                     "k",
                     &KeyPage {
                         rows: &rows,
                         team: self.team(),
+                        trend_svg: &trend_svg,
                     },
                 )?
             }
             _ if rel == reps_page.path => {
                 let reps = rep_pages::rep_rows(site, &site.rep_slugs, "");
                 self.fixed(reps_page, "reps", &reps)?
+            }
+            _ if rel == followups.path => {
+                let (rows, total) = self::dashboard::missed_rows(
+                    site,
+                    &|_| true,
+                    "",
+                    self::dashboard::MISSED_PAGE_ROWS,
+                );
+                self.fixed(
+                    followups,
+                    "f",
+                    &MissedPage {
+                        shown: if total > rows.len() {
+                            i18n::label(lang, "missed_shown")
+                                .replace("{n}", &rows.len().to_string())
+                                .replace("{total}", &total.to_string())
+                        } else {
+                            String::new()
+                        },
+                        rows: &rows,
+                        total,
+                    },
+                )?
             }
             _ if rel == referrals_page.path => {
                 self.fixed(referrals_page, "refs", &rep_pages::referrals(site))?
@@ -621,7 +661,8 @@ struct WithRows<'a, T: Serialize, R: Serialize> {
 
 #[derive(Serialize)]
 struct KeyPage<'a> {
-    rows: &'a [views::Row],
+    rows: &'a [self::calendar::KeyRow],
+    trend_svg: &'a str,
     team: &'a team_charts::TeamPlaybook,
 }
 

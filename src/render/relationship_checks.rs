@@ -20,6 +20,70 @@ pub struct Practices {
     pub lists: Vec<ItemList>,
     pub upcoming: Vec<MomentView>,
     pub holidays: Vec<HolidayView>,
+    /// The coming holidays as one table: a column per holiday, a row per client still
+    /// to greet for any of them.
+    pub greet: GreetTable,
+}
+
+#[derive(Serialize, Default)]
+pub struct GreetTable {
+    pub rows: Vec<GreetRow>,
+    /// Clients still to greet beyond the rows shown.
+    pub more: usize,
+}
+
+#[derive(Serialize)]
+pub struct GreetRow {
+    pub item: Item,
+    /// Per holiday (in `Practices::holidays` order): `missed`, `greeted` or `` (not
+    /// expected to be greeted for it).
+    pub cells: Vec<&'static str>,
+}
+
+/// The greeting table of the coming holidays, for the clients `keep` lets through:
+/// every client still to greet for one of them (key clients first, then by name), at
+/// most `cap` rows.
+pub fn greet_table(
+    site: &Site<'_>,
+    keep: &dyn Fn(usize) -> bool,
+    root: &str,
+    cap: usize,
+) -> GreetTable {
+    let greetings = &site.report.greetings;
+    let mut missed: Vec<usize> = greetings
+        .iter()
+        .flat_map(|g| g.clients.missed.iter().copied())
+        .filter(|&i| keep(i))
+        .collect::<std::collections::BTreeSet<usize>>()
+        .into_iter()
+        .collect();
+    key_first(site, &mut missed);
+    let rows = missed
+        .iter()
+        .take(cap)
+        .filter_map(|&i| {
+            let cells = greetings
+                .iter()
+                .map(|g| {
+                    if g.clients.missed.contains(&i) {
+                        "missed"
+                    } else if g.clients.greeted.contains(&i) {
+                        "greeted"
+                    } else {
+                        ""
+                    }
+                })
+                .collect();
+            Some(GreetRow {
+                item: item(site, i, root, String::new())?,
+                cells,
+            })
+        })
+        .collect();
+    GreetTable {
+        rows,
+        more: missed.len().saturating_sub(cap),
+    }
 }
 
 pub fn item(site: &Site<'_>, i: usize, root: &str, detail: String) -> Option<Item> {
@@ -292,5 +356,6 @@ pub fn practices(
         lists,
         upcoming,
         holidays,
+        greet: greet_table(site, keep, root, cap * 2),
     }
 }

@@ -28,30 +28,64 @@ pub struct RepRow {
     pub href: String,
     pub clients: usize,
     pub overdue: usize,
+    /// The client list of the rep's overdue clients.
+    pub overdue_href: String,
+    /// The client list of the rep's clients (none for clients without an owner).
+    pub clients_href: String,
     pub on_cadence: String,
     pub contacts_12m: u32,
+    /// The on-cadence share over the last 52 weeks, as a small line.
+    pub trend_svg: String,
+    #[serde(skip)]
+    share: f64,
 }
 
+/// Every rep, the furthest behind first: the lowest share on cadence, then the most
+/// overdue, then by name.
 pub fn rep_rows(site: &Site<'_>, slugs: &[String], root: &str) -> Vec<RepRow> {
-    site.report
+    let mut rows: Vec<RepRow> = site
+        .report
         .team
         .reps
         .iter()
         .zip(slugs)
         .map(|(r, s)| rep_row(site, r, s, root))
-        .collect()
+        .collect();
+    rows.sort_by(|a, b| {
+        a.share
+            .total_cmp(&b.share)
+            .then(b.overdue.cmp(&a.overdue))
+            .then(a.name.cmp(&b.name))
+    });
+    rows
 }
 
 /// One rep's headline figures, from the report: the same on `reps.html` and on the
 /// rep's own page.
 pub fn rep_row(site: &Site<'_>, r: &RepReport<'_>, slug: &str, root: &str) -> RepRow {
+    let name = site.rep_name(r.owner);
     RepRow {
-        name: site.rep_name(r.owner),
         href: format!("{root}reps/{slug}.html"),
         clients: r.clients,
         overdue: r.overdue,
+        clients_href: if r.owner.is_empty() {
+            String::new()
+        } else {
+            super::dashboard::list_href(root, None, Some(r.owner))
+        },
+        overdue_href: if r.owner.is_empty() {
+            format!("{root}reps/{slug}.html")
+        } else {
+            super::dashboard::list_href(root, Some("overdue"), Some(r.owner))
+        },
         on_cadence: percent(r.on_cadence, r.clients),
         contacts_12m: r.contacts_12m,
+        trend_svg: super::dashboard::sparkline(
+            &format!("{name} · {}", label(site.lang, "on_cadence")),
+            &r.trend,
+        ),
+        share: r.on_cadence_share,
+        name,
     }
 }
 
@@ -66,6 +100,12 @@ pub struct RepPage {
     /// The client table's rows, ready-made (see `fragments::rep_rows`).
     pub rows_html: String,
     pub weekly_svg: String,
+    /// The on-cadence share of the rep's book, week by week.
+    pub trend_svg: String,
+    pub missed: Vec<super::dashboard::MissedRow>,
+    pub missed_total: usize,
+    /// Missed follow-ups beyond those listed.
+    pub missed_more: usize,
     pub practices: Practices,
 }
 
@@ -86,13 +126,32 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> Optio
         .into_iter()
         .filter_map(|i| rows::row(site, i, "../"))
         .collect();
+    let (missed, missed_total) = super::dashboard::missed_rows(
+        site,
+        &|i| mine.contains(&i),
+        "../",
+        super::dashboard::MISSED_REP_ROWS,
+    );
     Some(RepPage {
         name: site.rep_name(&b.owner),
         ics: format!("{slug}.ics"),
         summary,
-        rows_html: super::fragments::rep_rows(site.lang, &rows),
+        rows_html: super::fragments::rep_rows(site.lang, site.report.today, &rows),
         rows,
         weekly_svg,
+        trend_svg: site
+            .report
+            .team
+            .reps
+            .iter()
+            .find(|r| r.owner == b.owner)
+            .map(|r| {
+                super::dashboard::trend_chart(site, label(site.lang, "trend_chart"), &r.trend, 140)
+            })
+            .unwrap_or_default(),
+        missed_more: missed_total.saturating_sub(missed.len()),
+        missed,
+        missed_total,
         practices: relationship_checks::practices(site, &|i| mine.contains(&i), "../", 25),
     })
 }

@@ -95,11 +95,23 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
                     .cadence
                     .approx_days()
                     .round() as u32,
+                followup: if site
+                    .report
+                    .clients
+                    .get(i)?
+                    .open_followups
+                    .iter()
+                    .any(|f| f.missed)
+                {
+                    "missed"
+                } else {
+                    ""
+                },
             })
         })
         .collect();
     ClientList {
-        rows_html: super::fragments::client_rows(site.lang, &rows),
+        rows_html: super::fragments::client_rows(site.lang, site.report.today, &rows),
         count: rows.len(),
         rows,
         owners: owners.into_iter().collect(),
@@ -107,10 +119,12 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
     }
 }
 
-/// A diagnostic for a page, personal data in its quoted line masked (`privacy`).
+/// A diagnostic for a page, personal data in its quoted line masked (`privacy`), then
+/// its message and hint in `lang`.
 pub fn diag_view(lang: Lang, d: &Diagnostic, privacy: &crate::config::Privacy) -> DiagView {
     use unicode_width::UnicodeWidthStr;
-    let d = &*super::privacy::diagnostic(d, privacy);
+    let masked = super::privacy::diagnostic(d, privacy);
+    let d = &*crate::diag_zh::localize(lang, &masked);
     let width = |s: &str| s.width();
     let before: String = d
         .source

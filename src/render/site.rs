@@ -22,7 +22,7 @@ pub struct Route {
 /// The site's fixed pages, in navigation order. Besides them: one page per client
 /// (`clients/<slug>.html`, template `client.html`) and per rep (`reps/<slug>.html`,
 /// template `rep.html`).
-pub const ROUTES: [Route; 7] = [
+pub const ROUTES: [Route; 8] = [
     Route {
         path: "index.html",
         nav: "dashboard",
@@ -42,6 +42,11 @@ pub const ROUTES: [Route; 7] = [
         path: "reps.html",
         nav: "reps",
         title: "nav_reps",
+    },
+    Route {
+        path: "followups.html",
+        nav: "followups",
+        title: "nav_followups",
     },
     Route {
         path: "calendar.html",

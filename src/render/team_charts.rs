@@ -185,7 +185,11 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
                 },
                 Some(avg) => Bar {
                     value: avg.round() as u32,
-                    title: format!("{ym}: {avg:.1}/10 ({})", f.scores),
+                    title: format!(
+                        "{ym}{}{avg:.1}/10{}",
+                        label(lang, "colon"),
+                        super::i18n::paren(lang, &f.scores.to_string())
+                    ),
                 },
             }
         })

@@ -49,6 +49,18 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("key.html", include_str!("../../templates/key.html")),
     (
+        "followups.html",
+        include_str!("../../templates/followups.html"),
+    ),
+    (
+        "partials/missed.html",
+        include_str!("../../templates/partials/missed.html"),
+    ),
+    (
+        "partials/greet.html",
+        include_str!("../../templates/partials/greet.html"),
+    ),
+    (
         "partials/contact_log.html",
         include_str!("../../templates/partials/contact_log.html"),
     ),
@@ -332,6 +344,7 @@ pub fn load(
     dir: &Path,
     labels: &BTreeMap<&str, &str>,
     lang: crate::config::Lang,
+    today: crate::model::Date,
 ) -> Result<Templates, crate::workspace::Fatal> {
     let user = scan(dir);
     let mut sources: BTreeMap<String, String> = BTreeMap::new();
@@ -371,11 +384,13 @@ pub fn load(
     };
     overridden.sort();
     let uses_labels = sources.iter().any(|(_, text)| refers_to_t(text));
-    let tera = if full_context {
+    let mut tera = if full_context {
         tera_of(sources, lang).map_err(|e| template_error(&e, &overridden))?
     } else {
         built_in(sources, lang).map_err(|e| template_error(&e, &overridden))?
     };
+    // `short` knows the report's year (the rest of the Tera is cached across reports).
+    super::format::register_short(&mut tera, lang, today);
     Ok(Templates {
         tera,
         uses_labels,
@@ -540,7 +555,13 @@ mod tests {
     fn embedded_templates_compile_in_both_languages() {
         for lang in [crate::config::Lang::En, crate::config::Lang::Zh] {
             let labels = super::super::i18n::table(lang);
-            let t = load(Path::new("/nonexistent"), &labels, lang).unwrap();
+            let t = load(
+                Path::new("/nonexistent"),
+                &labels,
+                lang,
+                "2026-11-22".parse().unwrap(),
+            )
+            .unwrap();
             assert!(t.overridden.is_empty());
             assert!(
                 !t.uses_labels,

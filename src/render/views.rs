@@ -39,6 +39,8 @@ pub struct ListRow {
     pub tags: String,
     /// Cadence in days, for sorting.
     pub cadence_days: u32,
+    /// `missed` when a follow-up is past its day, for the follow-up filter.
+    pub followup: &'static str,
 }
 
 #[derive(Serialize)]
@@ -87,6 +89,8 @@ pub struct FollowUpView {
     pub text_html: String,
     pub missed: bool,
     pub line: usize,
+    /// How late, when missed ("3 days overdue").
+    pub late: String,
 }
 
 #[derive(Serialize)]

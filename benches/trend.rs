@@ -1,0 +1,91 @@
+//! What the 52-week trend and "what changed" cost: replaying every client's status on
+//! each week (and on `--since`), against the whole load and analysis it is part of.
+//! Issue 11 asks that it add under 10 % to a build at 10,000 clients.
+//!
+//!     TOUCHBASE_BENCH_DIR=/dev/shm/bd cargo bench --bench trend
+//!
+//! Notes come from `../shared/bench/gen_notes.py` (10,000 clients × 40 entries, seed 7,
+//! by owner), as for `benches/build.rs`; `TOUCHBASE_BENCH_SIZES` and `_RUNS` as there.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use touchbase::analyse::trend;
+
+fn main() {
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let generator = root.join("../shared/bench/gen_notes.py");
+    if !generator.is_file() {
+        eprintln!("skipping: {} not found", generator.display());
+        return;
+    }
+    let n: usize = std::env::var("TOUCHBASE_BENCH_SIZES")
+        .ok()
+        .and_then(|s| s.split(',').next_back()?.trim().parse().ok())
+        .unwrap_or(if measuring { 10_000 } else { 50 });
+    let runs: usize = std::env::var("TOUCHBASE_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(if measuring { 5 } else { 1 });
+    let dir = std::env::var_os("TOUCHBASE_BENCH_DIR")
+        .map_or_else(|| root.join("target/bench"), PathBuf::from);
+    let notes = dir.join(format!("notes-{n}x40"));
+    if !notes.is_dir() {
+        let ok = Command::new("python3")
+            .arg(&generator)
+            .arg(&notes)
+            .args([
+                "--clients",
+                &n.to_string(),
+                "--entries",
+                "40",
+                "--seed",
+                "7",
+                "--by-owner",
+            ])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "gen_notes.py failed");
+    }
+    let today = "2026-06-30".parse().ok();
+    let (mut loads, mut replays) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let started = Instant::now();
+        let ws = touchbase::workspace::load(&notes, today).expect("the notes load");
+        loads.push(started.elapsed().as_secs_f64());
+        // The replay as the load does it, again: every client's 52 weeks and its status
+        // on `since` (single-threaded here; the load runs it on every core).
+        let started = Instant::now();
+        let mut overdue = 0usize;
+        for c in &ws.clients {
+            let weeks = trend::replay(c, &ws.config.cadences, ws.team.first_week, ws.today);
+            overdue += weeks
+                .iter()
+                .filter(|s| **s == Some(touchbase::analyse::Status::Overdue))
+                .count();
+            overdue += usize::from(
+                trend::status_on(c, &ws.config.cadences, ws.since)
+                    == Some(touchbase::analyse::Status::Overdue),
+            );
+        }
+        replays.push(started.elapsed().as_secs_f64());
+        assert!(
+            overdue > 0 || n < 100,
+            "the replay found no overdue week at all"
+        );
+        std::mem::forget(ws);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    let (load, replay) = (median(&mut loads), median(&mut replays));
+    println!(
+        "{n} clients: load and analyse {:.0} ms (median of {runs}); the trend replay, one core, {:.1} ms ({:.1} % of the load)",
+        load * 1e3,
+        replay * 1e3,
+        replay / load * 100.0
+    );
+}
