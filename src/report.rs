@@ -935,7 +935,8 @@ fn changes(ws: &Workspace) -> ChangesReport<'_> {
             .iter()
             .filter_map(deal)
             .filter_map(|(_, d)| d.amount)
-            .sum(),
+            // From +0.0: an empty `sum()` of floats is -0.0.
+            .fold(0.0, |a, b| a + b),
         complaints_opened: ch
             .complaints_opened
             .iter()
@@ -961,9 +962,26 @@ fn changes(ws: &Workspace) -> ChangesReport<'_> {
         index: ChangeIndex {
             newly_overdue: ch.newly_overdue.clone(),
             back_on_track: ch.back_on_track.clone(),
-            deals: ch.deals.iter().map(|d| d.0).collect(),
-            complaints_opened: ch.complaints_opened.iter().map(|d| d.0).collect(),
-            complaints_resolved: ch.complaints_resolved.iter().map(|d| d.0).collect(),
+            // The same events as above (those whose deal or complaint is found), so
+            // that items and indices stay side by side.
+            deals: ch
+                .deals
+                .iter()
+                .filter(|e| deal(e).is_some())
+                .map(|d| d.0)
+                .collect(),
+            complaints_opened: ch
+                .complaints_opened
+                .iter()
+                .filter(|e| complaint(e).is_some())
+                .map(|d| d.0)
+                .collect(),
+            complaints_resolved: ch
+                .complaints_resolved
+                .iter()
+                .filter(|e| complaint(e).is_some())
+                .map(|d| d.0)
+                .collect(),
             new_clients: ch.new_clients.clone(),
             lost: ch.lost.clone(),
         },
@@ -1012,7 +1030,11 @@ impl ChangesReport<'_> {
         keep_moved(&mut self.newly_overdue, &mut ix.newly_overdue, moved);
         keep_moved(&mut self.back_on_track, &mut ix.back_on_track, moved);
         keep_moved(&mut self.deals, &mut ix.deals, moved);
-        self.deals_amount = self.deals.iter().filter_map(|d| d.amount).sum();
+        self.deals_amount = self
+            .deals
+            .iter()
+            .filter_map(|d| d.amount)
+            .fold(0.0, |a, b| a + b);
         keep_moved(
             &mut self.complaints_opened,
             &mut ix.complaints_opened,

@@ -169,6 +169,16 @@
     if (!sorted) apply();
   }
 
+  // A link to a list inside a folded section unfolds it.
+  function unfold() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    for (; el; el = el.parentElement) if (el.tagName === "DETAILS") el.open = true;
+  }
+  window.addEventListener("hashchange", unfold);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", unfold);
+  else unfold();
+
   // Folded sections print unfolded (and fold back after).
   var opened = [];
   window.addEventListener("beforeprint", function () {

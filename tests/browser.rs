@@ -411,6 +411,19 @@ fn no_page_scrolls_sideways_at_375_px_in_either_language() {
             // On a phone the viewport widens to the page: both must stay 375.
             assert_eq!(r, "375/375", "{lang} {} is too wide", page.display());
         }
+        // And on a laptop.
+        browser.set_width(1280, false);
+        for page in &pages {
+            browser.navigate(&url(page));
+            let r = browser.eval(OVERFLOW);
+            assert_eq!(
+                r,
+                "1280/1280",
+                "{lang} {} is too wide at 1280 px",
+                page.display()
+            );
+        }
+        browser.set_width(375, true);
         // The probe can fail: a page made wider than the screen is seen as such.
         browser.navigate(&url(&site.path().join("site/index.html")));
         let wide = browser.eval(&format!(

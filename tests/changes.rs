@@ -41,6 +41,9 @@ fn changes_and_trend_are_the_hand_worked_figures() {
         "c.md",
         "---\nname: C\nowner: Wu\n---\n## 2026-11-17 wechat\n",
     );
+    // d: known only from 2026-12-01 (a `since` ahead of today): counted this week, as
+    // on the rep pages (never contacted), and in no week before.
+    put("d.md", "---\nname: D\nowner: Wu\nsince: 2026-12-01\n---\n");
     let r = export(dir.path(), &[]);
     let ch = &r["changes"];
     assert_eq!(ch["since"], "2026-11-15");
@@ -53,8 +56,8 @@ fn changes_and_trend_are_the_hand_worked_figures() {
     assert_eq!(ch["new_clients"], serde_json::json!(["c"]));
     assert_eq!(ch["lost"], serde_json::json!([]));
     // The team's trend: 52 weeks; this week (11-16…11-22, as of today) a is overdue,
-    // b and c are ok: 2 of 3 on cadence; contacts 11-16, 11-17, 11-18 (deal), 11-20 —
-    // a complaint counts as contact too (as the weekly chart counts it).
+    // b and c are ok, d never contacted: 2 of 4 on cadence; contacts 11-16, 11-17,
+    // 11-18 (deal), 11-20 (a complaint counts as contact, as the weekly chart has it).
     let trend = r["team"]["trend"].as_array().unwrap();
     assert_eq!(trend.len(), 52);
     let last = &trend[51];
@@ -65,9 +68,10 @@ fn changes_and_trend_are_the_hand_worked_figures() {
             &last["overdue"],
             &last["clients"]
         ),
-        (&Value::from(0.6667), &Value::from(1), &Value::from(3))
+        (&Value::from(0.5), &Value::from(1), &Value::from(4))
     );
-    assert_eq!(last["contacts"], r["team"]["trend"][51]["contacts"]);
+    // b's call 11-20, deal 11-18 and complaint 11-16, and c's WeChat 11-17.
+    assert_eq!(last["contacts"], 4);
     // The week before (11-09…11-15, as of Sunday 11-15): a due (on cadence), b overdue,
     // c not known yet: 1 of 2.
     let before = &trend[50];

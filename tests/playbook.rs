@@ -161,7 +161,7 @@ fn the_site_shows_the_practices() {
     // 800 of 1000 from the top client: the figure itself, not the 80 % that the
     // persistence reference and the Pareto chart's line print anyway.
     assert!(
-        dash.contains("clients: <b>80%</b> <small>(1 / 4)</small>"),
+        dash.contains("clients: <b>80%</b><small> (1 / 4)</small>"),
         "top-20 share"
     );
     let acme = read("clients/acme.html");

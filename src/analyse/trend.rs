@@ -94,7 +94,9 @@ pub fn replay(
     today: Date,
 ) -> WeekStatuses {
     let mut out = [None; WEEKS];
-    let known = known_from(client);
+    // A client first dated after today (a `since` or an entry ahead) counts from today,
+    // as every client does on today's pages.
+    let known = known_from(client).map(|k| k.min(today));
     let cadence = client
         .cadence
         .unwrap_or_else(|| cadences.for_tier(client.tier));
@@ -437,7 +439,12 @@ mod tests {
             for x in [&c, &plain, &none] {
                 let fast = replay(x, &cad, first, today);
                 for (w, got) in fast.iter().enumerate() {
-                    let want = status_on(x, &cad, week_day(first, w, today));
+                    let day = week_day(first, w, today);
+                    let mut want = status_on(x, &cad, day);
+                    // A client dated only after today counts from today, never contacted.
+                    if day == today && known_from(x).is_some_and(|k| k > today) {
+                        want = Some(Status::Never);
+                    }
                     assert_eq!(*got, want, "{today} week {w}");
                 }
                 differ += usize::from(fast.first() != fast.last());

@@ -93,8 +93,9 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
             Bar {
                 value: n,
                 title: format!(
-                    "{}: {n}",
-                    super::format::year_month(lang, month.year(), month.month())
+                    "{}{}{n}",
+                    super::format::year_month(lang, month.year(), month.month()),
+                    i18n::label(lang, "colon")
                 ),
             }
         })
@@ -241,7 +242,15 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
             .config
             .source_url
             .as_deref()
-            .map(|base| format!("{base}{}", c.file))
+            .map(|base| {
+                // Each segment of the path percent-encoded (`#`, spaces, Chinese).
+                let path: Vec<String> = c
+                    .file
+                    .split('/')
+                    .map(super::dashboard::percent_encode)
+                    .collect();
+                format!("{base}{}", path.join("/"))
+            })
             .unwrap_or_default(),
         log_html: log_html(lang, c, ws.today),
         entry_count: c.entries.len(),
@@ -300,6 +309,7 @@ pub fn log_html(lang: Lang, c: &Client, today: crate::model::Date) -> String {
     let mut out =
         String::with_capacity(c.entries.iter().map(|e| e.body.len() + 200).sum::<usize>() + 32);
     out.push_str("<ol class=\"log\">\n");
+    let sep = i18n::label(lang, "list_sep");
     for e in &c.entries {
         let counts = e.kind.is_contact() && e.date <= today;
         let _ = write!(
@@ -319,7 +329,7 @@ pub fn log_html(lang: Lang, c: &Client, today: crate::model::Date) -> String {
             let _ = write!(
                 out,
                 " <span class=\"people\">@ {}</span>",
-                escape(&e.people.join(", "))
+                escape(&e.people.join(sep))
             );
         }
         if !e.summary.is_empty() {

@@ -128,6 +128,9 @@ pub struct LegendItem {
 pub struct Dashboard {
     /// `since 15 Nov` / `11月15日以来`.
     pub since: String,
+    /// Open the "what changed" lists on the page (a short week's are; a long one's
+    /// stay folded, one click away).
+    pub changes_open: bool,
     pub changes: Vec<ChangeBit>,
     pub change_lists: Vec<ChangeList>,
     pub key_slipping: Vec<Item>,
@@ -153,6 +156,8 @@ pub struct Dashboard {
 /// Rows of "call today" on the first screen (the rest are a click away).
 const ATTENTION_ROWS: usize = 10;
 const KEY_ROWS: usize = 6;
+/// Up to how many changes in all the "what changed" lists are shown unfolded.
+const CHANGES_OPEN: usize = 30;
 const MISSED_ROWS: usize = 10;
 
 /// The missed follow-ups of the clients `keep` lets through, the longest late first
@@ -227,7 +232,7 @@ pub fn list_href(root: &str, status: Option<&str>, owner: Option<&str>) -> Strin
 }
 
 /// Percent-encode a query value (UTF-8 bytes, unreserved characters kept).
-fn percent_encode(s: &str) -> String {
+pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
@@ -567,7 +572,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
                 href: site.client_href(ci, ""),
                 kind: e.kind.as_str(),
                 kind_label: i18n::kind(lang, e.kind),
-                people: e.people.join(", "),
+                people: e.people.join(t("list_sep")),
                 summary_html: markdown::inline_html(&e.summary),
             })
         })
@@ -607,6 +612,8 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
         .collect();
     let status_svg = legend_bar(lang, t("status_chart"), &status_legend);
     Dashboard {
+        changes_open: (1..=CHANGES_OPEN)
+            .contains(&change_lists.iter().map(|l| l.items.len()).sum()),
         since,
         changes,
         change_lists,
@@ -645,7 +652,11 @@ pub fn weekly_chart(site: &Site<'_>, label: &str, weekly: &[u32], height: u32) -
         .enumerate()
         .map(|(i, &n)| Bar {
             value: n,
-            title: format!("{}: {n}", super::format::date(lang, monday(i))),
+            title: format!(
+                "{}{}{n}",
+                super::format::date(lang, monday(i)),
+                i18n::label(lang, "colon")
+            ),
         })
         .collect();
     charts::bar_chart(

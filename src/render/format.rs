@@ -293,15 +293,47 @@ pub fn register_short(tera: &mut tera::Tera, lang: Lang, today: Date) {
 /// `<time datetime="2026-11-02" title="2 Nov 2026">2 Nov</time>` within `today`'s
 /// year; `time_text` otherwise (and for anything but a full ISO date).
 pub fn short_time(lang: Lang, iso: &str, today: Date) -> String {
-    match iso.parse::<Date>() {
-        Ok(d) if iso.len() == 10 && d.year() == today.year() => {
+    // Only today's year is shortened: compare its digits before parsing anything.
+    let mut year = String::with_capacity(4);
+    push_number(&mut year, i64::from(today.year()), 4);
+    if iso.len() != 10 || !iso.starts_with(&year) {
+        return time_text(lang, iso);
+    }
+    // `YYYY-MM-DD`: the month and day from their digits (this runs for every date of
+    // every table row).
+    let two = |at: usize| {
+        let b = iso.as_bytes();
+        match (b.get(at), b.get(at + 1)) {
+            (Some(x @ b'0'..=b'9'), Some(y @ b'0'..=b'9')) => {
+                Some(((x - b'0') * 10 + (y - b'0')) as i8)
+            }
+            _ => None,
+        }
+    };
+    let (Some(month), Some(day)) = (two(5), two(8)) else {
+        return time_text(lang, iso);
+    };
+    match Date::new(today.year(), month, day) {
+        Ok(d) if iso.as_bytes().get(4) == Some(&b'-') && iso.as_bytes().get(7) == Some(&b'-') => {
             let mut out = String::with_capacity(64);
             out.push_str("<time datetime=\"");
             push_iso(&mut out, d);
             out.push_str("\" title=\"");
             push_date(&mut out, lang, d);
             out.push_str("\">");
-            out.push_str(&month_day(lang, d.month(), d.day()));
+            match lang {
+                Lang::En => {
+                    push_number(&mut out, i64::from(day), 1);
+                    out.push(' ');
+                    out.push_str(month_name(month));
+                }
+                Lang::Zh => {
+                    push_number(&mut out, i64::from(month), 1);
+                    out.push('月');
+                    push_number(&mut out, i64::from(day), 1);
+                    out.push('日');
+                }
+            }
             out.push_str("</time>");
             out
         }

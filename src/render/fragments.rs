@@ -39,7 +39,7 @@ pub fn people_table(lang: Lang, people: &[PersonView]) -> String {
         if !p.gender.is_empty() {
             let _ = write!(
                 out,
-                " <small>{}{}{}</small>",
+                "<small>{}{}{}</small>",
                 t("lp"),
                 escape(&p.gender),
                 t("rp")
@@ -237,7 +237,7 @@ pub fn complaints_list(lang: Lang, complaints: &[ComplaintView]) -> String {
         } else {
             let _ = write!(
                 out,
-                "<span class=\"status s-ok\">{}</span> {} {}{days}{}",
+                "<span class=\"status s-ok\">{}</span> {}{}{days}{}",
                 escape(label(lang, "resolved")),
                 time_text(lang, resolved),
                 escape(label(lang, "lp")),
@@ -252,16 +252,40 @@ pub fn complaints_list(lang: Lang, complaints: &[ComplaintView]) -> String {
 
 /// The cells a client row ends with in every list: tier, status, cadence, last contact,
 /// next due, contacts in 12 months; `nl` goes after each cell.
-fn row_tail(out: &mut String, lang: Lang, today: Date, r: &Row, nl: &str) {
-    let l = |k| escape(label(lang, k));
-    let (l_tier, l_status, l_cadence, l_last, l_next, l_n12) = (
-        l("tier"),
-        l("status"),
-        l("cadence"),
-        l("last_contact"),
-        l("next_due"),
-        l("contacts_12m"),
-    );
+/// The column names a row's cells carry (`data-label`, for phones), escaped once per
+/// table rather than once per row.
+struct TailLabels {
+    tier: String,
+    status: String,
+    cadence: String,
+    last: String,
+    next: String,
+    n12: String,
+}
+
+impl TailLabels {
+    fn new(lang: Lang) -> TailLabels {
+        let l = |k| escape(label(lang, k));
+        TailLabels {
+            tier: l("tier"),
+            status: l("status"),
+            cadence: l("cadence"),
+            last: l("last_contact"),
+            next: l("next_due"),
+            n12: l("contacts_12m"),
+        }
+    }
+}
+
+fn row_tail(out: &mut String, lang: Lang, today: Date, labels: &TailLabels, r: &Row, nl: &str) {
+    let TailLabels {
+        tier: l_tier,
+        status: l_status,
+        cadence: l_cadence,
+        last: l_last,
+        next: l_next,
+        n12: l_n12,
+    } = labels;
     let _ = writeln!(
         out,
         "<td data-label=\"{l_tier}\"><span class=\"tier t-{}\">{}</span></td>{nl}<td data-label=\"{l_status}\"><span class=\"status s-{}\">{}</span></td>{nl}<td data-label=\"{l_cadence}\">{}</td>{nl}<td data-label=\"{l_last}\">{}</td>{nl}<td data-label=\"{l_next}\">{}</td>{nl}<td class=\"num\" data-label=\"{l_n12}\">{}</td>{nl}</tr>",
@@ -282,6 +306,7 @@ pub fn client_rows(lang: Lang, today: Date, rows: &[ListRow]) -> String {
     let mut out = String::with_capacity(rows.len() * 700);
     let warn = escape(label(lang, "problems_in_note"));
     let owner = escape(label(lang, "owner"));
+    let labels = TailLabels::new(lang);
     for l in rows {
         let r = &l.row;
         let _ = write!(
@@ -304,7 +329,7 @@ pub fn client_rows(lang: Lang, today: Date, rows: &[ListRow]) -> String {
             "</th>\n<td data-label=\"{owner}\">{}</td>\n",
             escape(&r.owner)
         );
-        row_tail(&mut out, lang, today, r, "\n");
+        row_tail(&mut out, lang, today, &labels, r, "\n");
     }
     out
 }
@@ -312,6 +337,7 @@ pub fn client_rows(lang: Lang, today: Date, rows: &[ListRow]) -> String {
 /// The rows of a rep's client table.
 pub fn rep_rows(lang: Lang, today: Date, rows: &[Row]) -> String {
     let mut out = String::with_capacity(rows.len() * 500);
+    let labels = TailLabels::new(lang);
     for r in rows {
         let _ = write!(
             out,
@@ -319,7 +345,7 @@ pub fn rep_rows(lang: Lang, today: Date, rows: &[Row]) -> String {
             escape(&r.href),
             escape(&r.name)
         );
-        row_tail(&mut out, lang, today, r, "");
+        row_tail(&mut out, lang, today, &labels, r, "");
     }
     out
 }

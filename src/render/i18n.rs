@@ -470,7 +470,8 @@ const LABELS: &[(&str, &str, &str)] = &[
         "决策人久未联系",
     ),
     ("list_sep", ", ", "，"),
-    ("lp", "(", "（"),
+    ("deals_unit", "deals", "笔成交"),
+    ("lp", " (", "（"),
     ("rp", ")", "）"),
     (
         "followups_intro",

@@ -35,9 +35,16 @@ pub struct GreetTable {
 #[derive(Serialize)]
 pub struct GreetRow {
     pub item: Item,
-    /// Per holiday (in `Practices::holidays` order): `missed`, `greeted` or `` (not
-    /// expected to be greeted for it).
-    pub cells: Vec<&'static str>,
+    /// Per holiday, in `Practices::holidays` order.
+    pub cells: Vec<GreetCell>,
+}
+
+#[derive(Serialize)]
+pub struct GreetCell {
+    /// `missed`, `greeted` or `` (not expected to be greeted for it).
+    pub state: &'static str,
+    /// The holiday's name (the cell's label on a phone).
+    pub holiday: String,
 }
 
 /// The greeting table of the coming holidays, for the clients `keep` lets through:
@@ -50,6 +57,10 @@ pub fn greet_table(
     cap: usize,
 ) -> GreetTable {
     let greetings = &site.report.greetings;
+    let names: Vec<String> = greetings
+        .iter()
+        .map(|g| holiday_name(site.lang, g.key, g.name))
+        .collect();
     let mut missed: Vec<usize> = greetings
         .iter()
         .flat_map(|g| g.clients.missed.iter().copied())
@@ -64,14 +75,16 @@ pub fn greet_table(
         .filter_map(|&i| {
             let cells = greetings
                 .iter()
-                .map(|g| {
-                    if g.clients.missed.contains(&i) {
+                .zip(&names)
+                .map(|(g, name)| GreetCell {
+                    state: if g.clients.missed.contains(&i) {
                         "missed"
                     } else if g.clients.greeted.contains(&i) {
                         "greeted"
                     } else {
                         ""
-                    }
+                    },
+                    holiday: name.clone(),
                 })
                 .collect();
             Some(GreetRow {
@@ -122,14 +135,14 @@ pub fn moment_view(site: &Site<'_>, m: &MomentReport<'_>, root: &str) -> MomentV
         .years
         .map(|y| {
             let unit = if y == 1 { "years_one" } else { "years" };
-            format!("({y} {})", label(lang, unit))
+            super::i18n::paren(lang, &format!("{y} {}", label(lang, unit)))
         })
         .unwrap_or_default();
     let with_years = |what: &str| {
         if years.is_empty() {
             what.to_string()
         } else {
-            format!("{what} {years}")
+            format!("{what}{years}")
         }
     };
     let name = m.name.unwrap_or_default();

@@ -51,7 +51,12 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
                 let share = cum.get(upto.saturating_sub(1)).copied().unwrap_or(0.0);
                 Bar {
                     value: (share * 100.0).round() as u32,
-                    title: format!("{upto} / {}: {:.0}%", cum.len(), share * 100.0),
+                    title: format!(
+                        "{upto} / {}{}{:.0}%",
+                        cum.len(),
+                        label(lang, "colon"),
+                        share * 100.0
+                    ),
                 }
             })
             .collect();
