@@ -42,21 +42,38 @@ pub fn status_on(client: &Client, cadences: &TierCadences, day: Date) -> Option<
     // The log is newest first: what comes at or after `start` is dated up to `day`.
     let start = client.entries.partition_point(|e| e.date > day);
     let upto = client.entries.get(start..).unwrap_or_default();
-    let mut contacts = upto.iter().filter(|e| e.kind.is_contact());
-    let last_contact = contacts.next().map(|e| e.date);
-    let plain_due = last_contact.and_then(|d| cadence.add_to(d));
-    let mut status = status_of(plain_due, day);
-    if client.kind_cadences.is_empty() {
-        return Some(status);
-    }
+    let last_contact = upto.iter().find(|e| e.kind.is_contact()).map(|e| e.date);
     let first_contact = upto
         .iter()
         .rev()
         .find(|e| e.kind.is_contact())
         .map(|e| e.date);
-    for &(kind, every) in &client.kind_cadences {
-        let last = last_of(upto, kind);
-        let start = last
+    Some(rhythms_status(
+        client,
+        cadence,
+        day,
+        (first_contact, last_contact),
+        |n| {
+            let kind = client.kind_cadences.get(n)?.0;
+            last_of(upto, kind)
+        },
+    ))
+}
+
+/// The worst status of a client's rhythms on `day`, as `client_stats` works it out:
+/// the plain cadence from the last contact, and each per-kind one from that kind's last
+/// contact (else `since`, else the first contact). `contacts` are the first and last
+/// contact up to `day`, `last_of_kind(n)` the last of `client.kind_cadences[n]`'s kind.
+fn rhythms_status(
+    client: &Client,
+    cadence: crate::model::Cadence,
+    day: Date,
+    (first_contact, last_contact): (Option<Date>, Option<Date>),
+    last_of_kind: impl Fn(usize) -> Option<Date>,
+) -> Status {
+    let mut status = status_of(last_contact.and_then(|d| cadence.add_to(d)), day);
+    for (n, &(_, every)) in client.kind_cadences.iter().enumerate() {
+        let start = last_of_kind(n)
             .or(client.since.filter(|s| *s <= day))
             .or(first_contact);
         let next_due = if last_contact.is_none() {
@@ -66,7 +83,7 @@ pub fn status_on(client: &Client, cadences: &TierCadences, day: Date) -> Option<
         };
         status = status.min(status_of(next_due, day));
     }
-    Some(status)
+    status
 }
 
 fn last_of(entries: &[crate::model::Entry], kind: Kind) -> Option<Date> {
@@ -128,22 +145,13 @@ pub fn replay(
                 }
             }
         }
-        let mut status = status_of(last_contact.and_then(|d| cadence.add_to(d)), day);
-        for (n, &(_, every)) in kinds.iter().enumerate() {
-            let start = last_of_kind
-                .get(n)
-                .copied()
-                .flatten()
-                .or(client.since.filter(|s| *s <= day))
-                .or(first_contact);
-            let next_due = if last_contact.is_none() {
-                None
-            } else {
-                start.and_then(|d| every.add_to(d))
-            };
-            status = status.min(status_of(next_due, day));
-        }
-        *slot = Some(status);
+        *slot = Some(rhythms_status(
+            client,
+            cadence,
+            day,
+            (first_contact, last_contact),
+            |n| last_of_kind.get(n).copied().flatten(),
+        ));
     }
     // More than eight per-kind rhythms (there are fewer kinds than that in practice):
     // the plain search, week by week.
