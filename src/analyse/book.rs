@@ -160,19 +160,11 @@ pub fn books(
                 .iter()
                 .filter(|i| matches!(status(i), Some(Status::Ok | Status::Due)))
                 .count();
-            let mut weekly = vec![0u32; 52];
-            for e in idx
-                .iter()
-                .filter_map(|&i| clients.get(i))
-                .flat_map(|c| &c.entries)
-            {
-                if counts(e.kind, e.date, today)
-                    && let Some(slot) =
-                        super::week_index(first_week, e.date).and_then(|w| weekly.get_mut(w))
-                {
-                    *slot += 1;
-                }
-            }
+            let weekly = super::trend::weekly_contacts(
+                idx.iter().filter_map(|&i| clients.get(i)),
+                first_week,
+                today,
+            );
             Book {
                 on_cadence: if idx.is_empty() {
                     0.0

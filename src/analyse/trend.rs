@@ -11,7 +11,7 @@
 use crate::model::{Client, Date, Kind, Tier, TierCadences};
 
 use super::deals::{Complaint, Deal};
-use super::{Status, days_between, status_of};
+use super::{Status, status_of};
 
 /// Weeks in a trend (the same weeks as the contacts-per-week chart).
 pub const WEEKS: usize = 52;
@@ -340,11 +340,6 @@ pub fn changes(
         new_clients,
         lost: Vec::new(),
     }
-}
-
-/// Days from `since` to `today` (the window's length).
-pub fn window_days(since: Date, today: Date) -> i64 {
-    days_between(since, today)
 }
 
 #[cfg(test)]

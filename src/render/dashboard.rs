@@ -356,6 +356,17 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
     let report = site.report;
     let ch = &report.changes;
     let item = |i: usize, detail: String| super::relationship_checks::item(site, i, "", detail);
+    // A list of dated events (complaints opened, resolved), each its client and day.
+    let dated =
+        |id: &'static str, events: &[crate::report::ChangeEvent<'_>], index: &[usize]| ChangeList {
+            id,
+            title: i18n::label(lang, &format!("changes_{id}")),
+            items: events
+                .iter()
+                .zip(index)
+                .filter_map(|(e, &i)| item(i, super::format::date(lang, e.date)))
+                .collect(),
+        };
     let change_lists: Vec<ChangeList> = vec![
         ChangeList {
             id: "newly_overdue",
@@ -407,26 +418,16 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
                 })
                 .collect(),
         },
-        ChangeList {
-            id: "complaints_opened",
-            title: t("changes_complaints_opened"),
-            items: ch
-                .complaints_opened
-                .iter()
-                .zip(&ch.index.complaints_opened)
-                .filter_map(|(e, &i)| item(i, super::format::date(lang, e.date)))
-                .collect(),
-        },
-        ChangeList {
-            id: "complaints_resolved",
-            title: t("changes_complaints_resolved"),
-            items: ch
-                .complaints_resolved
-                .iter()
-                .zip(&ch.index.complaints_resolved)
-                .filter_map(|(e, &i)| item(i, super::format::date(lang, e.date)))
-                .collect(),
-        },
+        dated(
+            "complaints_opened",
+            &ch.complaints_opened,
+            &ch.index.complaints_opened,
+        ),
+        dated(
+            "complaints_resolved",
+            &ch.complaints_resolved,
+            &ch.index.complaints_resolved,
+        ),
         ChangeList {
             id: "new_clients",
             title: t("changes_new_clients"),

@@ -115,13 +115,8 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> Optio
         super::dashboard::weekly_chart(site, label(site.lang, "rep_weekly"), &b.weekly, 180);
     let mine: std::collections::BTreeSet<usize> = b.clients.iter().copied().collect();
     let order: Vec<usize> = order.iter().copied().filter(|i| mine.contains(i)).collect();
-    let summary = site
-        .report
-        .team
-        .reps
-        .iter()
-        .find(|r| r.owner == b.owner)
-        .map(|r| rep_row(site, r, slug, "../"))?;
+    let report = site.report.team.reps.iter().find(|r| r.owner == b.owner)?;
+    let summary = rep_row(site, report, slug, "../");
     let rows: Vec<Row> = order
         .into_iter()
         .filter_map(|i| rows::row(site, i, "../"))
@@ -139,16 +134,12 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> Optio
         rows_html: super::fragments::rep_rows(site.lang, site.report.today, &rows),
         rows,
         weekly_svg,
-        trend_svg: site
-            .report
-            .team
-            .reps
-            .iter()
-            .find(|r| r.owner == b.owner)
-            .map(|r| {
-                super::dashboard::trend_chart(site, label(site.lang, "trend_chart"), &r.trend, 140)
-            })
-            .unwrap_or_default(),
+        trend_svg: super::dashboard::trend_chart(
+            site,
+            label(site.lang, "trend_chart"),
+            &report.trend,
+            140,
+        ),
         missed_more: missed_total.saturating_sub(missed.len()),
         missed,
         missed_total,
