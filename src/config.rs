@@ -394,6 +394,15 @@ fn read_cadences(ck: &mut Checker<'_>, value: &Node, out: &mut TierCadences) {
             (Some(Tier::Regular), _) => &mut out.regular,
             (Some(Tier::Prospect), _) => &mut out.prospect,
             (Some(Tier::Dormant), _) => &mut out.dormant,
+            (Some(Tier::Lost), _) => {
+                ck.error(
+                    &path,
+                    false,
+                    "lost clients have no cadence".into(),
+                    "remove this line: a lost client is never due".into(),
+                );
+                continue;
+            }
             (None, "default" | "none") => &mut out.untiered,
             (None, _) => {
                 let mut names = Tier::ALL.map(Tier::as_str).to_vec();

@@ -265,6 +265,69 @@ const TABLE: &[(&str, &str)] = &[
         "add them under `people:` in the front matter",
         "请把此人加到文件头的 `people:` 下",
     ),
+    // People who left, lost clients, due dates (issue 12).
+    (
+        "`@{}` left the client on {}, before this entry",
+        "`@{0}` 已于 {1} 离职，早于这条记录",
+    ),
+    (
+        "mention their successor `@{}`, or correct the entry's date or `left:`",
+        "请改为提及接任人 `@{0}`，或更正这条记录的日期或 `left:`",
+    ),
+    (
+        "mention who you met instead, or correct the entry's date or `left:`",
+        "请改为提及实际联系的人，或更正这条记录的日期或 `left:`",
+    ),
+    (
+        "successor `{}` is not one of this client's people",
+        "接任人 `{0}` 不是这个客户的联系人",
+    ),
+    (
+        "add them under `people:` (`- name: {}` with their role) so that their contacts count",
+        "请把此人加到 `people:` 下（`- name: {0}`，并写上角色），这样与其的联系才会计入",
+    ),
+    (
+        "lost client without the day it was lost",
+        "已流失的客户没有写流失日期",
+    ),
+    (
+        "add `lost: {date: YYYY-MM-DD, reason: …}`; until then it counts as lost on every day",
+        "请加上 `lost: {date: YYYY-MM-DD, reason: …}`；在此之前，它在每一天都算作已流失",
+    ),
+    (
+        "`lost` is given, but the tier is `{}`",
+        "写了 `lost`，但级别是 `{0}`",
+    ),
+    (
+        "set `tier: lost` if the client is lost; remove `lost:` if they came back",
+        "客户已流失就写 `tier: lost`；客户回来了就删掉 `lost:`",
+    ),
+    ("unknown key `{}` in `lost`", "`lost` 中的未知键 `{0}`"),
+    (
+        "`lost` takes `date` and `reason`: `lost: {date: 2026-09-30, reason: 价格}`",
+        "`lost` 只有 `date` 和 `reason` 两项：`lost: {date: 2026-09-30, reason: 价格}`",
+    ),
+    (
+        "`lost` should be a date and a reason, not a list",
+        "`lost` 应是一个日期和一个原因，而不是列表",
+    ),
+    (
+        "write `lost: {date: 2026-09-30, reason: 价格}`",
+        "请写成 `lost: {date: 2026-09-30, reason: 价格}`",
+    ),
+    ("lost clients have no cadence", "已流失的客户没有联系频率"),
+    (
+        "remove this line: a lost client is never due",
+        "请删除这一行：已流失的客户不会到期",
+    ),
+    (
+        "this item has two due dates, {} and 📅 {}",
+        "这条跟进有两个到期日：{0} 和 📅 {1}",
+    ),
+    (
+        "keep one; the first, {}, is used",
+        "请只保留一个；现在按第一个（{0}）计算",
+    ),
     (
         "`@{}` could be more than one person",
         "`@{0}` 可能指不止一个人",
@@ -953,6 +1016,20 @@ mod tests {
              ## 2026-08-01 complaint — tiles\n\
              - [x] 2026-07-05 replaced\n",
         );
+        // People who left, lost clients, due dates (issue 12).
+        note(
+            out,
+            "---\nname: a\ntier: lost\nlost: [x]\npeople:\n  - name: 王强\n    left: 2026-09-01\n    successor: 李娜\n  - name: 老周\n    left: 2026-09-01\n---\n\
+             ## 2026-10-02 call @王强\n\
+             ## 2026-10-03 call @老周\n\
+             - [ ] 2026-11-16 call 📅 2026-11-17\n\
+             - [ ] call 📅 2026-13-01\n",
+        );
+        note(
+            out,
+            "---\nname: a\ntier: key\nlost: {date: 2026-09-30, why: 价格, reasn: x}\n---\n",
+        );
+        note(out, "---\nname: a\ntier: lost\n---\n");
         // Repeats, folded.
         let keys: String = ('a'..='l').map(|c| format!("name{c}: x\n")).collect();
         let tags = "tags: x\n".repeat(13);
@@ -980,6 +1057,7 @@ mod tests {
             "title: x\nlangauge: zh\nzzzzzz: 1\ntitle: [a]\ntitle: b\n",
         );
         config(out, "- a\n- b\n");
+        config(out, "cadence: {lost: 14d}\n");
         config(
             out,
             "language: fr\ntimezone: Mars/Olympus\npareto_year: soon\nsource_url: git.example.com\n",

@@ -14,10 +14,18 @@ pub enum Tier {
     Regular,
     Prospect,
     Dormant,
+    /// No longer a client (`lost: {date, reason}` says when and why).
+    Lost,
 }
 
 impl Tier {
-    pub const ALL: [Tier; 4] = [Tier::Key, Tier::Regular, Tier::Prospect, Tier::Dormant];
+    pub const ALL: [Tier; 5] = [
+        Tier::Key,
+        Tier::Regular,
+        Tier::Prospect,
+        Tier::Dormant,
+        Tier::Lost,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -25,6 +33,7 @@ impl Tier {
             Tier::Regular => "regular",
             Tier::Prospect => "prospect",
             Tier::Dormant => "dormant",
+            Tier::Lost => "lost",
         }
     }
 
@@ -239,7 +248,8 @@ impl TierCadences {
             Some(Tier::Regular) => self.regular,
             Some(Tier::Prospect) => self.prospect,
             Some(Tier::Dormant) => self.dormant,
-            None => self.untiered,
+            // Before the day it was lost, a lost client is replayed on the default.
+            Some(Tier::Lost) | None => self.untiered,
         }
     }
 }
@@ -313,8 +323,26 @@ pub struct Person {
     pub family: Option<String>,
     pub likes: Option<String>,
     pub notes: Option<String>,
+    /// The day they left the client (`left: 2026-09-01`): from then on not current.
+    pub left: Option<Date>,
+    /// Who took over from them (`successor: NAME`), as written.
+    pub successor: Option<String>,
     /// Keys we do not know, kept as written (key, value as text).
     pub extra: Vec<(String, String)>,
+}
+
+impl Person {
+    /// Still at the client on `day` (not left by then).
+    pub fn current_on(&self, day: Date) -> bool {
+        self.left.is_none_or(|l| l > day)
+    }
+}
+
+/// When and why a client was lost (`lost: {date: 2026-09-30, reason: 价格}`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lost {
+    pub date: Option<Date>,
+    pub reason: Option<String>,
 }
 
 /// A date to remember: once (`2026-12-05`), or every year (`MM-DD`).
@@ -348,6 +376,8 @@ pub struct Entry {
     pub amount: Option<f64>,
     /// For feedback: the score found in the summary (`8/10`), out of 10.
     pub score: Option<f64>,
+    /// The client started it (`call inbound`, `电话 客户主动`).
+    pub inbound: bool,
 }
 
 /// A dated task item: `- [ ] 2026-11-16 call — send quote`.
@@ -384,6 +414,8 @@ pub struct Client {
     pub file: String,
     pub owner: Option<String>,
     pub tier: Option<Tier>,
+    /// When and why it was lost (`lost:`); the client is lost when its tier is `lost`.
+    pub lost: Option<Lost>,
     /// The cadence written in the note, if any (else the tier's default applies).
     pub cadence: Option<Cadence>,
     /// Rhythms per kind (`cadence: {any: 14d, visit: 2m}`), besides the plain one.
@@ -415,6 +447,17 @@ pub struct Client {
 }
 
 impl Client {
+    /// Lost as of `day`: its tier is `lost`, and the day it was lost (if given) has
+    /// come.
+    pub fn lost_on(&self, day: Date) -> bool {
+        self.tier == Some(Tier::Lost)
+            && self
+                .lost
+                .as_ref()
+                .and_then(|l| l.date)
+                .is_none_or(|d| d <= day)
+    }
+
     pub fn anchor(&self, key: &str) -> Option<&Anchor> {
         self.anchors.iter().find(|a| a.key == key)
     }
@@ -433,6 +476,7 @@ impl Entry {
             body: String::new(),
             amount: None,
             score: None,
+            inbound: false,
         }
     }
 }

@@ -129,6 +129,20 @@ pub struct ClientReport<'a> {
     /// The latest contact that named a decision-maker.
     #[serde(serialize_with = "iso_opt")]
     pub last_decision_maker_contact: Option<Date>,
+    /// Warnings (`revenue_drop`, `decision_maker_left`, `single_threaded`,
+    /// `post_deal_dropoff`), in that order.
+    pub flags: Vec<&'static str>,
+    /// Current people on file mentioned in the last 90 days (`single_threaded` when a
+    /// key client has at most one).
+    pub people_met_90d: usize,
+    /// How its follow-ups were kept.
+    pub promises: PromisesReport,
+    /// Share (0–1) of its contacts in the last 12 months the client started (null
+    /// without contacts), and how many that is.
+    pub inbound_share: Option<f64>,
+    pub inbound_12m: u32,
+    /// When and why it was lost (null unless lost).
+    pub lost: Option<LostReport<'a>>,
     #[serde(skip)]
     pub standing: Standing,
     /// Its status on each of the last 52 weeks (`team.trend`'s weeks; none: not known).
@@ -182,6 +196,79 @@ pub struct EntryReport<'a> {
     pub line: usize,
 }
 
+/// Follow-ups done on or before their date, after it, and still open after it.
+#[derive(Serialize, Clone, Copy)]
+pub struct PromisesReport {
+    pub on_time: u32,
+    pub late: u32,
+    pub missed: u32,
+    /// `on_time` over all three (null when there are none).
+    pub on_time_share: Option<f64>,
+}
+
+impl From<&crate::analyse::promises::Promises> for PromisesReport {
+    fn from(p: &crate::analyse::promises::Promises) -> Self {
+        PromisesReport {
+            on_time: p.on_time,
+            late: p.late,
+            missed: p.missed,
+            on_time_share: p.on_time_share().map(round4),
+        }
+    }
+}
+
+/// A share rounded to four places, as the export shows shares.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[derive(Serialize)]
+pub struct LostReport<'a> {
+    #[serde(serialize_with = "iso_opt")]
+    pub date: Option<Date>,
+    pub reason: Option<&'a str>,
+}
+
+/// A lost client, for the team's list: when, why, its revenue of the revenue year and
+/// its owner.
+#[derive(Serialize)]
+pub struct LostClientReport<'a> {
+    pub client: &'a str,
+    #[serde(serialize_with = "iso_opt")]
+    pub date: Option<Date>,
+    pub reason: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    pub revenue_year: i32,
+    pub revenue: Option<f64>,
+    #[serde(skip)]
+    pub client_index: usize,
+}
+
+/// Contacts in one calendar month and how many the clients started.
+#[derive(Serialize, Clone)]
+pub struct InboundMonth {
+    /// `2026-03`.
+    pub month: String,
+    pub contacts: u32,
+    pub inbound: u32,
+    /// `inbound` over `contacts` (null without contacts).
+    pub share: Option<f64>,
+    #[serde(skip)]
+    pub first_day: Date,
+}
+
+/// The clients with each flag (ids; key clients first, then most urgent first).
+#[derive(Serialize, Default)]
+pub struct FlaggedReport<'a> {
+    pub revenue_drop: Vec<&'a str>,
+    pub decision_maker_left: Vec<&'a str>,
+    pub single_threaded: Vec<&'a str>,
+    pub post_deal_dropoff: Vec<&'a str>,
+    /// The same, as indices into `Report::clients`, in `Flag::ALL` order.
+    #[serde(skip)]
+    pub index: Vec<(crate::analyse::risks::Flag, Vec<usize>)>,
+}
+
 #[derive(Serialize)]
 pub struct FollowUpReport<'a> {
     #[serde(serialize_with = "iso")]
@@ -220,6 +307,12 @@ pub struct PersonReport<'a> {
     #[serde(serialize_with = "iso_opt")]
     pub last_contacted: Option<Date>,
     pub kinds: Vec<&'static str>,
+    /// The day they left the client (null: still there), and who took over.
+    #[serde(serialize_with = "iso_opt")]
+    pub left: Option<Date>,
+    pub successor: Option<&'a str>,
+    /// Still at the client today.
+    pub current: bool,
 }
 
 #[derive(Serialize)]
@@ -232,6 +325,11 @@ pub struct DealReport {
     #[serde(serialize_with = "iso_opt")]
     pub thanked: Option<Date>,
     pub thanks_missing: bool,
+    /// Contacts in the 90 days before it and after it (null until those are over),
+    /// and whether the after is under half the before (`post_deal_dropoff`).
+    pub contacts_before: u32,
+    pub contacts_after: Option<u32>,
+    pub dropoff: bool,
 }
 
 #[derive(Serialize)]
@@ -327,6 +425,17 @@ pub struct TeamReport<'a> {
     pub trend: Vec<TrendReport>,
     /// The same for the key clients.
     pub key_trend: Vec<TrendReport>,
+    /// Every client's follow-ups: on time, late, missed.
+    pub promises: PromisesReport,
+    /// Share (0–1) of the last 12 months' contacts the clients started, how many that
+    /// is, and the same per month (the 12 months up to today's, oldest first).
+    pub inbound_share: Option<f64>,
+    pub inbound_12m: u32,
+    pub inbound_trend: Vec<InboundMonth>,
+    /// The lost clients, newest first (those without a day last).
+    pub lost: Vec<LostClientReport<'a>>,
+    /// The clients with each flag.
+    pub flagged: FlaggedReport<'a>,
 }
 
 /// One week of a trend: where the clients stood as of the week's Sunday (today, for
@@ -442,6 +551,12 @@ pub struct RepReport<'a> {
     pub on_cadence: usize,
     /// The rep's book over the last 52 weeks (see `TeamReport::trend`).
     pub trend: Vec<TrendReport>,
+    /// Lost clients among `clients` (left out of `on_cadence_share`).
+    pub lost: usize,
+    pub promises: PromisesReport,
+    pub inbound_share: Option<f64>,
+    pub inbound_12m: u32,
+    pub inbound_trend: Vec<InboundMonth>,
 }
 
 #[derive(Serialize)]
@@ -522,10 +637,7 @@ static NO_WEEKS: crate::analyse::trend::WeekStatuses = [None; crate::analyse::tr
 pub fn build(ws: &Workspace) -> Report<'_> {
     let today = ws.today;
     let pb = &ws.playbook;
-    let revenue_year = pb
-        .pareto
-        .as_ref()
-        .map_or(i32::from(today.year()) - 1, |p| p.year);
+    let revenue_year = pb.revenue_year;
     // Client by client on every core (the order is kept): at 10,000 clients this is
     // most of the report's cost, and a build waits for it before rendering anything.
     let clients: Vec<ClientReport<'_>> = ws
@@ -535,6 +647,7 @@ pub fn build(ws: &Workspace) -> Report<'_> {
         .enumerate()
         .map(|(i, (c, s))| {
             let followup = |f| followup(f, today);
+            let keeping = pb.keeping.get(i);
             ClientReport {
                 id: &c.id,
                 name: &c.name,
@@ -582,17 +695,19 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                     .map(|p| {
                         p.people
                             .iter()
-                            .map(|p| PersonReport {
-                                name: &p.name,
-                                role: p.role.map(|r| r.as_str()),
-                                title: c
-                                    .people
-                                    .iter()
-                                    .find(|q| q.name == p.name)
-                                    .and_then(|q| q.title.as_deref()),
-                                last_mentioned: p.last_mentioned,
-                                last_contacted: p.last_contacted,
-                                kinds: p.kinds.iter().map(|k| k.as_str()).collect(),
+                            .map(|p| {
+                                let on_file = c.people.iter().find(|q| q.name == p.name);
+                                PersonReport {
+                                    name: &p.name,
+                                    role: p.role.map(|r| r.as_str()),
+                                    title: on_file.and_then(|q| q.title.as_deref()),
+                                    last_mentioned: p.last_mentioned,
+                                    last_contacted: p.last_contacted,
+                                    kinds: p.kinds.iter().map(|k| k.as_str()).collect(),
+                                    left: on_file.and_then(|q| q.left),
+                                    successor: on_file.and_then(|q| q.successor.as_deref()),
+                                    current: on_file.is_none_or(|q| q.current_on(today)),
+                                }
                             })
                             .collect()
                     })
@@ -606,14 +721,22 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                     .deals
                     .get(i)
                     .map(|ds| {
+                        let flows = pb.keeping.get(i).map_or(&[][..], |k| &k.risks.flows[..]);
                         ds.iter()
-                            .map(|d| DealReport {
-                                date: d.date,
-                                amount: d.amount,
-                                touches: d.touches,
-                                line: d.line,
-                                thanked: d.thanked,
-                                thanks_missing: d.thanks_missing,
+                            .enumerate()
+                            .map(|(n, d)| {
+                                let flow = flows.get(n);
+                                DealReport {
+                                    date: d.date,
+                                    amount: d.amount,
+                                    touches: d.touches,
+                                    line: d.line,
+                                    thanked: d.thanked,
+                                    thanks_missing: d.thanks_missing,
+                                    contacts_before: flow.map_or(0, |f| f.before),
+                                    contacts_after: flow.and_then(|f| f.after),
+                                    dropoff: flow.is_some_and(|f| f.dropped()),
+                                }
                             })
                             .collect()
                     })
@@ -639,15 +762,25 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                 revenue_year,
                 revenue: c.revenue.get(&revenue_year).copied(),
                 revenue_previous: c.revenue.get(&(revenue_year - 1)).copied(),
-                revenue_change: match (
-                    c.revenue.get(&revenue_year),
-                    c.revenue.get(&(revenue_year - 1)),
-                ) {
-                    (Some(now), Some(&before)) if before > 0.0 => {
-                        Some(((now - before) / before * 10_000.0).round() / 10_000.0)
-                    }
-                    _ => None,
-                },
+                revenue_change: crate::analyse::risks::revenue_change(c, revenue_year),
+                flags: keeping.map_or_else(Vec::new, |k| {
+                    k.risks.flags.iter().map(|f| f.as_str()).collect()
+                }),
+                promises: keeping
+                    .map(|k| (&k.promises).into())
+                    .unwrap_or(PromisesReport {
+                        on_time: 0,
+                        late: 0,
+                        missed: 0,
+                        on_time_share: None,
+                    }),
+                inbound_share: keeping.and_then(|k| k.inbound.share()).map(round4),
+                inbound_12m: keeping.map_or(0, |k| k.inbound.inbound),
+                people_met_90d: keeping.map_or(0, |k| k.risks.people_lately),
+                lost: c.lost_on(today).then(|| LostReport {
+                    date: c.lost.as_ref().and_then(|l| l.date),
+                    reason: c.lost.as_ref().and_then(|l| l.reason.as_deref()),
+                }),
                 last_decision_maker_contact: pb.people.get(i).and_then(|p| {
                     p.people
                         .iter()
@@ -794,6 +927,11 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
                 .sum(),
             on_cadence: b.on_cadence_count,
             trend: trend(&b.trend),
+            lost: b.lost,
+            promises: (&b.promises).into(),
+            inbound_share: b.inbound.share().map(round4),
+            inbound_12m: b.inbound.inbound,
+            inbound_trend: inbound_trend(&b.inbound_months, ws.today),
         })
         .collect();
     let holidays = pb
@@ -891,7 +1029,69 @@ fn team(ws: &Workspace) -> TeamReport<'_> {
             .collect(),
         trend: trend(&pb.trend),
         key_trend: trend(&pb.key_trend),
+        promises: (&pb.promises).into(),
+        inbound_share: pb.inbound.share().map(round4),
+        inbound_12m: pb.inbound.inbound,
+        inbound_trend: inbound_trend(&pb.inbound_months, ws.today),
+        lost: pb
+            .lost
+            .iter()
+            .filter_map(|&(i, date)| {
+                let c = ws.clients.get(i)?;
+                Some(LostClientReport {
+                    client: &c.id,
+                    date,
+                    reason: c.lost.as_ref().and_then(|l| l.reason.as_deref()),
+                    owner: c.owner.as_deref(),
+                    revenue_year: pb.revenue_year,
+                    revenue: c.revenue.get(&pb.revenue_year).copied(),
+                    client_index: i,
+                })
+            })
+            .collect(),
+        flagged: flagged(ws),
     }
+}
+
+fn flagged(ws: &Workspace) -> FlaggedReport<'_> {
+    use crate::analyse::risks::Flag;
+    let id = |i: &usize| ws.clients.get(*i).map_or("", |c| c.id.as_str());
+    let mut out = FlaggedReport {
+        index: ws.playbook.flagged.clone(),
+        ..FlaggedReport::default()
+    };
+    for (f, list) in &ws.playbook.flagged {
+        let ids = list.iter().map(id).collect();
+        match f {
+            Flag::RevenueDrop => out.revenue_drop = ids,
+            Flag::DecisionMakerLeft => out.decision_maker_left = ids,
+            Flag::SingleThreaded => out.single_threaded = ids,
+            Flag::PostDealDropoff => out.post_deal_dropoff = ids,
+        }
+    }
+    out
+}
+
+/// The 12 months of inbound contacts, oldest first, ending with today's month.
+fn inbound_trend(
+    months: &[crate::analyse::promises::Inbound; crate::analyse::promises::MONTHS],
+    today: Date,
+) -> Vec<InboundMonth> {
+    let n = months.len() as i64;
+    months
+        .iter()
+        .enumerate()
+        .map(|(m, x)| {
+            let first_day = crate::analyse::month_start(today, n - 1 - m as i64);
+            InboundMonth {
+                month: format!("{}-{:02}", first_day.year(), first_day.month()),
+                contacts: x.contacts,
+                inbound: x.inbound,
+                share: x.share().map(round4),
+                first_day,
+            }
+        })
+        .collect()
 }
 
 fn trend(weeks: &[crate::analyse::trend::TrendWeek]) -> Vec<TrendReport> {

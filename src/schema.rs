@@ -82,6 +82,8 @@ pub fn schema() -> Value {
                 "description": "What they like: text, or a list (left out of the report unless privacy.show lists `likes`).",
             },
             "notes": text("Notes about the person (left out of the report unless privacy.show lists `notes`)."),
+            "left": iso_date("The day they left the client (YYYY-MM-DD); from then on they are not current."),
+            "successor": text("Who took over from them: another person under `people:`."),
         },
         "additionalProperties": true,
     });
@@ -99,7 +101,20 @@ pub fn schema() -> Value {
             "tier": {
                 "type": "string",
                 "enum": tiers,
-                "description": "The client's tier; sets the default cadence (touchbase.yaml `cadence:`).",
+                "description": "The client's tier; sets the default cadence (touchbase.yaml `cadence:`). `lost`: no longer a client.",
+            },
+            "lost": {
+                "description": "When and why the client was lost (with `tier: lost`): `{date: 2026-09-30, reason: 价格}`, or just the date.",
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "properties": {
+                            "date": iso_date("The day the client was lost (YYYY-MM-DD)."),
+                            "reason": text("Why: 价格, service, moved away…"),
+                        },
+                    },
+                    iso_date("The day the client was lost (YYYY-MM-DD)."),
+                ],
             },
             "cadence": {
                 "description": "How long the client may go without contact: `14d`, `2w`, `1m`, `1y` or a number of days; or one per kind of contact, `{any: 14d, visit: 2m}`.",

@@ -10,7 +10,9 @@ use crate::analyse::book::{self, Book};
 use crate::analyse::deals::{self, Complaint, Deal};
 use crate::analyse::moments::{self, BirthdayCheck, Coverage, Moment};
 use crate::analyse::people::{self, People};
+use crate::analyse::promises::{self, Inbound, Promises};
 use crate::analyse::revenue::{self, Drift, Pareto};
+use crate::analyse::risks::{self, Flag, Risks};
 use crate::analyse::team_figures::{self, FeedbackMonth, MarginSplit};
 use crate::analyse::trend::{self, Changes, TrendWeek, WeekStatuses};
 use crate::analyse::{self, ClientStats, Team};
@@ -80,6 +82,8 @@ pub struct Playbook {
     /// Holidays of the next 90 days (at least the next one) and who needs a greeting.
     pub next_holidays: Vec<Coverage>,
     pub pareto: Option<Pareto>,
+    /// The year revenue is compared on (the 80/20 year, else last year).
+    pub revenue_year: i32,
     pub drift: Vec<(usize, Drift, usize)>,
     /// (referrer, referred clients), most referrals first.
     pub referrals: Vec<(usize, Vec<usize>)>,
@@ -109,6 +113,26 @@ pub struct Playbook {
     pub key_trend: Vec<TrendWeek>,
     /// What changed since `Workspace::since`.
     pub changes: Changes,
+    /// Per client: promises kept, who reached out, and its risks (flags).
+    pub keeping: Vec<Keeping>,
+    /// The lost clients (index, day lost), newest first.
+    pub lost: Vec<(usize, Option<Date>)>,
+    /// The team's promises and inbound contacts (12 months, and per month).
+    pub promises: Promises,
+    pub inbound: Inbound,
+    pub inbound_months: [Inbound; promises::MONTHS],
+    /// Per flag (in `Flag::ALL` order), the clients flagged: key clients first, then
+    /// most urgent first.
+    pub flagged: Vec<(Flag, Vec<usize>)>,
+}
+
+/// One client's promises, inbound contacts (12 months and per month) and risks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Keeping {
+    pub promises: Promises,
+    pub inbound: Inbound,
+    pub inbound_months: [Inbound; promises::MONTHS],
+    pub risks: Risks,
 }
 
 /// How far ahead calendar feeds reach.
@@ -124,6 +148,7 @@ type PerClient = (
     Vec<BirthdayCheck>,
     bool,
     (WeekStatuses, Option<analyse::Status>),
+    Keeping,
 );
 
 /// What the per-client practices depend on besides the client.
@@ -132,14 +157,23 @@ struct Asof<'a> {
     today: Date,
     since: Date,
     first_week: Date,
+    revenue_year: i32,
     cadences: &'a crate::model::TierCadences,
 }
 
 fn per_client(c: &Client, s: &ClientStats, at: Asof<'_>) -> PerClient {
     let today = at.today;
+    let deals = deals::deals(c, today);
+    let (inbound, inbound_months) = promises::inbound(c, today);
+    let keeping = Keeping {
+        promises: promises::promises(c, today),
+        inbound,
+        inbound_months,
+        risks: risks::risks(c, &deals, at.revenue_year, today),
+    };
     (
         people::people(c, today),
-        deals::deals(c, today),
+        deals,
         deals::complaints(c, today),
         deals::latest_score(c, today),
         moments::birthday_checks(c, today),
@@ -148,6 +182,7 @@ fn per_client(c: &Client, s: &ClientStats, at: Asof<'_>) -> PerClient {
             trend::replay(c, at.cadences, at.first_week, today),
             trend::status_on(c, at.cadences, at.since),
         ),
+        keeping,
     )
 }
 
@@ -162,70 +197,89 @@ fn playbook(
     (today, since): (Date, Date),
     previous: Option<(Playbook, usize)>,
 ) -> Playbook {
+    // The year revenue is compared on: the 80/20 year, else last year.
+    let pareto = revenue::pareto_year(clients, today, config.pareto_year)
+        .and_then(|year| revenue::pareto(clients, year));
+    let revenue_year = pareto
+        .as_ref()
+        .map_or(i32::from(today.year()) - 1, |p| p.year);
     let at = Asof {
         today,
         since,
         first_week: team.first_week,
+        revenue_year,
         cadences: &config.cadences,
     };
-    let (people, deals, complaints, scores, birthdays, given_up, (weeks, then)) = match previous {
-        Some((mut old, i)) if old.people.len() == clients.len() && old.changes.since == since => {
-            if let (Some(c), Some(s)) = (clients.get(i), stats.get(i)) {
-                let (p, d, co, sc, b, g, (w, t)) = per_client(c, s, at);
-                let slots = (
-                    old.people.get_mut(i),
-                    old.deals.get_mut(i),
-                    old.complaints.get_mut(i),
-                    old.scores.get_mut(i),
-                    old.birthdays.get_mut(i),
-                    old.given_up.get_mut(i),
+    let (people, deals, complaints, scores, birthdays, given_up, (weeks, then), keeping) =
+        match previous {
+            Some((mut old, i))
+                if old.people.len() == clients.len()
+                    && old.changes.since == since
+                    && old.revenue_year == revenue_year =>
+            {
+                if let (Some(c), Some(s)) = (clients.get(i), stats.get(i)) {
+                    let (p, d, co, sc, b, g, (w, t), k) = per_client(c, s, at);
+                    let slots = (
+                        old.people.get_mut(i),
+                        old.deals.get_mut(i),
+                        old.complaints.get_mut(i),
+                        old.scores.get_mut(i),
+                        old.birthdays.get_mut(i),
+                        old.given_up.get_mut(i),
+                    );
+                    if let (Some(p0), Some(d0), Some(c0), Some(s0), Some(b0), Some(g0)) = slots {
+                        (*p0, *d0, *c0, *s0, *b0, *g0) = (p, d, co, sc, b, g);
+                    }
+                    if let (Some(w0), Some(t0), Some(k0)) = (
+                        old.weeks.get_mut(i),
+                        old.then.get_mut(i),
+                        old.keeping.get_mut(i),
+                    ) {
+                        (*w0, *t0, *k0) = (w, t, k);
+                    }
+                }
+                (
+                    old.people,
+                    old.deals,
+                    old.complaints,
+                    old.scores,
+                    old.birthdays,
+                    old.given_up,
+                    (old.weeks, old.then),
+                    old.keeping,
+                )
+            }
+            _ => {
+                let all: Vec<PerClient> = clients
+                    .par_iter()
+                    .zip(stats)
+                    .map(|(c, s)| per_client(c, s, at))
+                    .collect();
+                let n = all.len();
+                let mut out = (
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    (Vec::with_capacity(n), Vec::with_capacity(n)),
+                    Vec::with_capacity(n),
                 );
-                if let (Some(p0), Some(d0), Some(c0), Some(s0), Some(b0), Some(g0)) = slots {
-                    (*p0, *d0, *c0, *s0, *b0, *g0) = (p, d, co, sc, b, g);
+                for (p, d, c, s, b, g, (w, t), k) in all {
+                    out.0.push(p);
+                    out.1.push(d);
+                    out.2.push(c);
+                    out.3.push(s);
+                    out.4.push(b);
+                    out.5.push(g);
+                    out.6.0.push(w);
+                    out.6.1.push(t);
+                    out.7.push(k);
                 }
-                if let (Some(w0), Some(t0)) = (old.weeks.get_mut(i), old.then.get_mut(i)) {
-                    (*w0, *t0) = (w, t);
-                }
+                out
             }
-            (
-                old.people,
-                old.deals,
-                old.complaints,
-                old.scores,
-                old.birthdays,
-                old.given_up,
-                (old.weeks, old.then),
-            )
-        }
-        _ => {
-            let all: Vec<PerClient> = clients
-                .par_iter()
-                .zip(stats)
-                .map(|(c, s)| per_client(c, s, at))
-                .collect();
-            let n = all.len();
-            let mut out = (
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                (Vec::with_capacity(n), Vec::with_capacity(n)),
-            );
-            for (p, d, c, s, b, g, (w, t)) in all {
-                out.0.push(p);
-                out.1.push(d);
-                out.2.push(c);
-                out.3.push(s);
-                out.4.push(b);
-                out.5.push(g);
-                out.6.0.push(w);
-                out.6.1.push(t);
-            }
-            out
-        }
-    };
+        };
     // The team-wide parts are independent of each other: compute them side by side.
     let ((cooling, calendar), ((coverage, next_holidays), books)) = rayon::join(
         || {
@@ -267,6 +321,12 @@ fn playbook(
         trend: Vec::new(),
         key_trend: Vec::new(),
         changes: Changes::default(),
+        lost: risks::lost(clients, today),
+        promises: Promises::default(),
+        inbound: Inbound::default(),
+        inbound_months: Default::default(),
+        flagged: Vec::new(),
+        keeping,
         holidays_ahead: crate::analyse::holidays::between(
             today,
             today
@@ -288,16 +348,14 @@ fn playbook(
         upcoming,
         coverage,
         next_holidays,
-        pareto: None,
+        pareto,
+        revenue_year,
         drift: Vec::new(),
         referrals: book::referrals(clients, |id| {
             clients.binary_search_by(|c| c.id.as_str().cmp(id)).ok()
         }),
         books,
     };
-    if let Some(year) = revenue::pareto_year(clients, today, config.pareto_year) {
-        pb.pareto = revenue::pareto(clients, year);
-    }
     if let Some(p) = &pb.pareto {
         pb.drift = revenue::tier_drift(clients, p);
     }
@@ -349,6 +407,47 @@ fn playbook(
         since,
         today,
     );
+    for k in &pb.keeping {
+        pb.promises.add(&k.promises);
+        pb.inbound.add(&k.inbound);
+        for (m, x) in pb.inbound_months.iter_mut().zip(&k.inbound_months) {
+            m.add(x);
+        }
+    }
+    for b in &mut pb.books {
+        for &i in &b.clients {
+            if let Some(k) = pb.keeping.get(i) {
+                b.promises.add(&k.promises);
+                b.inbound.add(&k.inbound);
+                for (m, x) in b.inbound_months.iter_mut().zip(&k.inbound_months) {
+                    m.add(x);
+                }
+            }
+        }
+    }
+    // Key clients first, then in urgency order.
+    let tier_first = |i: &usize| {
+        clients
+            .get(*i)
+            .map(|c| c.tier != Some(crate::model::Tier::Key))
+    };
+    let mut by_urgency: Vec<usize> = pb.urgency.clone();
+    by_urgency.sort_by_key(tier_first);
+    pb.flagged = Flag::ALL
+        .iter()
+        .map(|&f| {
+            let list = by_urgency
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    pb.keeping
+                        .get(i)
+                        .is_some_and(|k| k.risks.flags.contains(&f))
+                })
+                .collect();
+            (f, list)
+        })
+        .collect();
     pb
 }
 

@@ -50,8 +50,13 @@ fn deals_touches_and_thanks() {
     assert_eq!(
         acme["deals"],
         json!([
-            {"date": "2026-03-01", "amount": 50000.0, "touches": 1, "line": 28, "thanked": null, "thanks_missing": true},
-            {"date": "2026-10-01", "amount": 120000.0, "touches": 4, "line": 20, "thanked": null, "thanks_missing": true}
+            // 03-01: one contact in the 90 days before it, none in the 90 after: a drop-off.
+            {"date": "2026-03-01", "amount": 50000.0, "touches": 1, "line": 28, "thanked": null, "thanks_missing": true,
+             "contacts_before": 1, "contacts_after": 0, "dropoff": true},
+            // 10-01: 08-01, 09-01, 09-20 in the 90 days before (07-01 is 92 days before);
+            // its 90 days after are not over.
+            {"date": "2026-10-01", "amount": 120000.0, "touches": 4, "line": 20, "thanked": null, "thanks_missing": true,
+             "contacts_before": 3, "contacts_after": null, "dropoff": false}
         ])
     );
 }

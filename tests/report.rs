@@ -245,16 +245,42 @@ fn check_agreement(notes: &Path, lang: Lang) -> (usize, usize) {
                 .sum::<u64>(),
             "{owner}: contacts"
         );
+        // Lost clients are out of the share.
+        let lost = with(&["lost"]);
+        assert_eq!(r["lost"], lost, "{owner}: lost");
         let share = r["on_cadence_share"].as_f64().unwrap();
         assert!(
-            (share * count as f64 - fine as f64).abs() < 0.01,
-            "{owner}: share {share} of {count}"
+            (share * (count - lost) as f64 - fine as f64).abs() < 0.01,
+            "{owner}: share {share} of {count} - {lost}"
         );
+        // Promises kept and inbound contacts: the rep's are its clients' summed.
+        let sum = |f: &dyn Fn(&Value) -> u64| mine.iter().map(|c| f(c)).sum::<u64>();
+        let (on_time, all) = (
+            sum(&|c| c["promises"]["on_time"].as_u64().unwrap()),
+            sum(&|c| {
+                ["on_time", "late", "missed"]
+                    .iter()
+                    .map(|k| c["promises"][k].as_u64().unwrap())
+                    .sum()
+            }),
+        );
+        assert_eq!(r["promises"]["on_time"], on_time, "{owner}: promises");
+        let inbound = sum(&|c| c["inbound_12m"].as_u64().unwrap());
+        assert_eq!(r["inbound_12m"], inbound, "{owner}: inbound");
+        let whole = |n: u64, of: u64| {
+            if of == 0 {
+                "—".to_string()
+            } else {
+                format!("{:.0}%", n as f64 * 100.0 / of as f64)
+            }
+        };
         let shown = [
             count.to_string(),
             overdue.to_string(),
-            percent(fine, count),
+            percent(fine, count - lost),
             contacts.to_string(),
+            whole(on_time, all),
+            whole(inbound, contacts),
         ];
         // reps.html.
         let row = row_linking(&index, &format!("reps/{slug}.html"));
@@ -268,7 +294,7 @@ fn check_agreement(notes: &Path, lang: Lang) -> (usize, usize) {
             "{owner}: name in {row}"
         );
         assert_eq!(cell_texts(row), shown, "{owner}: reps.html");
-        // The rep's own page: its four cards.
+        // The rep's own page: its six cards.
         let page = fs::read_to_string(site.join(format!("reps/{slug}.html"))).unwrap();
         let cards: Vec<&str> = page
             .split("<li class=\"card")
@@ -284,7 +310,7 @@ fn check_agreement(notes: &Path, lang: Lang) -> (usize, usize) {
 fn example_site_json_and_csv_agree_on_every_client_and_rep() {
     let notes = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
     for lang in [Lang::En, Lang::Zh] {
-        assert_eq!(check_agreement(&notes, lang), (16, 4), "{lang:?}");
+        assert_eq!(check_agreement(&notes, lang), (17, 4), "{lang:?}");
     }
 }
 

@@ -170,7 +170,7 @@ fn an_override_of_each_partial_shows_where_it_is_used() {
         let (site, log, code) = build(&notes, lang);
         assert_eq!(code, 0, "{log}");
         let clients = client_pages(&site);
-        assert_eq!(clients.len(), 16);
+        assert_eq!(clients.len(), 17);
         for page in &clients {
             let html = std::fs::read_to_string(page).unwrap();
             for p in ["people", "role_map", "moments", "deals", "complaints"] {

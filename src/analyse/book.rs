@@ -125,7 +125,10 @@ pub struct Book {
     pub owner: String,
     pub clients: Vec<usize>,
     pub overdue: usize,
-    /// Share of clients that are `ok` or `due` (not overdue, not never contacted).
+    /// How many of its clients are lost (left out of `on_cadence`).
+    pub lost: usize,
+    /// Share of the clients not lost that are `ok` or `due` (not overdue, not never
+    /// contacted).
     pub on_cadence: f64,
     /// How many clients are `ok` or `due`.
     pub on_cadence_count: usize,
@@ -133,6 +136,10 @@ pub struct Book {
     pub weekly: Vec<u32>,
     /// The book's trend over those weeks (set with the team's, in the playbook).
     pub trend: Vec<super::trend::TrendWeek>,
+    /// Its clients' promises and inbound contacts (added up in the playbook).
+    pub promises: super::promises::Promises,
+    pub inbound: super::promises::Inbound,
+    pub inbound_months: [super::promises::Inbound; super::promises::MONTHS],
 }
 
 pub fn books(
@@ -160,23 +167,32 @@ pub fn books(
                 .iter()
                 .filter(|i| matches!(status(i), Some(Status::Ok | Status::Due)))
                 .count();
+            let lost = idx
+                .iter()
+                .filter(|i| status(i) == Some(Status::Lost))
+                .count();
+            let active = idx.len() - lost;
             let weekly = super::trend::weekly_contacts(
                 idx.iter().filter_map(|&i| clients.get(i)),
                 first_week,
                 today,
             );
             Book {
-                on_cadence: if idx.is_empty() {
+                on_cadence: if active == 0 {
                     0.0
                 } else {
-                    fine as f64 / idx.len() as f64
+                    fine as f64 / active as f64
                 },
+                lost,
                 on_cadence_count: fine,
                 owner,
                 overdue,
                 clients: idx,
                 weekly,
                 trend: Vec::new(),
+                promises: Default::default(),
+                inbound: Default::default(),
+                inbound_months: Default::default(),
             }
         })
         .collect()

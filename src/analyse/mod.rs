@@ -3,14 +3,16 @@
 //! Pure functions over the model: no I/O, no clock. The same clients and the same
 //! `today` always give the same numbers. This file holds the cadence figures; the
 //! relationship practices (客情) are in `people`, `moments`, `holidays`, `revenue`,
-//! `deals` and `book`.
+//! `deals`, `promises`, `risks` and `book`.
 
 pub mod book;
 pub mod deals;
 pub mod holidays;
 pub mod moments;
 pub mod people;
+pub mod promises;
 pub mod revenue;
+pub mod risks;
 pub mod team_figures;
 pub mod trend;
 
@@ -24,10 +26,19 @@ pub enum Status {
     Due,
     Never,
     Ok,
+    /// The client is lost (`tier: lost`): never overdue or due, and left out of the
+    /// cadence shares.
+    Lost,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Overdue, Status::Due, Status::Never, Status::Ok];
+    pub const ALL: [Status; 5] = [
+        Status::Overdue,
+        Status::Due,
+        Status::Never,
+        Status::Ok,
+        Status::Lost,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -35,6 +46,7 @@ impl Status {
             Status::Overdue => "overdue",
             Status::Due => "due",
             Status::Ok => "ok",
+            Status::Lost => "lost",
         }
     }
 }
@@ -166,6 +178,12 @@ pub fn client_stats(client: &Client, today: Date, cadences: &TierCadences) -> Cl
             status: status_of(next_due, today),
             days_overdue: next_due.map_or(0, |d| days_between(d, today).max(0)),
         });
+    }
+    // A lost client is never overdue or due: every rhythm says `lost`.
+    if client.lost_on(today) {
+        for r in &mut rhythms {
+            (r.status, r.next_due, r.days_overdue) = (Status::Lost, None, 0);
+        }
     }
     let status = rhythms
         .iter()

@@ -36,6 +36,9 @@ pub fn status_on(client: &Client, cadences: &TierCadences, day: Date) -> Option<
     if known_from(client).is_some_and(|k| k > day) {
         return None;
     }
+    if client.lost_on(day) {
+        return Some(Status::Lost);
+    }
     let cadence = client
         .cadence
         .unwrap_or_else(|| cadences.for_tier(client.tier));
@@ -145,13 +148,13 @@ pub fn replay(
                 }
             }
         }
-        *slot = Some(rhythms_status(
-            client,
-            cadence,
-            day,
-            (first_contact, last_contact),
-            |n| last_of_kind.get(n).copied().flatten(),
-        ));
+        *slot = Some(if client.lost_on(day) {
+            Status::Lost
+        } else {
+            rhythms_status(client, cadence, day, (first_contact, last_contact), |n| {
+                last_of_kind.get(n).copied().flatten()
+            })
+        });
     }
     // More than eight per-kind rhythms (there are fewer kinds than that in practice):
     // the plain search, week by week.
@@ -208,11 +211,15 @@ pub fn trend<'a>(
     for s in statuses {
         for (week, status) in out.iter_mut().zip(s) {
             let Some(status) = status else { continue };
+            // A lost client is out of the shares, as it is out of today's.
+            if *status == Status::Lost {
+                continue;
+            }
             week.clients += 1;
             match status {
                 Status::Ok | Status::Due => week.on_cadence += 1,
                 Status::Overdue => week.overdue += 1,
-                Status::Never => {}
+                Status::Never | Status::Lost => {}
             }
         }
     }
@@ -261,7 +268,7 @@ pub struct Changes {
     pub complaints_resolved: Vec<(usize, usize)>,
     /// Known from a day in the window.
     pub new_clients: Vec<usize>,
-    /// Lost in the window (none until notes can say a client is lost).
+    /// Lost in the window (`lost: {date}` after `since`), newest first.
     pub lost: Vec<usize>,
 }
 
@@ -292,7 +299,10 @@ pub fn changes(
     let back_on_track = urgency
         .iter()
         .copied()
-        .filter(|&i| was(i) == Some(Status::Overdue) && is(i).is_some_and(|s| s != Status::Overdue))
+        .filter(|&i| {
+            was(i) == Some(Status::Overdue)
+                && is(i).is_some_and(|s| s != Status::Overdue && s != Status::Lost)
+        })
         .collect();
     // Events newest first; ties by client, then by their order in the note.
     let events = |dated: &mut dyn FnMut(usize, &mut Vec<Dated>)| {
@@ -330,6 +340,22 @@ pub fn changes(
         .filter(|(_, c)| known_from(c).is_some_and(in_window))
         .map(|(i, _)| i)
         .collect();
+    // Lost in the window: newest first, then by client.
+    let lost = events(&mut |i, out| {
+        if let Some(c) = clients.get(i)
+            && c.lost_on(today)
+            && let Some(d) = c
+                .lost
+                .as_ref()
+                .and_then(|l| l.date)
+                .filter(|d| in_window(*d))
+        {
+            out.push((d, i, 0));
+        }
+    })
+    .into_iter()
+    .map(|(i, _)| i)
+    .collect();
     Changes {
         since,
         newly_overdue,
@@ -338,7 +364,7 @@ pub fn changes(
         complaints_opened: opened,
         complaints_resolved: resolved,
         new_clients,
-        lost: Vec::new(),
+        lost,
     }
 }
 

@@ -37,6 +37,13 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
                 "cadence",
                 "file",
                 "tags",
+                "flags",
+                "promises_on_time",
+                "promises_late",
+                "promises_missed",
+                "inbound_share",
+                "lost_date",
+                "lost_reason",
             ])?;
             for c in &report.clients {
                 w.record(&[
@@ -53,6 +60,13 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
                     &c.cadence,
                     c.file,
                     &c.tags.join("; "),
+                    &c.flags.join("; "),
+                    &c.promises.on_time.to_string(),
+                    &c.promises.late.to_string(),
+                    &c.promises.missed.to_string(),
+                    &c.inbound_share.map(|s| s.to_string()).unwrap_or_default(),
+                    &opt(c.lost.as_ref().and_then(|l| l.date)),
+                    c.lost.as_ref().and_then(|l| l.reason).unwrap_or(""),
                 ])?;
             }
         }
@@ -72,7 +86,9 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
             }
         }
         Table::Followups => {
-            w.record(&["client", "date", "text", "done", "missed", "line"])?;
+            w.record(&[
+                "client", "date", "text", "done", "missed", "line", "done_on",
+            ])?;
             for c in &report.clients {
                 for f in &c.followups {
                     w.record(&[
@@ -82,6 +98,7 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
                         bool_text(f.done),
                         bool_text(f.missed),
                         &f.line.to_string(),
+                        &opt(f.done_on),
                     ])?;
                 }
             }
@@ -94,6 +111,8 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
                 "title",
                 "last_mentioned",
                 "last_contacted",
+                "left",
+                "successor",
             ])?;
             for c in &report.clients {
                 for p in &c.people {
@@ -104,6 +123,8 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
                         p.title.unwrap_or(""),
                         &opt(p.last_mentioned),
                         &opt(p.last_contacted),
+                        &opt(p.left),
+                        p.successor.unwrap_or(""),
                     ])?;
                 }
             }

@@ -103,8 +103,26 @@ pub fn parse_heading(
         if name.is_empty() {
             continue;
         }
-        match people.resolve(name) {
-            Ok(p) => mentioned.push(p.to_string()),
+        match people.resolve_person(name) {
+            Ok(p) => {
+                if let Some(left) = p.left.filter(|l| *l < date) {
+                    let message = format!("`@{name}` left the client on {left}, before this entry");
+                    if diags.room(&message, Severity::Warning) {
+                        let help = match &p.successor {
+                            Some(s) => format!(
+                                "mention their successor `@{s}`, or correct the entry's date or `left:`"
+                            ),
+                            None => "mention who you met instead, or correct the entry's date or `left:`".to_string(),
+                        };
+                        diags.keep(
+                            Diagnostic::warning(file, message)
+                                .at(line_no, col(at), width(name) + 1, line)
+                                .help(help),
+                        );
+                    }
+                }
+                mentioned.push(p.name.clone());
+            }
             Err(why) => {
                 let message = why.message(name);
                 if diags.room(&message, Severity::Warning) {
@@ -160,6 +178,7 @@ pub fn parse_heading(
         body: String::new(),
         amount: deal,
         score: (kind == Kind::Feedback).then(|| score(&summary)).flatten(),
+        inbound: false,
         summary,
     }))
 }
@@ -279,6 +298,11 @@ impl<'p> People<'p> {
     /// with it (ASCII case ignored). An exact match wins over prefixes; the first such
     /// person in the note wins over later ones.
     pub fn resolve(&self, name: &str) -> Result<&'p str, Unresolved> {
+        self.resolve_person(name).map(|p| p.name.as_str())
+    }
+
+    /// The person `@name` means (see `resolve`).
+    pub fn resolve_person(&self, name: &str) -> Result<&'p Person, Unresolved> {
         let m = name.to_ascii_lowercase();
         let from = self.keys.partition_point(|(k, _)| k.as_str() < m.as_str());
         let candidates = || {
@@ -289,8 +313,9 @@ impl<'p> People<'p> {
                 .take_while(|(k, _)| k.starts_with(m.as_str()))
         };
         let person = |i: usize| self.people.get(i).map_or("", |p| p.name.as_str());
+        let found_one = |i: usize| self.people.get(i).ok_or(Unresolved::Unknown);
         if let Some(i) = candidates().filter(|(k, _)| *k == m).map(|(_, i)| *i).min() {
-            return Ok(person(i));
+            return found_one(i);
         }
         let mut found: Vec<usize> = Vec::new();
         let mut more = false;
@@ -306,7 +331,7 @@ impl<'p> People<'p> {
         }
         found.sort_unstable();
         match found.as_slice() {
-            [one] => Ok(person(*one)),
+            [one] => found_one(*one),
             [] => Err(Unresolved::Unknown),
             many => Err(Unresolved::Ambiguous(
                 many.iter().map(|&i| person(i).to_string()).collect(),

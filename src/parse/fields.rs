@@ -5,7 +5,7 @@ use super::dates::{parse_birthday, parse_iso};
 use super::frontmatter::Reader;
 use super::locate::Step;
 use super::yaml::Node;
-use crate::model::{Birthday, Cadence, DateSpec, KeyDate, Person, Role, Tier};
+use crate::model::{Birthday, Cadence, DateSpec, KeyDate, Lost, Person, Role, Tier};
 use crate::suggest::closest;
 
 /// The largest amount of money touchbase takes (10¹⁵): beyond it sums and charts stop
@@ -13,7 +13,7 @@ use crate::suggest::closest;
 pub const MAX_AMOUNT: f64 = 1e15;
 
 /// Keys a person may have (`birth_day` is accepted for `birthday`).
-pub const PERSON_KEYS: [&str; 12] = [
+pub const PERSON_KEYS: [&str; 14] = [
     "name",
     "role",
     "title",
@@ -25,8 +25,13 @@ pub const PERSON_KEYS: [&str; 12] = [
     "family",
     "likes",
     "notes",
+    "left",
+    "successor",
     "birth_day",
 ];
+
+/// Keys of `lost:`.
+pub const LOST_KEYS: [&str; 2] = ["date", "reason"];
 
 impl Reader<'_> {
     pub(super) fn margin(&mut self, node: &Node, path: &[Step<'_>]) -> Option<f64> {
@@ -101,6 +106,38 @@ impl Reader<'_> {
             }
         }
         out
+    }
+
+    /// `lost: {date: 2026-09-30, reason: 价格}`, or just the date.
+    pub(super) fn lost(&mut self, node: &Node) -> Lost {
+        let mut lost = Lost::default();
+        match node {
+            Node::Null => {}
+            Node::Map(map) => {
+                for (key, value) in map {
+                    let path = [Step::Key("lost"), Step::Key(key)];
+                    match key.as_str() {
+                        "date" => lost.date = self.date(value, &path, key),
+                        "reason" => lost.reason = Some(value.to_text()).filter(|s| !s.is_empty()),
+                        _ => {
+                            let help = match closest(key, LOST_KEYS) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => "`lost` takes `date` and `reason`: `lost: {date: 2026-09-30, reason: 价格}`".into(),
+                            };
+                            self.warn(&path, format!("unknown key `{key}` in `lost`"), Some(help));
+                        }
+                    }
+                }
+            }
+            Node::List(_) => self.error(
+                &[Step::Key("lost")],
+                true,
+                "`lost` should be a date and a reason, not a list".into(),
+                Some("write `lost: {date: 2026-09-30, reason: 价格}`".into()),
+            ),
+            _ => lost.date = self.date(node, &[Step::Key("lost")], "lost"),
+        }
+        lost
     }
 
     pub(super) fn tier(&mut self, node: &Node, path: &[Step<'_>]) -> Option<Tier> {
@@ -251,6 +288,8 @@ impl Reader<'_> {
             return Vec::new();
         };
         let mut people = Vec::new();
+        // The list index of each person kept, for diagnostics after the loop.
+        let mut items_of = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let base = [Step::Key("people"), Step::Index(i)];
             let Some(map) = item.as_map() else {
@@ -259,6 +298,7 @@ impl Reader<'_> {
                         name,
                         ..Person::default()
                     });
+                    items_of.push(i);
                 }
                 continue;
             };
@@ -284,6 +324,8 @@ impl Reader<'_> {
                     "family" => p.family = self.text(value, &path, key),
                     "likes" => p.likes = Some(value.to_text()).filter(|s| !s.is_empty()),
                     "notes" => p.notes = self.text(value, &path, key),
+                    "left" => p.left = self.date(value, &path, key),
+                    "successor" => p.successor = self.text(value, &path, key),
                     _ => {
                         self.unknown_key(key, &path, &PERSON_KEYS);
                         p.extra.push((key.clone(), value.to_text()));
@@ -300,6 +342,22 @@ impl Reader<'_> {
                 continue;
             }
             people.push(p);
+            items_of.push(i);
+        }
+        // A successor is one of the client's people, so that their contacts count.
+        for (p, &i) in people.iter().zip(&items_of) {
+            let Some(s) = &p.successor else { continue };
+            if people.iter().any(|q| q.name == *s) {
+                continue;
+            }
+            let path = [Step::Key("people"), Step::Index(i), Step::Key("successor")];
+            self.warn(
+                &path,
+                format!("successor `{s}` is not one of this client's people"),
+                Some(format!(
+                    "add them under `people:` (`- name: {s}` with their role) so that their contacts count"
+                )),
+            );
         }
         people
     }

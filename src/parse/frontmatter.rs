@@ -6,7 +6,7 @@
 use super::locate::{Index, Step};
 use super::yaml::{self, Node, PathStep};
 use crate::diag::{Diagnostic, Severity, Sink, column_of};
-use crate::model::{Anchor, Client, Kind};
+use crate::model::{Anchor, Client, Kind, Tier};
 use crate::suggest::closest;
 
 /// A note split into its front matter and body.
@@ -57,13 +57,14 @@ pub fn split(text: &str) -> Split<'_> {
     }
 }
 
-pub const CLIENT_KEYS: [&str; 16] = [
+pub const CLIENT_KEYS: [&str; 17] = [
     "margin",
     "dates",
     "name",
     "id",
     "owner",
     "tier",
+    "lost",
     "cadence",
     "since",
     "tags",
@@ -241,6 +242,7 @@ impl<'a> Reader<'a> {
                 }
                 "owner" => client.owner = self.text(value, &path, key),
                 "tier" => client.tier = self.tier(value, &path),
+                "lost" => client.lost = Some(self.lost(value)),
                 "cadence" => {
                     match value {
                         Node::Map(rhythms) => {
@@ -294,6 +296,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        self.check_lost(client);
         if client.name.is_empty() {
             let has_key = entries.iter().any(|(k, _)| k == "name");
             self.error(
@@ -304,6 +307,34 @@ impl<'a> Reader<'a> {
             );
         }
         true
+    }
+
+    /// A lost client says when (and why); `lost:` on a client whose tier is not
+    /// `lost` is a contradiction.
+    fn check_lost(&mut self, client: &Client) {
+        let lost_date = client.lost.as_ref().and_then(|l| l.date);
+        match (client.tier, &client.lost) {
+            (Some(Tier::Lost), _) if lost_date.is_none() => self.warn(
+                &[Step::Key("tier")],
+                "lost client without the day it was lost".into(),
+                Some(
+                    "add `lost: {date: YYYY-MM-DD, reason: …}`; until then it counts as lost on every day"
+                        .into(),
+                ),
+            ),
+            (tier, Some(_)) if tier != Some(Tier::Lost) => self.warn(
+                &[Step::Key("lost")],
+                format!(
+                    "`lost` is given, but the tier is `{}`",
+                    tier.map_or("none", Tier::as_str)
+                ),
+                Some(
+                    "set `tier: lost` if the client is lost; remove `lost:` if they came back"
+                        .into(),
+                ),
+            ),
+            _ => {}
+        }
     }
 
     /// Report every key given twice in one map (at any depth), at its repeat.

@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use super::dates::leading_date;
+use super::dates::{leading_date, parse_iso};
 use super::entry;
 use crate::diag::{Diagnostic, Sink, column_of};
 use crate::model::{Date, Entry, FollowUp, Person};
@@ -333,26 +333,59 @@ fn parse_task(
             break;
         }
     }
-    let (len, date) = leading_date(text)?;
-    match date {
-        Ok(date) => {
-            let text = text
-                .get(len..)
-                .unwrap_or("")
-                .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
-                .trim_end();
-            let (text, done_on) = done_mark(text);
-            Some(FollowUp {
-                date,
-                text: text.to_string(),
-                done,
-                done_on,
-                line: line_no,
-                entry_line: None,
-            })
-        }
+    // Obsidian Tasks' marks at the end: `📅 2026-11-16` (due) and `✅ 2026-11-18` (done),
+    // in either order.
+    let (rest, done_on) = done_mark(text.trim_end());
+    let (rest, due) = due_mark(rest);
+    let (rest, done_on) = match done_on {
+        Some(d) => (rest, Some(d)),
+        None => done_mark(rest),
+    };
+    let at_token = |token: &str| {
+        let offset = (token.as_ptr() as usize).saturating_sub(line.as_ptr() as usize);
+        column_of(line, offset.min(line.len()))
+    };
+    let item = |date: Date, text: &str| FollowUp {
+        date,
+        text: text
+            .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
+            .trim_end()
+            .to_string(),
+        done,
+        done_on,
+        line: line_no,
+        entry_line: None,
+    };
+    let due_date = |token: &str, diags: &mut Sink| match parse_iso(token) {
+        Ok(d) => Some(d),
         Err(p) => {
-            let token = text.get(..len).unwrap_or("");
+            diags.push(
+                Diagnostic::error(file, p.message)
+                    .at(line_no, at_token(token), token.chars().count(), line)
+                    .help(p.help),
+            );
+            None
+        }
+    };
+    match leading_date(rest) {
+        Some((len, Ok(date))) => {
+            if let Some(token) = due
+                && let Some(other) = due_date(token, diags)
+                && other != date
+            {
+                diags.push(
+                    Diagnostic::warning(
+                        file,
+                        format!("this item has two due dates, {date} and 📅 {other}"),
+                    )
+                    .at(line_no, at_token(token), token.chars().count(), line)
+                    .help(format!("keep one; the first, {date}, is used")),
+                );
+            }
+            Some(item(date, rest.get(len..).unwrap_or("")))
+        }
+        Some((len, Err(p))) => {
+            let token = rest.get(..len).unwrap_or("");
             diags.push(
                 Diagnostic::error(file, p.message)
                     .at(line_no, column_of(line, start), token.chars().count(), line)
@@ -360,7 +393,24 @@ fn parse_task(
             );
             None
         }
+        // `- [ ] call — send quote 📅 2026-11-16`: the due date at the end.
+        None => {
+            let date = due_date(due?, diags)?;
+            Some(item(date, rest))
+        }
     }
+}
+
+/// A trailing `📅 2026-11-16` (Obsidian Tasks' due date) split off the item's text:
+/// the text before it, and the token after the mark (a date, or a typo of one).
+pub fn due_mark(text: &str) -> (&str, Option<&str>) {
+    if let Some(i) = text.rfind('📅') {
+        let after = text.get(i + '📅'.len_utf8()..).unwrap_or("").trim();
+        if !after.is_empty() && !after.contains(char::is_whitespace) {
+            return (text.get(..i).unwrap_or(text).trim_end(), Some(after));
+        }
+    }
+    (text, None)
 }
 
 /// A trailing `✅ 2026-11-18` (Obsidian Tasks' done date) split off the item's text.

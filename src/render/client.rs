@@ -209,6 +209,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
                 family: field(Private::Family, p.family.as_ref()),
                 likes: field(Private::Likes, p.likes.as_ref()),
                 notes: field(Private::Notes, p.notes.as_ref()),
+                left: super::client_playbook::left_text(lang, p, ws.today),
                 extra: extra(&p.extra, Scope::Person),
             })
             .collect(),
@@ -394,6 +395,7 @@ pub fn context(
             "family": p.family,
             "likes": p.likes,
             "notes": p.notes,
+            "left_text": p.left,
             "extra": p.extra,
         });
         add(obj, "people", n, extra);

@@ -36,6 +36,11 @@ pub struct ClientPlaybook {
     pub complaints_html: String,
     pub score: String,
     pub flags: Vec<String>,
+    /// "Lost on 30 Sep 2026 · 价格" (empty unless lost).
+    pub lost: String,
+    /// Promises kept, and contacts the client started, in words.
+    pub promises: String,
+    pub inbound: String,
 }
 
 pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
@@ -61,6 +66,12 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
                         .collect::<Vec<_>>()
                         .join(" · ");
                     RolePerson {
+                        left: c
+                            .people
+                            .iter()
+                            .find(|q| q.name == p.name)
+                            .map(|q| left_text(lang, q, ws.today))
+                            .unwrap_or_default(),
                         name: p.name.clone(),
                         last_mentioned: p.last_mentioned.map(|d| d.to_string()).unwrap_or_default(),
                         kinds,
@@ -143,7 +154,76 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             label(lang, why)
         ));
     }
+    let r = report.clients.get(i)?;
+    for f in &r.flags {
+        let text = match *f {
+            "revenue_drop" => r.revenue_change.map(|change| {
+                i18n::flag_text(
+                    lang,
+                    i18n::FlagText::RevenueDrop {
+                        change,
+                        year: r.revenue_year,
+                    },
+                )
+            }),
+            "decision_maker_left" => Some(i18n::flag_text(
+                lang,
+                i18n::FlagText::DecisionMakerLeft {
+                    names: &super::relationship_checks::left_people(lang, r, true),
+                },
+            )),
+            "single_threaded" => Some(i18n::flag_text(
+                lang,
+                i18n::FlagText::SingleThreaded {
+                    people: r.people_met_90d,
+                },
+            )),
+            "post_deal_dropoff" => r.deals.iter().rev().find(|d| d.dropoff).map(|d| {
+                i18n::flag_text(
+                    lang,
+                    i18n::FlagText::PostDealDropoff {
+                        deal: &super::format::date(lang, d.date),
+                        before: d.contacts_before,
+                        after: d.contacts_after.unwrap_or(0),
+                    },
+                )
+            }),
+            _ => None,
+        };
+        flags.extend(text);
+    }
+    let lost = r
+        .lost
+        .as_ref()
+        .map(|l| {
+            let mut text = label(lang, "lost_on").to_string();
+            if let Some(d) = l.date {
+                text.push(' ');
+                text.push_str(&super::format::date(lang, d));
+            }
+            if let Some(why) = l.reason {
+                text.push_str(" · ");
+                text.push_str(label(lang, "lost_reason"));
+                text.push_str(label(lang, "colon"));
+                text.push_str(why);
+            }
+            text
+        })
+        .unwrap_or_default();
+    let promises = if r.promises.on_time + r.promises.late + r.promises.missed > 0 {
+        i18n::promises_text(lang, &r.promises)
+    } else {
+        String::new()
+    };
+    let inbound = if r.contacts_12m > 0 {
+        i18n::inbound_text(lang, r.inbound_share, r.inbound_12m, r.contacts_12m)
+    } else {
+        String::new()
+    };
     let mut view = ClientPlaybook {
+        lost,
+        promises,
+        inbound,
         roles_html: String::new(),
         moments_html: String::new(),
         deals_html: String::new(),
@@ -209,6 +289,29 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
     view.deals_html = fragments::deals_table(lang, &view.deals);
     view.complaints_html = fragments::complaints_list(lang, &view.complaints);
     Some(view)
+}
+
+/// "left 1 Oct 2026 · successor 李娜" once a person has left (empty before).
+pub fn left_text(
+    lang: crate::config::Lang,
+    p: &crate::model::Person,
+    today: crate::model::Date,
+) -> String {
+    let Some(left) = p.left.filter(|_| !p.current_on(today)) else {
+        return String::new();
+    };
+    let mut text = format!(
+        "{} {}",
+        label(lang, "left_on"),
+        super::format::date(lang, left)
+    );
+    if let Some(s) = &p.successor {
+        text.push_str(" · ");
+        text.push_str(label(lang, "successor"));
+        text.push_str(label(lang, "colon"));
+        text.push_str(s);
+    }
+    text
 }
 
 /// A deal's thank-you: its date, "missing" or "not yet".

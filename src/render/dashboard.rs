@@ -438,6 +438,19 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
                 .filter_map(|&i| item(i, String::new()))
                 .collect(),
         },
+        ChangeList {
+            id: "lost",
+            title: t("changes_lost"),
+            items: ch
+                .index
+                .lost
+                .iter()
+                .filter_map(|&i| {
+                    let c = report.clients.get(i)?;
+                    item(i, super::relationship_checks::lost_detail(site, c))
+                })
+                .collect(),
+        },
     ];
     let changes: Vec<ChangeBit> = change_lists
         .iter()
@@ -454,7 +467,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
                 count: n,
                 href: format!("#ch-{}", l.id),
                 class: match l.id {
-                    "newly_overdue" | "complaints_opened" => "bad",
+                    "newly_overdue" | "complaints_opened" | "lost" => "bad",
                     _ => "good",
                 },
             }
@@ -516,7 +529,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
                 } else {
                     list_href("", Some("overdue"), Some(r.owner))
                 },
-                on_cadence: super::relationship_checks::percent(r.on_cadence, r.clients),
+                on_cadence: super::relationship_checks::percent(r.on_cadence, r.clients - r.lost),
                 trend_svg: sparkline(&format!("{name} · {}", t("on_cadence")), &r.trend),
                 name,
             };

@@ -45,6 +45,9 @@ pub fn people_table(lang: Lang, people: &[PersonView]) -> String {
                 t("rp")
             );
         }
+        if !p.left.is_empty() {
+            let _ = write!(out, "<br><small class=\"left\">{}</small>", escape(&p.left));
+        }
         let _ = write!(
             out,
             "</th><td data-label=\"{}\"><span class=\"role r-{}\">{}</span></td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td class=\"nowrap\" data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">",
@@ -109,10 +112,13 @@ pub fn role_map(lang: Lang, groups: &[RoleGroup]) -> String {
                 } else {
                     escape(&iso_text(lang, &p.last_mentioned))
                 };
+                let _ = write!(out, "<li><b>{}</b>", escape(&p.name));
+                if !p.left.is_empty() {
+                    let _ = write!(out, " <small class=\"left\">{}</small>", escape(&p.left));
+                }
                 let _ = write!(
                     out,
-                    "<li><b>{}</b><br><small>{}{}{when}",
-                    escape(&p.name),
+                    "<br><small>{}{}{when}",
                     escape(label(lang, "last_mentioned")),
                     escape(label(lang, "colon")),
                 );

@@ -96,6 +96,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("tier_regular", "Regular", "普通"),
     ("tier_prospect", "Prospect", "潜在"),
     ("tier_dormant", "Dormant", "休眠"),
+    ("tier_lost", "Lost", "已流失"),
     ("tier_none", "No tier", "未分级"),
     ("kind_call", "Call", "电话"),
     ("kind_visit", "Visit", "拜访"),
@@ -182,6 +183,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("status_overdue", "Overdue", "已逾期"),
     ("status_due", "Due soon", "即将到期"),
     ("status_ok", "On track", "正常"),
+    ("status_lost", "Lost", "已流失"),
     ("all_clients", "All clients", "全部客户"),
     (
         "clients_intro",
@@ -394,6 +396,57 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("referred_these", "Referred these clients", "推荐了以下客户"),
     ("flags", "Needs attention", "需要关注"),
+    (
+        "revenue_drop",
+        "Revenue down 30% or more",
+        "收入下降 30% 以上",
+    ),
+    (
+        "decision_maker_left",
+        "Decision-maker left, no successor",
+        "决策人已离职且无接任",
+    ),
+    (
+        "single_threaded",
+        "Key clients hanging on one person",
+        "只靠一个人的重点客户",
+    ),
+    (
+        "single_threaded_note",
+        "Key clients with at most one current person met in the last 90 days.",
+        "近 90 天接触过的在职联系人不超过一位的重点客户。",
+    ),
+    (
+        "post_deal_dropoff",
+        "Contact dropped off after a deal",
+        "成交后联系骤减",
+    ),
+    (
+        "post_deal_dropoff_note",
+        "Contacts in the 90 days after a deal under half of those in the 90 days before.",
+        "成交后 90 天的联系次数不到成交前 90 天的一半。",
+    ),
+    ("lost_clients", "Lost clients", "已流失客户"),
+    ("lost_on", "Lost on", "流失于"),
+    ("lost_reason", "Reason", "原因"),
+    ("promises_rate", "Promises kept on time", "按时兑现的承诺"),
+    (
+        "promises_note",
+        "Follow-ups whose date has come, done by it (the ✅ date says when); done late and still open count against.",
+        "已到日期的跟进中按时完成的比例（以 ✅ 日期为准）；逾期完成和仍未完成的都算未按时。",
+    ),
+    (
+        "inbound_share",
+        "Contacts the client started",
+        "客户主动联系占比",
+    ),
+    (
+        "inbound_trend",
+        "Contacts the clients started, by month",
+        "客户主动联系占比（按月）",
+    ),
+    ("left_on", "left", "已离职"),
+    ("successor", "successor", "接任"),
     ("filter_clients", "Filter clients", "筛选客户"),
     ("nav_calendar", "Calendar", "日历"),
     ("nav_key", "Key clients", "重点客户"),
@@ -455,6 +508,7 @@ const LABELS: &[(&str, &str, &str)] = &[
         "已解决的投诉",
     ),
     ("changes_new_clients", "New clients", "新客户"),
+    ("changes_lost", "Lost", "流失"),
     ("call_today", "Who needs a call today", "今天该联系谁"),
     ("all_overdue", "All overdue clients", "全部逾期客户"),
     ("all_due", "All due soon", "全部即将到期"),
@@ -676,6 +730,7 @@ pub fn tier(lang: Lang, tier: Option<Tier>) -> &'static str {
             Some(Tier::Regular) => "tier_regular",
             Some(Tier::Prospect) => "tier_prospect",
             Some(Tier::Dormant) => "tier_dormant",
+            Some(Tier::Lost) => "tier_lost",
             None => "tier_none",
         },
     )
@@ -721,6 +776,7 @@ pub fn status(lang: Lang, status: Status) -> &'static str {
             Status::Overdue => "status_overdue",
             Status::Due => "status_due",
             Status::Ok => "status_ok",
+            Status::Lost => "status_lost",
         },
     )
 }
@@ -747,6 +803,105 @@ pub fn status_detail(lang: Lang, status: Status, days_overdue: i64, days_to_due:
         ),
         (Lang::Zh, Status::Ok) => format!("正常：{days_to_due} 天后到期"),
         (_, Status::Never) => label(lang, "status_never").to_string(),
+        (_, Status::Lost) => label(lang, "status_lost").to_string(),
+    }
+}
+
+/// The flag's text on a client page, from its figures: the revenue change and year,
+/// the decision-makers who left, the people met lately, the deal that dropped off.
+pub enum FlagText<'a> {
+    RevenueDrop {
+        change: f64,
+        year: i32,
+    },
+    DecisionMakerLeft {
+        names: &'a str,
+    },
+    SingleThreaded {
+        people: usize,
+    },
+    PostDealDropoff {
+        deal: &'a str,
+        before: u32,
+        after: u32,
+    },
+}
+
+pub fn flag_text(lang: Lang, f: FlagText<'_>) -> String {
+    match (lang, f) {
+        (Lang::En, FlagText::RevenueDrop { change, year }) => format!(
+            "{year} revenue down {:.0}% on {}",
+            -change * 100.0,
+            year - 1
+        ),
+        (Lang::Zh, FlagText::RevenueDrop { change, year }) => {
+            format!(
+                "{year} 年收入比 {} 年下降 {:.0}%",
+                year - 1,
+                -change * 100.0
+            )
+        }
+        (Lang::En, FlagText::DecisionMakerLeft { names }) => {
+            format!("Decision-maker left, no successor on file: {names}")
+        }
+        (Lang::Zh, FlagText::DecisionMakerLeft { names }) => {
+            format!("决策人已离职，没有接任人：{names}")
+        }
+        (Lang::En, FlagText::SingleThreaded { people }) => format!(
+            "Hangs on one person: {people} current {} met in the last 90 days",
+            if people == 1 { "person" } else { "people" }
+        ),
+        (Lang::Zh, FlagText::SingleThreaded { people }) => {
+            format!("单线联系：近 90 天只接触过 {people} 位在职联系人")
+        }
+        (
+            Lang::En,
+            FlagText::PostDealDropoff {
+                deal,
+                before,
+                after,
+            },
+        ) => format!(
+            "Contact dropped off after the deal of {deal}: {before} contacts in the 90 days before, {after} after"
+        ),
+        (
+            Lang::Zh,
+            FlagText::PostDealDropoff {
+                deal,
+                before,
+                after,
+            },
+        ) => format!("{deal} 成交后联系骤减：成交前 90 天 {before} 次，之后 90 天 {after} 次"),
+    }
+}
+
+/// "2 of 3 on time (67 %) · 1 late · 0 missed" / "3 次中 2 次按时（67%）· 逾期完成 1 · 未完成 0".
+pub fn promises_text(lang: Lang, p: &crate::report::PromisesReport) -> String {
+    let all = p.on_time + p.late + p.missed;
+    let share = p
+        .on_time_share
+        .map(|s| format!("{:.0}%", s * 100.0))
+        .unwrap_or_else(|| "—".into());
+    match lang {
+        Lang::En => format!(
+            "{} of {all} on time ({share}) · {} late · {} missed",
+            p.on_time, p.late, p.missed
+        ),
+        Lang::Zh => format!(
+            "{all} 次中 {} 次按时（{share}）· 逾期完成 {} · 未完成 {}",
+            p.on_time, p.late, p.missed
+        ),
+    }
+}
+
+/// "25% (2 of 8 contacts in 12 months)" / "25%（近 12 个月 8 次联系中 2 次）".
+pub fn inbound_text(lang: Lang, share: Option<f64>, inbound: u32, contacts: u32) -> String {
+    let share = share
+        .map(|s| format!("{:.0}%", s * 100.0))
+        .unwrap_or_else(|| "—".into());
+    match lang {
+        Lang::En => format!("{share} ({inbound} of {contacts} contacts in 12 months)"),
+        Lang::Zh => format!("{share}（近 12 个月 {contacts} 次联系中 {inbound} 次）"),
     }
 }
 
@@ -813,7 +968,9 @@ pub fn count_of(lang: Lang, list: &str, n: usize) -> String {
         (Lang::En, "new_clients") => {
             format!("{n} new {}", if one { "client" } else { "clients" })
         }
+        (Lang::En, "lost") => format!("{n} lost"),
         (Lang::En, _) => n.to_string(),
+        (Lang::Zh, "lost") => format!("{n} 家流失"),
         (Lang::Zh, "newly_overdue") => format!("{n} 家新逾期"),
         (Lang::Zh, "back_on_track") => format!("{n} 家恢复正常"),
         (Lang::Zh, "deals") => format!("{n} 笔成交"),

@@ -202,6 +202,66 @@ pub fn holiday_view(
     }
 }
 
+/// A lost client in a list: the day, the reason, its revenue of the revenue year and
+/// its owner ("30 Sep · 价格 · ¥540,000 (2025) · 陈静").
+pub fn lost_detail(site: &Site<'_>, c: &crate::report::ClientReport<'_>) -> String {
+    let lang = site.lang;
+    let mut parts = Vec::new();
+    if let Some(l) = &c.lost {
+        if let Some(d) = l.date {
+            parts.push(format::date_short(lang, d, site.report.today));
+        }
+        if let Some(r) = l.reason {
+            parts.push(r.to_string());
+        }
+    }
+    if let Some(r) = c.revenue {
+        parts.push(format!(
+            "{}{}",
+            format::money(lang, r),
+            i18n::paren(lang, &c.revenue_year.to_string())
+        ));
+    }
+    if let Some(o) = c.owner {
+        parts.push(o.to_string());
+    }
+    parts.join(" · ")
+}
+
+/// The people who left ("李卫东 (left 1 Oct)"), decision-makers only with `dm_only`.
+pub fn left_people(lang: Lang, c: &crate::report::ClientReport<'_>, dm_only: bool) -> String {
+    c.people
+        .iter()
+        .filter(|p| !p.current && (!dm_only || p.role == Some("decision-maker")))
+        .map(|p| {
+            let when = p
+                .left
+                .map(|d| format!("{} {}", label(lang, "left_on"), format::date(lang, d)))
+                .unwrap_or_default();
+            format!("{}{}", p.name, i18n::paren(lang, &when))
+        })
+        .collect::<Vec<_>>()
+        .join(label(lang, "list_sep"))
+}
+
+/// The latest deal that dropped off: its day and the contacts before and after.
+pub fn dropoff_detail(lang: Lang, c: &crate::report::ClientReport<'_>) -> String {
+    c.deals
+        .iter()
+        .rev()
+        .find(|d| d.dropoff)
+        .map(|d| {
+            format!(
+                "{}{}{} → {}",
+                format::date(lang, d.date),
+                label(lang, "colon"),
+                d.contacts_before,
+                d.contacts_after.unwrap_or(0)
+            )
+        })
+        .unwrap_or_default()
+}
+
 pub fn percent(n: usize, total: usize) -> String {
     if total == 0 {
         "—".into()
@@ -342,6 +402,63 @@ pub fn practices(
             (i, format!("#{rank}: {why}"))
         })
         .collect();
+    let report = site.report;
+    let flagged = |f: crate::analyse::risks::Flag| -> Vec<usize> {
+        report
+            .team
+            .flagged
+            .index
+            .iter()
+            .find(|(g, _)| *g == f)
+            .map(|(_, v)| v.iter().copied().filter(|&i| keep(i)).collect())
+            .unwrap_or_default()
+    };
+    use crate::analyse::risks::Flag;
+    let with = |f: Flag, detail: &dyn Fn(&crate::report::ClientReport<'_>) -> String| {
+        flagged(f)
+            .into_iter()
+            .filter_map(|i| Some((i, detail(report.clients.get(i)?))))
+            .collect::<Vec<_>>()
+    };
+    let revenue_drop = with(Flag::RevenueDrop, &|c| {
+        let change = c
+            .revenue_change
+            .map(|x| format!("{:.0}%", x * 100.0))
+            .unwrap_or_default();
+        let now = c
+            .revenue
+            .map(|r| {
+                format!(
+                    " · {}{}",
+                    format::money(lang, r),
+                    i18n::paren(lang, &c.revenue_year.to_string())
+                )
+            })
+            .unwrap_or_default();
+        format!("{change}{now}")
+    });
+    let dm_left = with(Flag::DecisionMakerLeft, &|c| left_people(lang, c, true));
+    let single = with(Flag::SingleThreaded, &|c| {
+        i18n::flag_text(
+            lang,
+            i18n::FlagText::SingleThreaded {
+                people: c.people_met_90d,
+            },
+        )
+    });
+    let dropoff = with(Flag::PostDealDropoff, &|c| dropoff_detail(lang, c));
+    let lost: Vec<(usize, String)> = report
+        .team
+        .lost
+        .iter()
+        .filter(|l| keep(l.client_index))
+        .filter_map(|l| {
+            Some((
+                l.client_index,
+                lost_detail(site, report.clients.get(l.client_index)?),
+            ))
+        })
+        .collect();
     let lists = vec![
         list("open_complaints", "", open, false),
         list("cooling", "cooling_note", cooling, false),
@@ -350,6 +467,16 @@ pub fn practices(
         list("unthanked", "", unthanked, true),
         list("given_up", "given_up_note", given_up, false),
         list("tier_review", "", drift, false),
+        list("revenue_drop", "", revenue_drop, false),
+        list("decision_maker_left", "", dm_left, false),
+        list("single_threaded", "single_threaded_note", single, false),
+        list(
+            "post_deal_dropoff",
+            "post_deal_dropoff_note",
+            dropoff,
+            false,
+        ),
+        list("lost_clients", "", lost, false),
     ];
     let upcoming: Vec<MomentView> = site
         .report

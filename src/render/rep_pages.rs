@@ -36,6 +36,11 @@ pub struct RepRow {
     pub contacts_12m: u32,
     /// The on-cadence share over the last 52 weeks, as a small line.
     pub trend_svg: String,
+    /// Follow-ups kept on time, and contacts the clients started (shares, and in words).
+    pub promises: String,
+    pub promises_text: String,
+    pub inbound: String,
+    pub inbound_text: String,
     #[serde(skip)]
     share: f64,
 }
@@ -78,8 +83,17 @@ pub fn rep_row(site: &Site<'_>, r: &RepReport<'_>, slug: &str, root: &str) -> Re
         } else {
             super::dashboard::list_href(root, Some("overdue"), Some(r.owner))
         },
-        on_cadence: percent(r.on_cadence, r.clients),
+        on_cadence: percent(r.on_cadence, r.clients - r.lost),
         contacts_12m: r.contacts_12m,
+        promises: share_text(r.promises.on_time_share),
+        promises_text: super::i18n::promises_text(site.lang, &r.promises),
+        inbound: share_text(r.inbound_share),
+        inbound_text: super::i18n::inbound_text(
+            site.lang,
+            r.inbound_share,
+            r.inbound_12m,
+            r.contacts_12m,
+        ),
         trend_svg: super::dashboard::sparkline(
             &format!("{name} · {}", label(site.lang, "on_cadence")),
             &r.trend,
@@ -87,6 +101,11 @@ pub fn rep_row(site: &Site<'_>, r: &RepReport<'_>, slug: &str, root: &str) -> Re
         share: r.on_cadence_share,
         name,
     }
+}
+
+/// A share as a whole percentage ("67%"), "—" without one.
+fn share_text(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".into(), |s| format!("{:.0}%", s * 100.0))
 }
 
 #[derive(Serialize)]
@@ -102,6 +121,8 @@ pub struct RepPage {
     pub weekly_svg: String,
     /// The on-cadence share of the rep's book, week by week.
     pub trend_svg: String,
+    /// Contacts the clients started, month by month.
+    pub inbound_svg: String,
     pub missed: Vec<super::dashboard::MissedRow>,
     pub missed_total: usize,
     /// Missed follow-ups beyond those listed.
@@ -140,6 +161,7 @@ pub fn rep_page(site: &Site<'_>, b: &Book, slug: &str, order: &[usize]) -> Optio
             &report.trend,
             140,
         ),
+        inbound_svg: super::team_charts::inbound_chart(site, &report.inbound_trend),
         missed_more: missed_total.saturating_sub(missed.len()),
         missed,
         missed_total,

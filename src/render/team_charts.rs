@@ -28,6 +28,53 @@ pub struct TeamPlaybook {
     pub birthdays: (usize, usize),
     pub complaint_median: String,
     pub feedback_svg: String,
+    /// Promises kept and contacts the clients started, in words, and the latter by month.
+    pub promises: String,
+    pub inbound: String,
+    pub inbound_svg: String,
+}
+
+/// Contacts the clients started, month by month (the share in %, each bar's title saying
+/// how many of how many).
+pub fn inbound_chart(site: &Site<'_>, months: &[crate::report::InboundMonth]) -> String {
+    let lang = site.lang;
+    // No contact marked inbound at all: the team may not use the word; no chart.
+    if months.iter().all(|m| m.inbound == 0) {
+        return String::new();
+    }
+    let month_label = |m: usize| {
+        months
+            .get(m)
+            .map(|f| super::format::year_month(lang, f.first_day.year(), f.first_day.month()))
+            .unwrap_or_default()
+    };
+    let bars: Vec<Bar> = months
+        .iter()
+        .enumerate()
+        .map(|(m, x)| Bar {
+            value: x.share.map_or(0, |s| (s * 100.0).round() as u32),
+            title: format!(
+                "{}{}{}{}",
+                month_label(m),
+                label(lang, "colon"),
+                x.share
+                    .map_or_else(|| "—".to_string(), |s| format!("{:.0}%", s * 100.0)),
+                super::i18n::paren(lang, &format!("{}/{}", x.inbound, x.contacts))
+            ),
+        })
+        .collect();
+    charts::bar_chart(
+        &site.frames,
+        &BarChart {
+            label: label(lang, "inbound_trend"),
+            bars: &bars,
+            x_labels: &|m| (m % 3 == 0).then(|| month_label(m)),
+            reference: None,
+            size: (480, 180),
+            bar_class: "bar",
+            figures: label(lang, "chart_figures"),
+        },
+    )
 }
 
 #[derive(Serialize)]
@@ -241,5 +288,13 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
             .map(|m| format!("{m:.0}"))
             .unwrap_or_else(|| "—".into()),
         feedback_svg,
+        promises: super::i18n::promises_text(lang, &team.promises),
+        inbound: super::i18n::inbound_text(
+            lang,
+            team.inbound_share,
+            team.inbound_12m,
+            team.contacts_12m,
+        ),
+        inbound_svg: inbound_chart(site, &team.inbound_trend),
     }
 }

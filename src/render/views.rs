@@ -80,6 +80,8 @@ pub struct PersonView {
     pub family: String,
     pub likes: String,
     pub notes: String,
+    /// As `RolePerson::left`.
+    pub left: String,
     pub extra: Vec<(String, String)>,
 }
 
@@ -107,6 +109,8 @@ pub struct RolePerson {
     pub last_mentioned: String,
     /// The kinds of contact they were mentioned in, in words, joined by ` · `.
     pub kinds: String,
+    /// "left 1 Oct 2026 · successor 李娜" (empty while they are there).
+    pub left: String,
 }
 
 /// A birthday of the last 12 months and whether it was greeted.
