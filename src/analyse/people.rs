@@ -24,7 +24,8 @@ pub struct PersonStats {
 pub struct People {
     pub people: Vec<PersonStats>,
     pub no_decision_maker: bool,
-    /// Set when no decision-maker was contacted in the last 90 days: their names.
+    /// Set when no current decision-maker was contacted in the last 90 days: their
+    /// names (those who left are not counted).
     pub stale_decision_makers: Vec<String>,
 }
 
@@ -66,9 +67,13 @@ pub fn people(client: &Client, today: Date) -> People {
             }
         })
         .collect();
+    let any_dm = people.iter().any(|p| p.role == Some(Role::DecisionMaker));
+    // Only those still there can be contacted: one who left is `decision_maker_left`'s.
     let dms: Vec<&PersonStats> = people
         .iter()
-        .filter(|p| p.role == Some(Role::DecisionMaker))
+        .zip(&client.people)
+        .filter(|(p, on_file)| p.role == Some(Role::DecisionMaker) && on_file.current_on(today))
+        .map(|(p, _)| p)
         .collect();
     let fresh = |p: &&PersonStats| {
         p.last_contacted
@@ -80,7 +85,7 @@ pub fn people(client: &Client, today: Date) -> People {
         Vec::new()
     };
     People {
-        no_decision_maker: dms.is_empty(),
+        no_decision_maker: !any_dm,
         stale_decision_makers: stale,
         people,
     }
@@ -134,6 +139,31 @@ mod tests {
         assert_eq!(p.stale_decision_makers, vec!["王强"]);
         assert!(!p.no_decision_maker);
         assert_eq!(p.people[1].kinds, vec![Kind::Visit, Kind::Wechat]);
+    }
+
+    #[test]
+    fn a_decision_maker_who_left_is_not_stale() {
+        // 王强 (left 09-01) was last met in March; 赵总, still there, on 11-01: fresh.
+        let mut wang = person("王强", Some(Role::DecisionMaker));
+        wang.left = Some(d("2026-09-01"));
+        let mut c = Client {
+            people: vec![wang, person("赵总", Some(Role::DecisionMaker))],
+            entries: vec![Entry {
+                people: vec!["赵总".into()],
+                ..Entry::bare("2026-11-01", Kind::Visit)
+            }],
+            ..Client::default()
+        };
+        let p = people(&c, d("2026-11-22"));
+        assert!(p.stale_decision_makers.is_empty() && !p.no_decision_maker);
+        // 赵总 alone, unseen for 90 days: stale; 王强 is not named with him.
+        c.entries.clear();
+        let p = people(&c, d("2026-11-22"));
+        assert_eq!(p.stale_decision_makers, vec!["赵总"]);
+        // Only 王强, who left: neither stale nor "no decision-maker on file".
+        c.people.truncate(1);
+        let p = people(&c, d("2026-11-22"));
+        assert!(p.stale_decision_makers.is_empty() && !p.no_decision_maker);
     }
 
     #[test]

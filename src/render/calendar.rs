@@ -44,6 +44,8 @@ pub struct KeyRow {
     pub revenue: String,
     pub revenue_change: String,
     pub trend_svg: String,
+    /// Its flags, in short words.
+    pub flags: Vec<&'static str>,
 }
 
 /// Key clients, most urgent first.
@@ -72,6 +74,11 @@ pub fn key_rows(site: &Site<'_>, order: &[usize]) -> Vec<KeyRow> {
                     .map(|x| format!("{}{:.0}%", if x > 0.0 { "+" } else { "" }, x * 100.0))
                     .unwrap_or_default(),
                 trend_svg: super::dashboard::status_strip(site, c.weeks),
+                flags: c
+                    .flags
+                    .iter()
+                    .map(|f| super::i18n::label(lang, &format!("flag_{f}")))
+                    .collect(),
             })
         })
         .collect()
