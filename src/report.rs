@@ -154,6 +154,7 @@ impl<'a> Entries<'a> {
             people: &e.people,
             summary: &e.summary,
             line: e.line,
+            inbound: e.inbound,
         })
     }
 
@@ -180,6 +181,8 @@ pub struct EntryReport<'a> {
     pub people: &'a [String],
     pub summary: &'a str,
     pub line: usize,
+    /// The client started it (`inbound` / `客户主动` after the kind).
+    pub inbound: bool,
 }
 
 #[derive(Serialize)]

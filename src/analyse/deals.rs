@@ -28,6 +28,15 @@ fn add_days(d: Date, n: i64) -> Date {
     d.checked_add(jiff::Span::new().days(n)).unwrap_or(d)
 }
 
+/// Does an entry of this kind, within `THANKS_DAYS` after a deal, close it well? A
+/// gift, a greeting, a feedback call or an after-sales visit (`service`).
+pub fn is_thanks(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Gift | Kind::Greeting | Kind::Feedback | Kind::Service
+    )
+}
+
 /// The client's deals up to today, oldest first.
 pub fn deals(client: &Client, today: Date) -> Vec<Deal> {
     let mut idx: Vec<usize> = (0..client.entries.len())
@@ -59,12 +68,7 @@ pub fn deals(client: &Client, today: Date) -> Vec<Deal> {
         let thanked = client
             .entries
             .iter()
-            .filter(|t| {
-                matches!(t.kind, Kind::Gift | Kind::Greeting | Kind::Feedback)
-                    && t.date >= e.date
-                    && t.date <= until
-                    && t.date <= today
-            })
+            .filter(|t| is_thanks(t.kind) && t.date >= e.date && t.date <= until && t.date <= today)
             .map(|t| t.date)
             .min();
         out.push(Deal {

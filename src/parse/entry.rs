@@ -1,10 +1,11 @@
 //! One log entry's heading: `## 2026-11-02 visit @王强 @Lena — brought tea` read into
 //! date, kind, resolved mentions and summary (with a deal's amount or a feedback score).
 
+use super::Context;
 use super::dates::leading_date;
 use super::fields::MAX_AMOUNT;
 use crate::diag::{Diagnostic, Severity, Sink, column_of};
-use crate::model::{Date, Entry, Kind, Person};
+use crate::model::{Entry, Kind, Person};
 use crate::suggest::closest;
 
 /// Returns None for an ordinary heading, Some(None) for a dated heading with errors.
@@ -17,9 +18,10 @@ pub fn parse_heading(
     line: &str,
     at: usize,
     people: &People<'_>,
-    today: Date,
+    cx: &Context<'_>,
     diags: &mut Sink,
 ) -> Option<Option<Entry>> {
+    let today = cx.today;
     // Skip the `#` marks and spaces: what follows is the heading's text.
     let after_marks = line.get(at..)?.trim_start_matches('#');
     let text_start = line.len() - after_marks.trim_start().len();
@@ -55,24 +57,20 @@ pub fn parse_heading(
                 .at(line_no, col(date_len), 1, line)
                 .help(format!(
                     "write a kind after the date, e.g. `{date} call`; kinds: {}",
-                    kind_list()
+                    cx.kinds.list()
                 )),
         );
         return Some(None);
     }
     // `拜访王强`: a Chinese alias directly followed by more text.
-    let (kind, kind_len) = match Kind::parse(word) {
+    let (kind, kind_len) = match cx.kinds.parse(word) {
         Some(k) => (k, word.len()),
-        None => match Kind::ALL
-            .into_iter()
-            .find(|k| word.starts_with(k.alias_zh()))
-        {
-            Some(k) => (k, k.alias_zh().len()),
+        None => match cx.kinds.prefix(word) {
+            Some(found) => found,
             None => {
-                let names = Kind::ALL.iter().flat_map(|k| [k.as_str(), k.alias_zh()]);
-                let help = match closest(word, names) {
+                let help = match closest(word, cx.kinds.words()) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("kinds are: {}", kind_list()),
+                    None => format!("kinds are: {}", cx.kinds.list()),
                 };
                 diags.push(
                     Diagnostic::error(file, format!("unknown kind `{word}`"))
@@ -84,8 +82,14 @@ pub fn parse_heading(
         },
     };
 
-    // Mentions, then the summary.
+    // `inbound` / `客户主动` right after the kind: the client started it.
     let mut pos = kind_start + kind_len;
+    let (inbound, inbound_len) = inbound_word(text.get(pos..).unwrap_or(""));
+    if inbound {
+        pos += inbound_len;
+    }
+
+    // Mentions, then the summary.
     let mut mentioned = Vec::new();
     loop {
         let rest = text.get(pos..).unwrap_or("");
@@ -160,6 +164,7 @@ pub fn parse_heading(
         body: String::new(),
         amount: deal,
         score: (kind == Kind::Feedback).then(|| score(&summary)).flatten(),
+        inbound,
         summary,
     }))
 }
@@ -210,12 +215,30 @@ pub fn score(summary: &str) -> Option<f64> {
     (0.0..=10.0).contains(&v).then_some(v)
 }
 
-fn kind_list() -> String {
-    Kind::ALL
-        .iter()
-        .map(|k| format!("{} {}", k.as_str(), k.alias_zh()))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The words that say the client started a contact.
+pub const INBOUND_WORDS: [&str; 3] = ["inbound", "客户主动", "客戶主動"];
+
+/// Does `rest` (the heading after the kind) open with `inbound` or `客户主动`? With the
+/// bytes it takes, spaces before it included. `inbound` is a word of its own (any
+/// case); the Chinese words may follow the kind directly (`电话客户主动`).
+fn inbound_word(rest: &str) -> (bool, usize) {
+    let trimmed = rest.trim_start();
+    let skipped = rest.len() - trimmed.len();
+    for w in INBOUND_WORDS {
+        let Some(head) = trimmed.get(..w.len()) else {
+            continue;
+        };
+        if !head.eq_ignore_ascii_case(w) {
+            continue;
+        }
+        let after = trimmed.get(w.len()..).unwrap_or("");
+        let ends = w.is_ascii()
+            && !after.starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == '_');
+        if ends || !w.is_ascii() {
+            return (true, skipped + w.len());
+        }
+    }
+    (false, 0)
 }
 
 pub enum Unresolved {
