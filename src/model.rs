@@ -632,6 +632,88 @@ mod tests {
     }
 
     #[test]
+    fn traditional_aliases_and_service() {
+        // The twelve Traditional words of issue 12, each with the kind it names.
+        let expected = [
+            ("電話", Kind::Call),
+            ("拜訪", Kind::Visit),
+            ("郵件", Kind::Email),
+            ("簡訊", Kind::Message),
+            ("會議", Kind::Meeting),
+            ("禮品", Kind::Gift),
+            ("祝福", Kind::Greeting),
+            ("成交", Kind::Deal),
+            ("投訴", Kind::Complaint),
+            ("回饋", Kind::Feedback),
+            ("推薦", Kind::Referral),
+            ("備註", Kind::Note),
+        ];
+        for (word, kind) in expected {
+            assert_eq!(Kind::parse(word), Some(kind), "{word}");
+        }
+        for word in ["service", "Service", "售后", "回访", "售後", "回訪"] {
+            assert_eq!(Kind::parse(word), Some(Kind::Service), "{word}");
+        }
+        assert!(Kind::Service.is_contact());
+        // The main alias stays the Simplified one.
+        assert_eq!(Kind::Call.alias_zh(), "电话");
+        assert_eq!(Kind::Service.alias_zh(), "售后");
+        // No word names two kinds.
+        let mut words: Vec<String> = Kind::ALL
+            .iter()
+            .flat_map(|k| std::iter::once(k.as_str()).chain(k.aliases().iter().copied()))
+            .map(str::to_string)
+            .collect();
+        let n = words.len();
+        words.sort();
+        words.dedup();
+        assert_eq!(words.len(), n);
+    }
+
+    #[test]
+    fn custom_kinds() {
+        let dinner = Kind::Custom(CustomKind::new("dinner", true));
+        let memo = Kind::Custom(CustomKind::new("memo", false));
+        // Interned: the same name is the same pointer.
+        let again = CustomKind::new("dinner", true);
+        assert!(std::ptr::eq(again.name, dinner.as_str()));
+        assert_eq!(dinner.as_str(), "dinner");
+        assert_eq!(dinner.alias_zh(), "dinner");
+        assert!(dinner.is_contact() && !memo.is_contact());
+        assert_eq!(dinner.index(), None);
+        assert_eq!(Kind::Note.index(), Some(13));
+        // After every built-in kind, then by name.
+        assert!(Kind::Note < dinner && dinner < memo);
+        let table = KindTable::new(vec![
+            KindDef {
+                kind: dinner,
+                aliases: vec!["宴请".into(), "饭局".into(), "lunch".into()],
+            },
+            KindDef {
+                kind: memo,
+                aliases: vec!["电话会".into()],
+            },
+        ]);
+        assert_eq!(table.parse("Dinner"), Some(dinner));
+        assert_eq!(table.parse("饭局"), Some(dinner));
+        assert_eq!(table.parse("LUNCH"), None, "aliases are exact");
+        assert_eq!(table.parse("拜訪"), Some(Kind::Visit));
+        // `宴请王总` is dinner (6 bytes); `电话会议`: `电话会` (9 bytes) is longer than
+        // `电话` (6); ASCII words are never prefixes (`lunchtime` is no kind).
+        assert_eq!(table.prefix("宴请王总"), Some((dinner, 6)));
+        assert_eq!(table.prefix("电话会议"), Some((memo, 9)));
+        assert_eq!(table.prefix("电话王总"), Some((Kind::Call, 6)));
+        assert_eq!(table.prefix("lunchtime"), None);
+        assert_eq!(table.kinds().count(), 16);
+        assert!(table.words().contains(&"饭局"));
+        assert!(
+            table
+                .list()
+                .ends_with(", service 售后, note 备注, dinner 宴请, memo 电话会")
+        );
+    }
+
+    #[test]
     fn roles() {
         assert_eq!(Role::parse("Decision Maker"), Some(Role::DecisionMaker));
         assert_eq!(Role::parse("决策人"), Some(Role::DecisionMaker));

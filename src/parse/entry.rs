@@ -377,6 +377,90 @@ mod tests {
         assert_eq!(score("12/10"), None);
     }
 
+    fn entries(body: &str, kinds: &crate::model::KindTable) -> crate::parse::log::Log {
+        let people = [person("王强")];
+        let cx = Context {
+            today: "2026-11-22".parse().unwrap(),
+            kinds,
+        };
+        crate::parse::log::parse_log("a.md", body, 1, &people, &cx)
+    }
+
+    #[test]
+    fn inbound_words() {
+        let l = entries(
+            "## 2026-11-02 call inbound @王强 — asked for a quote\n\
+             ## 2026-11-03 电话 客户主动 — 询价\n\
+             ## 2026-11-04 电话客户主动 — 询价\n\
+             ## 2026-11-05 電話 客戶主動 @王强\n\
+             ## 2026-11-06 call INBOUND\n\
+             ## 2026-11-07 call inbounds — a word of its own\n\
+             ## 2026-11-08 call @王强 inbound\n",
+            &crate::model::KindTable::default(),
+        );
+        assert!(l.diags.is_empty(), "{:?}", l.diags);
+        // Newest first: 11-08 … 11-02.
+        let got: Vec<(Kind, bool, &str, usize)> = l
+            .entries
+            .iter()
+            .map(|e| (e.kind, e.inbound, e.summary.as_str(), e.people.len()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // After a mention it is no longer "right after the kind": summary text.
+                (Kind::Call, false, "inbound", 1),
+                (Kind::Call, false, "inbounds — a word of its own", 0),
+                (Kind::Call, true, "", 0),
+                (Kind::Call, true, "", 1),
+                (Kind::Call, true, "询价", 0),
+                (Kind::Call, true, "询价", 0),
+                (Kind::Call, true, "asked for a quote", 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn configured_kinds_in_headings() {
+        use crate::model::{CustomKind, KindDef, KindTable};
+        let dinner = Kind::Custom(CustomKind::new("dinner", true));
+        let kinds = KindTable::new(vec![KindDef {
+            kind: dinner,
+            aliases: vec!["宴请".into(), "饭局".into()],
+        }]);
+        let l = entries(
+            "## 2026-11-02 Dinner @王强 — 杭帮菜\n\
+             ## 2026-11-03 饭局 客户主动\n\
+             ## 2026-11-04 宴请王总\n\
+             ## 2026-11-05 回訪 @王强\n\
+             ## 2026-11-06 diner\n",
+            &kinds,
+        );
+        let got: Vec<(Kind, bool, &str)> = l
+            .entries
+            .iter()
+            .map(|e| (e.kind, e.inbound, e.summary.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Kind::Service, false, ""),
+                (dinner, false, "王总"),
+                (dinner, true, ""),
+                (dinner, false, "杭帮菜"),
+            ]
+        );
+        // A typo of a configured kind: did you mean it? At line 5, after `## 2026-11-06 `.
+        assert_eq!(l.diags.len(), 1);
+        let d = &l.diags[0];
+        assert_eq!((d.line, d.column, d.width), (5, 15, 5));
+        assert_eq!(d.message, "unknown kind `diner`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `dinner`?"));
+        // Without the configuration, `dinner` is unknown.
+        let l = entries("## 2026-11-02 dinner\n", &KindTable::default());
+        assert_eq!(l.diags[0].message, "unknown kind `dinner`");
+    }
+
     #[test]
     fn mention_matching() {
         assert!(matches_name("Lena Fischer", "lena", true));
