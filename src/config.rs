@@ -1029,6 +1029,16 @@ mod kinds_tests {
                 "9:11:2 kind word `宴请` is given twice (already for `dinner`)",
             ]
         );
+        // In Chinese, for a site in `zh`.
+        let d = parse(text).unwrap_err();
+        assert_eq!(
+            crate::diag_zh::translate(&d[0].message).as_deref(),
+            Some("`回訪` 已是内置联系方式 `service`")
+        );
+        assert_eq!(
+            crate::diag_zh::translate(&d[3].message).as_deref(),
+            Some("联系方式的词 `宴请` 写了两次（已用于 `dinner`）")
+        );
         let d = parse("kinds: {name: dinner}\n").unwrap_err();
         assert_eq!(
             (d[0].line, d[0].message.as_str()),
