@@ -9,7 +9,9 @@ use std::path::Path;
 
 use crate::analyse::holidays::CustomHoliday;
 use crate::diag::{Diagnostic, column_of};
-use crate::model::{Birthday, Cadence, DateSpec, Tier, TierCadences};
+use crate::model::{
+    Birthday, Cadence, CustomKind, DateSpec, Kind, KindDef, KindTable, Tier, TierCadences,
+};
 use crate::parse::locate::{Step, locate};
 use crate::parse::yaml::{self, Node};
 use crate::suggest::closest;
@@ -73,6 +75,8 @@ pub struct Config {
     pub limits: Limits,
     /// The user's wording for labels (`labels:`).
     pub labels: Labels,
+    /// Kinds of contact besides the built-in ones (`kinds:`).
+    pub kinds: KindTable,
 }
 
 /// `labels:`: label key → text. A flat key is for both languages; `en:` and `zh:` maps
@@ -130,11 +134,12 @@ impl Default for Config {
             pareto_year: None,
             limits: Limits::default(),
             labels: Labels::default(),
+            kinds: KindTable::default(),
         }
     }
 }
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "title",
     "source_url",
     "language",
@@ -145,6 +150,7 @@ const KEYS: [&str; 10] = [
     "pareto_year",
     "limits",
     "labels",
+    "kinds",
 ];
 const PRIVACY_FIELDS: [&str; 8] = [
     "phone",
@@ -191,6 +197,25 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     }
 }
 
+/// What `Checker::error_on` looks for on a line: the `nth` (0-based) `word` after
+/// `key:` (or anywhere, without a key).
+#[derive(Clone, Copy)]
+struct Find<'a> {
+    key: Option<&'a str>,
+    word: &'a str,
+    nth: usize,
+}
+
+impl<'a> Find<'a> {
+    fn word(word: &'a str) -> Find<'a> {
+        Find {
+            key: None,
+            word,
+            nth: 0,
+        }
+    }
+}
+
 struct Checker<'a> {
     text: &'a str,
     diags: Vec<Diagnostic>,
@@ -215,6 +240,37 @@ impl Checker<'_> {
             d = d.at(spot.line + 1, column_of(line, col), width, line);
         }
         self.diags.push(d);
+    }
+
+    /// An error at `word` on the line `path` leads to (after `key:` on that line, when
+    /// it is there): a flow-style item (`- {name: x, aliases: [a, b]}`) has no position
+    /// of its own for each value. Falls back to the spot of `path`.
+    fn error_on(&mut self, path: &[Step<'_>], find: Find<'_>, message: String, help: String) {
+        let Find { key, word, nth } = find;
+        let found = locate(self.text, path).and_then(|(spot, _)| {
+            let line = self.text.split('\n').nth(spot.line)?.trim_end_matches('\r');
+            let from = spot.key_col.min(line.len());
+            let rest = line.get(from..)?;
+            let after_key = key
+                .and_then(|k| rest.find(&format!("{k}:")).map(|i| i + k.len() + 1))
+                .unwrap_or(0);
+            let tail = rest.get(after_key..)?;
+            let (at, _) = tail.match_indices(word).nth(nth)?;
+            let at = from + after_key + at;
+            Some((spot.line, at, line))
+        });
+        match found {
+            Some((n, at, line)) if !word.is_empty() => {
+                let d = Diagnostic::error(FILE_NAME, message).help(help).at(
+                    n + 1,
+                    column_of(line, at),
+                    word.chars().count(),
+                    line,
+                );
+                self.diags.push(d);
+            }
+            _ => self.error(path, true, message, help),
+        }
     }
 
     /// A setting that takes one value: its text, or an error for a list or a map.
@@ -350,6 +406,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             "holidays" => read_holidays(&mut ck, value, &mut cfg.holidays),
             "limits" => read_limits(&mut ck, value, &mut cfg.limits),
             "labels" => read_labels(&mut ck, value, &mut cfg.labels),
+            "kinds" => cfg.kinds = read_kinds(&mut ck, value),
             "pareto_year" => match ck
                 .scalar(value, &path, key)
                 .map(|v| v.trim().parse::<i32>())
@@ -470,6 +527,196 @@ fn read_holidays(ck: &mut Checker<'_>, value: &Node, out: &mut Vec<CustomHoliday
             ),
         }
     }
+}
+
+const KIND_KEYS: [&str; 3] = ["name", "aliases", "contact"];
+
+/// `kinds:`: `- {name: dinner, aliases: [宴请, 饭局], contact: true}`. Every name and
+/// alias must be new (not a built-in kind's name or alias, not given twice) and a
+/// single word the heading parser reads whole: letters, digits, `-` and `_`.
+fn read_kinds(ck: &mut Checker<'_>, value: &Node) -> KindTable {
+    let Node::List(items) = value else {
+        if !matches!(value, Node::Null) {
+            ck.error(
+                &[Step::Key("kinds")],
+                true,
+                "`kinds` should be a list".into(),
+                "e.g. `kinds: [{name: dinner, aliases: [宴请, 饭局], contact: true}]`".into(),
+            );
+        }
+        return KindTable::default();
+    };
+    // Every configured word so far (ASCII case folded), with the kind it names.
+    let mut taken: Vec<(String, String)> = Vec::new();
+    let mut defs = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let item_path = [Step::Key("kinds"), Step::Index(i)];
+        let Some(map) = item.as_map() else {
+            ck.error(
+                &item_path,
+                true,
+                "a kind should be a map with a `name`".into(),
+                "e.g. `- {name: dinner, aliases: [宴请, 饭局], contact: true}`".into(),
+            );
+            continue;
+        };
+        let at = |k: &'static str| [Step::Key("kinds"), Step::Index(i), Step::Key(k)];
+        let mut name: Option<String> = None;
+        // Each alias with its index in a block list, for its position.
+        let mut aliases: Vec<(String, Option<usize>)> = Vec::new();
+        let mut contact = true;
+        let mut ok = true;
+        let mut bad_name = false;
+        for (k, v) in map {
+            match k.as_str() {
+                "name" => match v {
+                    Node::List(_) | Node::Map(_) => {
+                        ck.scalar(v, &at("name"), "name");
+                        bad_name = true;
+                    }
+                    Node::Null => {}
+                    other => name = Some(other.to_text().trim().to_string()),
+                },
+                "aliases" => match v {
+                    Node::List(words) => {
+                        for (j, w) in words.iter().enumerate() {
+                            match w {
+                                Node::List(_) | Node::Map(_) | Node::Null => {
+                                    ck.error_on(
+                                        &at("aliases"),
+                                        Find::word("aliases"),
+                                        "`aliases` should be a list of words".into(),
+                                        "e.g. `aliases: [宴请, 饭局]`".into(),
+                                    );
+                                    ok = false;
+                                }
+                                other => {
+                                    aliases.push((other.to_text().trim().to_string(), Some(j)))
+                                }
+                            }
+                        }
+                    }
+                    Node::Map(_) => {
+                        ck.error_on(
+                            &at("aliases"),
+                            Find::word("aliases"),
+                            "`aliases` should be a list of words".into(),
+                            "e.g. `aliases: [宴请, 饭局]`".into(),
+                        );
+                        ok = false;
+                    }
+                    Node::Null => {}
+                    other => aliases.push((other.to_text().trim().to_string(), None)),
+                },
+                "contact" => match v {
+                    Node::Bool(b) => contact = *b,
+                    other => {
+                        let text = other.to_text();
+                        ck.error_on(
+                            &at("contact"),
+                            Find {
+                                key: Some("contact"),
+                                word: &text,
+                                nth: 0,
+                            },
+                            format!("`contact` should be `true` or `false`, not `{text}`"),
+                            "`contact: false` for a kind that is not contact with the client, like `note`".into(),
+                        );
+                        ok = false;
+                    }
+                },
+                other => {
+                    let mut p = item_path.to_vec();
+                    p.push(Step::Key(other));
+                    let help = match closest(other, KIND_KEYS.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("known keys: {}", KIND_KEYS.join(", ")),
+                    };
+                    ck.error_on(
+                        &p,
+                        Find::word(other),
+                        format!("unknown setting `{other}`"),
+                        help,
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if bad_name {
+            continue;
+        }
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            ck.error(
+                &item_path,
+                false,
+                "a kind needs a `name`".into(),
+                "e.g. `- {name: dinner, aliases: [宴请, 饭局], contact: true}`".into(),
+            );
+            continue;
+        };
+        let words = std::iter::once(("name", &name, None, 0)).chain(
+            aliases.iter().enumerate().map(|(j, (a, index))| {
+                let nth = aliases.iter().take(j).filter(|b| b.0 == *a).count();
+                ("aliases", a, *index, nth)
+            }),
+        );
+        for (key, word, index, nth) in words {
+            let mut path = at(key).to_vec();
+            path.extend(index.map(Step::Index));
+            let find = Find {
+                key: Some(key),
+                word,
+                nth,
+            };
+            let fail = |ck: &mut Checker<'_>, message: String, help: String| {
+                ck.error_on(&path, find, message, help);
+            };
+            if word.is_empty()
+                || !word
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            {
+                fail(
+                    ck,
+                    format!("kind word `{word}` may hold only letters, digits, `-` and `_`"),
+                    "a kind is one word, read up to the first space or punctuation: `dinner`, `宴请`".into(),
+                );
+                ok = false;
+            } else if word.eq_ignore_ascii_case("any") {
+                fail(
+                    ck,
+                    "`any` cannot name a kind".into(),
+                    "`cadence: {any: …}` means any contact; choose another word".into(),
+                );
+                ok = false;
+            } else if let Some(k) = Kind::parse(word) {
+                fail(
+                    ck,
+                    format!("`{word}` is already the built-in kind `{}`", k.as_str()),
+                    "choose another word; docs/format.md lists the built-in kinds and their aliases".into(),
+                );
+                ok = false;
+            } else if let Some((_, other)) =
+                taken.iter().find(|(w, _)| *w == word.to_ascii_lowercase())
+            {
+                fail(
+                    ck,
+                    format!("kind word `{word}` is given twice (already for `{other}`)"),
+                    "each name and alias may stand for one kind only".into(),
+                );
+                ok = false;
+            } else {
+                taken.push((word.to_ascii_lowercase(), name.clone()));
+            }
+        }
+        if ok {
+            defs.push(KindDef {
+                kind: Kind::Custom(CustomKind::new(&name, contact)),
+                aliases: aliases.into_iter().map(|a| a.0).collect(),
+            });
+        }
+    }
+    KindTable::new(defs)
 }
 
 fn read_labels(ck: &mut Checker<'_>, value: &Node, out: &mut Labels) {
@@ -710,6 +957,101 @@ mod tests {
         assert_eq!(
             (d[2].line, d[2].message.as_str()),
             (6, "label `ok` should be text")
+        );
+    }
+}
+
+#[cfg(test)]
+mod kinds_tests {
+    use super::*;
+
+    /// line:column:width message, for each diagnostic.
+    fn shown(text: &str) -> Vec<String> {
+        parse(text)
+            .unwrap_err()
+            .iter()
+            .map(|d| format!("{}:{}:{} {}", d.line, d.column, d.width, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn kinds_read() {
+        let c = parse(
+            "kinds:\n  - {name: dinner, aliases: [宴请, 饭局], contact: true}\n  - name: memo\n    aliases: 记录\n    contact: false\n  - {name: tea}\n",
+        )
+        .unwrap();
+        let k = &c.kinds;
+        assert_eq!(k.custom.len(), 3);
+        let dinner = k.parse("DINNER").unwrap();
+        assert_eq!(dinner.as_str(), "dinner");
+        assert!(dinner.is_contact());
+        assert_eq!(k.parse("饭局"), Some(dinner));
+        assert_eq!(k.custom[0].aliases, vec!["宴请", "饭局"]);
+        // A single alias needs no list; `contact: false` is kept.
+        assert_eq!(k.custom[1].aliases, vec!["记录"]);
+        assert!(!k.parse("记录").unwrap().is_contact());
+        // `contact` defaults to true.
+        assert!(k.parse("tea").unwrap().is_contact());
+        // Built-in words still win.
+        assert_eq!(k.parse("visit"), Some(Kind::Visit));
+    }
+
+    #[test]
+    fn kind_errors_point_at_the_value() {
+        // Columns counted by hand, 1-based, in characters: on line 4, `  - {name: 'a b'`
+        // puts `a` at 13; `aliases` starts at 19, `maybe` at 51, `contcat` at 58.
+        assert_eq!(
+            shown(
+                "kinds:\n  - dinner\n  - {aliases: [x]}\n  - {name: 'a b', aliases: [宴请, {x: 1}], contact: maybe, contcat: true}\n  - {name: any}\n  - {name: Call}\n  - {name: lunch, aliases: 電話}\n  - {name: dinner, aliases: [饭局, 饭局]}\n  - {name: [a], aliases: {x: 1}}\n  - {name: tea, aliases: [zzzzzzzz], colour: red}\n"
+            ),
+            vec![
+                "2:5:6 a kind should be a map with a `name`",
+                "3:3:1 a kind needs a `name`",
+                "4:19:7 `aliases` should be a list of words",
+                "4:51:5 `contact` should be `true` or `false`, not `maybe`",
+                "4:58:7 unknown setting `contcat`",
+                "4:13:3 kind word `a b` may hold only letters, digits, `-` and `_`",
+                "5:12:3 `any` cannot name a kind",
+                "6:12:4 `Call` is already the built-in kind `call`",
+                // `  - {name: lunch, aliases: ` is 27 characters.
+                "7:28:2 `電話` is already the built-in kind `call`",
+                // The second `饭局`: `  - {name: dinner, aliases: [饭局, ` is 33.
+                "8:34:2 kind word `饭局` is given twice (already for `dinner`)",
+                "9:5:28 `name` should be a single value, not a list or a map",
+                "9:17:7 `aliases` should be a list of words",
+                "10:38:6 unknown setting `colour`",
+            ]
+        );
+    }
+
+    #[test]
+    fn block_style_and_clashes_between_kinds() {
+        let text = "kinds:\n  - name: dinner\n    aliases:\n      - 宴请\n      - 回訪\n  - name: lunch\n    aliases: [Dinner]\n    contact: yes\n  - name: 宴请\n";
+        assert_eq!(
+            shown(text),
+            vec![
+                // `      - 回訪`: the alias at column 9.
+                "5:9:2 `回訪` is already the built-in kind `service`",
+                "8:14:3 `contact` should be `true` or `false`, not `yes`",
+                // Case is ignored for names: `Dinner` is `dinner`.
+                "7:15:6 kind word `Dinner` is given twice (already for `dinner`)",
+                "9:11:2 kind word `宴请` is given twice (already for `dinner`)",
+            ]
+        );
+        // In Chinese, for a site in `zh`.
+        let d = parse(text).unwrap_err();
+        assert_eq!(
+            crate::diag_zh::translate(&d[0].message).as_deref(),
+            Some("`回訪` 已是内置联系方式 `service`")
+        );
+        assert_eq!(
+            crate::diag_zh::translate(&d[3].message).as_deref(),
+            Some("联系方式的词 `宴请` 写了两次（已用于 `dinner`）")
+        );
+        let d = parse("kinds: {name: dinner}\n").unwrap_err();
+        assert_eq!(
+            (d[0].line, d[0].message.as_str()),
+            (1, "`kinds` should be a list")
         );
     }
 }

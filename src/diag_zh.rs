@@ -523,6 +523,66 @@ const TABLE: &[(&str, &str)] = &[
         "e.g. `- {date: 11-11, name: 双十一}`",
         "例如 `- {date: 11-11, name: 双十一}`",
     ),
+    // `kinds:` (config.rs `read_kinds`)
+    ("`kinds` should be a list", "`kinds` 应该是列表"),
+    (
+        "e.g. `kinds: [{name: dinner, aliases: [宴请, 饭局], contact: true}]`",
+        "例如 `kinds: [{name: dinner, aliases: [宴请, 饭局], contact: true}]`",
+    ),
+    (
+        "a kind should be a map with a `name`",
+        "每种联系方式应写成带 `name` 的映射",
+    ),
+    (
+        "e.g. `- {name: dinner, aliases: [宴请, 饭局], contact: true}`",
+        "例如 `- {name: dinner, aliases: [宴请, 饭局], contact: true}`",
+    ),
+    ("a kind needs a `name`", "联系方式需要 `name`"),
+    (
+        "`aliases` should be a list of words",
+        "`aliases` 应该是词语列表",
+    ),
+    (
+        "e.g. `aliases: [宴请, 饭局]`",
+        "例如 `aliases: [宴请, 饭局]`",
+    ),
+    (
+        "`contact` should be `true` or `false`, not `{}`",
+        "`contact` 只能是 `true` 或 `false`，不能是 `{0}`",
+    ),
+    (
+        "`contact: false` for a kind that is not contact with the client, like `note`",
+        "不算与客户联系的方式（如 `note`）请写 `contact: false`",
+    ),
+    (
+        "kind word `{}` may hold only letters, digits, `-` and `_`",
+        "联系方式的词 `{0}` 只能由字母、数字、`-` 和 `_` 组成",
+    ),
+    (
+        "a kind is one word, read up to the first space or punctuation: `dinner`, `宴请`",
+        "联系方式是一个词，读到第一个空格或标点为止：`dinner`、`宴请`",
+    ),
+    ("`any` cannot name a kind", "`any` 不能用作联系方式的名称"),
+    (
+        "`cadence: {any: …}` means any contact; choose another word",
+        "`cadence: {any: …}` 表示任何联系；请换一个词",
+    ),
+    (
+        "`{}` is already the built-in kind `{}`",
+        "`{0}` 已是内置联系方式 `{1}`",
+    ),
+    (
+        "choose another word; docs/format.md lists the built-in kinds and their aliases",
+        "请换一个词；内置联系方式及其别名见 docs/format.md",
+    ),
+    (
+        "kind word `{}` is given twice (already for `{}`)",
+        "联系方式的词 `{0}` 写了两次（已用于 `{1}`）",
+    ),
+    (
+        "each name and alias may stand for one kind only",
+        "每个名称和别名只能代表一种联系方式",
+    ),
     (
         "`labels` should map label keys to text",
         "`labels` 应该是从界面文字键到文字的映射",
@@ -926,7 +986,8 @@ mod tests {
     }
 
     fn note(out: &mut Vec<Diagnostic>, text: &str) {
-        out.extend(crate::parse::parse_note("a.md", "a", text.as_bytes(), today()).diags);
+        let kinds = crate::model::KindTable::default();
+        out.extend(crate::parse::parse_note("a.md", "a", text.as_bytes(), today(), &kinds).diags);
     }
 
     fn config(out: &mut Vec<Diagnostic>, text: &str) {
@@ -952,7 +1013,14 @@ mod tests {
 
     fn bad_notes(out: &mut Vec<Diagnostic>) {
         out.extend(
-            crate::parse::parse_note("gbk.md", "gbk", b"---\nname: \xc4\xe3\n---\n", today()).diags,
+            crate::parse::parse_note(
+                "gbk.md",
+                "gbk",
+                b"---\nname: \xc4\xe3\n---\n",
+                today(),
+                &crate::model::KindTable::default(),
+            )
+            .diags,
         );
         note(out, "# Meeting notes\n");
         note(out, "---\nname: Open\n\n## 2026-11-02 call\n");
@@ -1069,6 +1137,12 @@ mod tests {
         config(
             out,
             "cadence: {kye: 7d, regular: soon}\nholidays:\n  - {date: 13-01, name: x}\n  - {name: y}\nlabels: {overdeu: x, zzzzzzzzzzzz: y, ok: [a]}\nlimits: {note_size: 5GB, foo: 1}\nprivacy: {show: [phone, shoe_size], hide: x}\n",
+        );
+        // `kinds:`, wrong in every way.
+        config(out, "kinds: 5\n");
+        config(
+            out,
+            "kinds:\n  - dinner\n  - {aliases: [x]}\n  - {name: 'a b', aliases: [宴请, {x: 1}], contact: maybe, contcat: true}\n  - {name: any}\n  - {name: Call}\n  - {name: lunch, aliases: 電話}\n  - {name: dinner, aliases: [饭局, 饭局]}\n  - {name: [a], aliases: {x: 1}}\n  - {name: tea, aliases: [zzzzzzzz], colour: red}\n",
         );
         config(out, "language： zh\n");
         config(out, "title: [x\n");

@@ -10,7 +10,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::analyse::days_between;
-use crate::model::{Client, Date, Kind};
+use crate::model::{Client, Date, Kind, KindTable};
 use crate::parse;
 use crate::suggest::closest;
 use crate::workspace::{Fatal, Workspace};
@@ -130,8 +130,8 @@ impl NoteText {
 }
 
 /// Errors a note has, as messages, for refusing a change that adds one.
-fn errors_of(file: &str, stem: &str, bytes: &[u8], today: Date) -> Vec<String> {
-    parse::parse_note(file, stem, bytes, today)
+fn errors_of(file: &str, stem: &str, bytes: &[u8], ws: &Workspace) -> Vec<String> {
+    parse::parse_note(file, stem, bytes, ws.today, &ws.config.kinds)
         .diags
         .into_iter()
         .filter(|d| d.is_error())
@@ -146,14 +146,14 @@ fn replace_checked(
     client: &Client,
     before: &NoteText,
     after: &NoteText,
-    today: Date,
+    ws: &Workspace,
 ) -> Result<(), Fatal> {
     let stem = Path::new(&client.file)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let old = errors_of(&client.file, &stem, &before.bytes(), today);
-    let new = errors_of(&client.file, &stem, &after.bytes(), today);
+    let old = errors_of(&client.file, &stem, &before.bytes(), ws);
+    let new = errors_of(&client.file, &stem, &after.bytes(), ws);
     if let Some(e) = new.iter().find(|e| !old.contains(e)) {
         return Err(Fatal::Usage {
             what: format!(
@@ -213,22 +213,14 @@ pub struct Written {
     pub warnings: Vec<String>,
 }
 
-/// Check a kind word: a kind or one of its aliases.
-pub fn kind_of(word: &str) -> Result<Kind, Fatal> {
-    Kind::parse(word).ok_or_else(|| {
-        let words = Kind::ALL.iter().flat_map(|k| [k.as_str(), k.alias_zh()]);
-        Fatal::Usage {
-            what: format!("unknown kind `{word}`; nothing was written"),
-            hint: match closest(word, words) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "kinds: {}",
-                    Kind::ALL
-                        .map(|k| format!("{} ({})", k.as_str(), k.alias_zh()))
-                        .join(", ")
-                ),
-            },
-        }
+/// Check a kind word: a kind (built-in or of `touchbase.yaml`) or one of its aliases.
+pub fn kind_of(word: &str, kinds: &KindTable) -> Result<Kind, Fatal> {
+    kinds.parse(word).ok_or_else(|| Fatal::Usage {
+        what: format!("unknown kind `{word}`; nothing was written"),
+        hint: match closest(word, kinds.words()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("kinds: {}", kinds.list()),
+        },
     })
 }
 
@@ -236,7 +228,7 @@ pub fn kind_of(word: &str) -> Result<Kind, Fatal> {
 /// at the top of the log when it is newest first, else at the end.
 pub fn log(ws: &Workspace, i: usize, e: &Entry<'_>) -> Result<Written, Fatal> {
     let client = ws.clients.get(i).ok_or(Fatal::Bug("client index"))?;
-    kind_of(e.kind)?;
+    kind_of(e.kind, &ws.config.kinds)?;
     let path = note_path(ws, client)?;
     let before = NoteText::read(&path)?;
     // Mentions as the parser reads them: a name, a unique start of one, or the name
@@ -316,7 +308,7 @@ pub fn log(ws: &Workspace, i: usize, e: &Entry<'_>) -> Result<Written, Fatal> {
             after.text.push_str(&block);
         }
     }
-    replace_checked(&path, client, &before, &after, ws.today)?;
+    replace_checked(&path, client, &before, &after, ws)?;
     Ok(Written {
         path,
         line,
@@ -406,7 +398,7 @@ pub fn done(ws: &Workspace, i: usize, which: Option<&str>, date: Date) -> Result
         text: before.text.clone(),
     };
     after.text.replace_range(start..end, &new_line);
-    replace_checked(&path, client, &before, &after, ws.today)?;
+    replace_checked(&path, client, &before, &after, ws)?;
     Ok(Written {
         path,
         line: f.line,

@@ -19,7 +19,13 @@ fn today() -> Date {
 /// Parse one note: never panics, every diagnostic points inside the note, and what the
 /// diagnostics keep is bounded (a short excerpt of a long line; repeats folded).
 pub fn parse_one(bytes: &[u8]) -> Result<(), String> {
-    let parsed = crate::parse::parse_note("fuzz.md", "fuzz", bytes, today());
+    let parsed = crate::parse::parse_note(
+        "fuzz.md",
+        "fuzz",
+        bytes,
+        today(),
+        &crate::model::KindTable::default(),
+    );
     let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
     if parsed.diags.len() > 1_000 {
         return Err(format!(

@@ -44,7 +44,8 @@ impl Tier {
     }
 }
 
-/// The kind of a contact-log entry.
+/// The kind of a contact-log entry: one of the built-in kinds, or one configured in
+/// `touchbase.yaml` (`kinds:`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Call,
@@ -59,11 +60,46 @@ pub enum Kind {
     Complaint,
     Feedback,
     Referral,
+    /// An after-sales visit (售后, 回访).
+    Service,
     Note,
+    /// A kind of the team's own (`kinds:` in `touchbase.yaml`). Sorts after every
+    /// built-in kind, by name.
+    Custom(CustomKind),
+}
+
+/// A configured kind: its name (interned, see `CustomKind::new`) and whether it counts
+/// as contact with the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomKind {
+    pub name: &'static str,
+    pub contact: bool,
+}
+
+impl CustomKind {
+    /// A configured kind. Its name is interned: each distinct name is stored once for
+    /// the life of the process, so `Kind` stays `Copy` and a reloaded configuration
+    /// (`serve`) costs nothing new unless it names a new kind.
+    pub fn new(name: &str, contact: bool) -> CustomKind {
+        use std::collections::BTreeSet;
+        use std::sync::Mutex;
+        static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+        let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+        let name = match names.get(name) {
+            Some(&n) => n,
+            None => {
+                let n: &'static str = Box::leak(name.to_string().into_boxed_str());
+                names.insert(n);
+                n
+            }
+        };
+        CustomKind { name, contact }
+    }
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    /// The built-in kinds.
+    pub const ALL: [Kind; 14] = [
         Kind::Call,
         Kind::Visit,
         Kind::Wechat,
@@ -76,10 +112,11 @@ impl Kind {
         Kind::Complaint,
         Kind::Feedback,
         Kind::Referral,
+        Kind::Service,
         Kind::Note,
     ];
 
-    /// The English name, as exported and as written in notes.
+    /// The English name, as exported and as written in notes (a configured kind's name).
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Call => "call",
@@ -94,39 +131,143 @@ impl Kind {
             Kind::Complaint => "complaint",
             Kind::Feedback => "feedback",
             Kind::Referral => "referral",
+            Kind::Service => "service",
             Kind::Note => "note",
+            Kind::Custom(c) => c.name,
         }
     }
 
-    /// The Chinese alias accepted in notes.
+    /// The main Simplified Chinese alias (a configured kind's name).
     pub fn alias_zh(self) -> &'static str {
+        self.aliases().first().copied().unwrap_or(self.as_str())
+    }
+
+    /// Every alias accepted in notes, the main Simplified one first, then Traditional
+    /// ones (none for a configured kind: `KindTable` holds those).
+    pub fn aliases(self) -> &'static [&'static str] {
         match self {
-            Kind::Call => "电话",
-            Kind::Visit => "拜访",
-            Kind::Wechat => "微信",
-            Kind::Email => "邮件",
-            Kind::Message => "短信",
-            Kind::Meeting => "会议",
-            Kind::Gift => "礼品",
-            Kind::Greeting => "祝福",
-            Kind::Deal => "成交",
-            Kind::Complaint => "投诉",
-            Kind::Feedback => "反馈",
-            Kind::Referral => "推荐",
-            Kind::Note => "备注",
+            Kind::Call => &["电话", "電話"],
+            Kind::Visit => &["拜访", "拜訪"],
+            Kind::Wechat => &["微信"],
+            Kind::Email => &["邮件", "郵件"],
+            Kind::Message => &["短信", "簡訊"],
+            Kind::Meeting => &["会议", "會議"],
+            Kind::Gift => &["礼品", "禮品"],
+            Kind::Greeting => &["祝福"],
+            Kind::Deal => &["成交"],
+            Kind::Complaint => &["投诉", "投訴"],
+            Kind::Feedback => &["反馈", "回饋", "反饋"],
+            Kind::Referral => &["推荐", "推薦"],
+            Kind::Service => &["售后", "回访", "售後", "回訪"],
+            Kind::Note => &["备注", "備註"],
+            Kind::Custom(_) => &[],
         }
     }
 
-    /// Parse an English name (any case) or a Chinese alias.
+    /// Parse a built-in kind: an English name (any case) or any of its aliases.
     pub fn parse(word: &str) -> Option<Kind> {
         Kind::ALL
             .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(word) || k.alias_zh() == word)
+            .find(|k| k.as_str().eq_ignore_ascii_case(word) || k.aliases().contains(&word))
+    }
+
+    /// Position in `Kind::ALL` (none for a configured kind).
+    pub fn index(self) -> Option<usize> {
+        Kind::ALL.iter().position(|&k| k == self)
     }
 
     /// Does an entry of this kind count as contact with the client?
     pub fn is_contact(self) -> bool {
-        self != Kind::Note
+        match self {
+            Kind::Note => false,
+            Kind::Custom(c) => c.contact,
+            _ => true,
+        }
+    }
+}
+
+/// A configured kind and the aliases notes may write for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindDef {
+    pub kind: Kind,
+    pub aliases: Vec<String>,
+}
+
+/// The kinds notes may use: the built-in ones and those of `touchbase.yaml`. The
+/// configuration guarantees that no two names or aliases are the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KindTable {
+    pub custom: Vec<KindDef>,
+}
+
+impl KindTable {
+    pub fn new(custom: Vec<KindDef>) -> KindTable {
+        KindTable { custom }
+    }
+
+    /// Every kind: the built-in ones, then the configured ones in their order.
+    pub fn kinds(&self) -> impl Iterator<Item = Kind> + '_ {
+        Kind::ALL
+            .into_iter()
+            .chain(self.custom.iter().map(|d| d.kind))
+    }
+
+    /// A kind word: a name (English names in any case) or an alias, exactly.
+    pub fn parse(&self, word: &str) -> Option<Kind> {
+        Kind::parse(word).or_else(|| {
+            self.custom
+                .iter()
+                .find(|d| {
+                    d.kind.as_str().eq_ignore_ascii_case(word)
+                        || d.aliases.iter().any(|a| a == word)
+                })
+                .map(|d| d.kind)
+        })
+    }
+
+    /// `拜访王强`: the kind whose Chinese word (an alias, or a name not in ASCII) `word`
+    /// starts with, and that word's length in bytes. The longest such word wins.
+    pub fn prefix(&self, word: &str) -> Option<(Kind, usize)> {
+        let builtin = Kind::ALL
+            .into_iter()
+            .flat_map(|k| k.aliases().iter().map(move |a| (k, *a)));
+        let custom = self.custom.iter().flat_map(|d| {
+            std::iter::once(d.kind.as_str())
+                .chain(d.aliases.iter().map(String::as_str))
+                .map(move |a| (d.kind, a))
+        });
+        builtin
+            .chain(custom)
+            .filter(|(_, a)| !a.is_ascii() && word.starts_with(a))
+            .max_by_key(|(_, a)| a.len())
+            .map(|(k, a)| (k, a.len()))
+    }
+
+    /// Every word a kind may be written as, for did-you-mean hints.
+    pub fn words(&self) -> Vec<&str> {
+        let mut words: Vec<&str> = Vec::new();
+        for k in Kind::ALL {
+            words.push(k.as_str());
+            words.extend(k.aliases().iter().copied());
+        }
+        for d in &self.custom {
+            words.push(d.kind.as_str());
+            words.extend(d.aliases.iter().map(String::as_str));
+        }
+        words
+    }
+
+    /// The kinds for a hint: `call 电话, visit 拜访, …` (a configured kind with its
+    /// first alias, if any).
+    pub fn list(&self) -> String {
+        let builtin = Kind::ALL
+            .iter()
+            .map(|k| format!("{} {}", k.as_str(), k.alias_zh()));
+        let custom = self.custom.iter().map(|d| match d.aliases.first() {
+            Some(a) => format!("{} {a}", d.kind.as_str()),
+            None => d.kind.as_str().to_string(),
+        });
+        builtin.chain(custom).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -376,7 +517,7 @@ pub struct Entry {
     pub amount: Option<f64>,
     /// For feedback: the score found in the summary (`8/10`), out of 10.
     pub score: Option<f64>,
-    /// The client started it (`call inbound`, `电话 客户主动`).
+    /// The client started it: `inbound` or `客户主动` right after the kind.
     pub inbound: bool,
 }
 
@@ -529,6 +670,88 @@ mod tests {
         assert_eq!(Kind::parse("vist"), None);
         assert!(!Kind::Note.is_contact());
         assert!(Kind::Deal.is_contact());
+    }
+
+    #[test]
+    fn traditional_aliases_and_service() {
+        // The twelve Traditional words of issue 12, each with the kind it names.
+        let expected = [
+            ("電話", Kind::Call),
+            ("拜訪", Kind::Visit),
+            ("郵件", Kind::Email),
+            ("簡訊", Kind::Message),
+            ("會議", Kind::Meeting),
+            ("禮品", Kind::Gift),
+            ("祝福", Kind::Greeting),
+            ("成交", Kind::Deal),
+            ("投訴", Kind::Complaint),
+            ("回饋", Kind::Feedback),
+            ("推薦", Kind::Referral),
+            ("備註", Kind::Note),
+        ];
+        for (word, kind) in expected {
+            assert_eq!(Kind::parse(word), Some(kind), "{word}");
+        }
+        for word in ["service", "Service", "售后", "回访", "售後", "回訪"] {
+            assert_eq!(Kind::parse(word), Some(Kind::Service), "{word}");
+        }
+        assert!(Kind::Service.is_contact());
+        // The main alias stays the Simplified one.
+        assert_eq!(Kind::Call.alias_zh(), "电话");
+        assert_eq!(Kind::Service.alias_zh(), "售后");
+        // No word names two kinds.
+        let mut words: Vec<String> = Kind::ALL
+            .iter()
+            .flat_map(|k| std::iter::once(k.as_str()).chain(k.aliases().iter().copied()))
+            .map(str::to_string)
+            .collect();
+        let n = words.len();
+        words.sort();
+        words.dedup();
+        assert_eq!(words.len(), n);
+    }
+
+    #[test]
+    fn custom_kinds() {
+        let dinner = Kind::Custom(CustomKind::new("dinner", true));
+        let memo = Kind::Custom(CustomKind::new("memo", false));
+        // Interned: the same name is the same pointer.
+        let again = CustomKind::new("dinner", true);
+        assert!(std::ptr::eq(again.name, dinner.as_str()));
+        assert_eq!(dinner.as_str(), "dinner");
+        assert_eq!(dinner.alias_zh(), "dinner");
+        assert!(dinner.is_contact() && !memo.is_contact());
+        assert_eq!(dinner.index(), None);
+        assert_eq!(Kind::Note.index(), Some(13));
+        // After every built-in kind, then by name.
+        assert!(Kind::Note < dinner && dinner < memo);
+        let table = KindTable::new(vec![
+            KindDef {
+                kind: dinner,
+                aliases: vec!["宴请".into(), "饭局".into(), "lunch".into()],
+            },
+            KindDef {
+                kind: memo,
+                aliases: vec!["电话会".into()],
+            },
+        ]);
+        assert_eq!(table.parse("Dinner"), Some(dinner));
+        assert_eq!(table.parse("饭局"), Some(dinner));
+        assert_eq!(table.parse("LUNCH"), None, "aliases are exact");
+        assert_eq!(table.parse("拜訪"), Some(Kind::Visit));
+        // `宴请王总` is dinner (6 bytes); `电话会议`: `电话会` (9 bytes) is longer than
+        // `电话` (6); ASCII words are never prefixes (`lunchtime` is no kind).
+        assert_eq!(table.prefix("宴请王总"), Some((dinner, 6)));
+        assert_eq!(table.prefix("电话会议"), Some((memo, 9)));
+        assert_eq!(table.prefix("电话王总"), Some((Kind::Call, 6)));
+        assert_eq!(table.prefix("lunchtime"), None);
+        assert_eq!(table.kinds().count(), 16);
+        assert!(table.words().contains(&"饭局"));
+        assert!(
+            table
+                .list()
+                .ends_with(", service 售后, note 备注, dinner 宴请, memo 电话会")
+        );
     }
 
     #[test]

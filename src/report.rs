@@ -168,6 +168,7 @@ impl<'a> Entries<'a> {
             people: &e.people,
             summary: &e.summary,
             line: e.line,
+            inbound: e.inbound,
         })
     }
 
@@ -194,6 +195,8 @@ pub struct EntryReport<'a> {
     pub people: &'a [String],
     pub summary: &'a str,
     pub line: usize,
+    /// The client started it (`inbound` / `客户主动` after the kind).
+    pub inbound: bool,
 }
 
 /// Follow-ups done on or before their date, after it, and still open after it.

@@ -58,7 +58,7 @@ pub fn schema() -> Value {
     ]);
     let mut cadence_keys = vec!["any"];
     cadence_keys.extend(Kind::ALL.iter().map(|k| k.as_str()));
-    cadence_keys.extend(Kind::ALL.iter().map(|k| k.alias_zh()));
+    cadence_keys.extend(Kind::ALL.iter().flat_map(|k| k.aliases().iter().copied()));
 
     let person = json!({
         "type": "object",

@@ -644,7 +644,7 @@ pub fn load_since(
         .par_iter()
         .map(
             |f| match parse::read_limited(&f.path, config.limits.note_size) {
-                Ok(Some(bytes)) => parse::parse_note(&f.rel, &f.stem, &bytes, today),
+                Ok(Some(bytes)) => parse::parse_note(&f.rel, &f.stem, &bytes, today, &config.kinds),
                 Ok(None) => parse::Parsed {
                     client: None,
                     diags: vec![parse::too_large(
@@ -750,7 +750,7 @@ impl Workspace {
         let stem = Path::new(rel)
             .file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-        let parsed = parse::parse_note(rel, &stem, &bytes, self.today);
+        let parsed = parse::parse_note(rel, &stem, &bytes, self.today, &self.config.kinds);
         let Some(client) = parsed.client else {
             return false;
         };

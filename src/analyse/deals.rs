@@ -6,7 +6,8 @@ use crate::model::{Client, Date, Kind, Tier};
 
 use super::{ClientStats, counts, days_between};
 
-/// Days after a deal within which a thank-you (gift, greeting, feedback) is expected.
+/// Days after a deal within which a thank-you (gift, greeting, feedback, service) is
+/// expected.
 pub const THANKS_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -18,7 +19,7 @@ pub struct Deal {
     /// Contact entries strictly between the previous deal and this one.
     pub touches: u32,
     pub line: usize,
-    /// Date of the first gift, greeting or feedback within 14 days after the deal.
+    /// Date of the first gift, greeting, feedback or service within 14 days after the deal.
     pub thanked: Option<Date>,
     /// True when the 14 days are over and no thank-you was logged.
     pub thanks_missing: bool,
@@ -26,6 +27,15 @@ pub struct Deal {
 
 fn add_days(d: Date, n: i64) -> Date {
     d.checked_add(jiff::Span::new().days(n)).unwrap_or(d)
+}
+
+/// Does an entry of this kind, within `THANKS_DAYS` after a deal, close it well? A
+/// gift, a greeting, a feedback call or an after-sales visit (`service`).
+pub fn is_thanks(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Gift | Kind::Greeting | Kind::Feedback | Kind::Service
+    )
 }
 
 /// The client's deals up to today, oldest first.
@@ -59,12 +69,7 @@ pub fn deals(client: &Client, today: Date) -> Vec<Deal> {
         let thanked = client
             .entries
             .iter()
-            .filter(|t| {
-                matches!(t.kind, Kind::Gift | Kind::Greeting | Kind::Feedback)
-                    && t.date >= e.date
-                    && t.date <= until
-                    && t.date <= today
-            })
+            .filter(|t| is_thanks(t.kind) && t.date >= e.date && t.date <= until && t.date <= today)
             .map(|t| t.date)
             .min();
         out.push(Deal {
@@ -234,6 +239,32 @@ mod tests {
         // Second deal 11-15: contacts after 09-10 and before 11-15: 10-01 gift, 10-20 call.
         assert_eq!(ds[1].touches, 2);
         assert!(!ds[1].thanks_missing, "its 14 days are not over yet");
+    }
+
+    #[test]
+    fn service_is_a_thank_you() {
+        let today = d("2026-11-22");
+        let dinner = Kind::Custom(crate::model::CustomKind::new("dinner", true));
+        let c = Client {
+            entries: vec![
+                // Deal 11-01: a service visit on 11-15 is day 14, the last one that counts.
+                e("2026-11-15", Kind::Service, 1),
+                e("2026-11-01", Kind::Deal, 2),
+                // Deal 09-01: a configured kind (a dinner) on 09-03 is a touch of the
+                // next deal but no thank-you; the service on 09-16 is day 15, too late.
+                e("2026-09-16", Kind::Service, 3),
+                e("2026-09-03", dinner, 4),
+                e("2026-09-01", Kind::Deal, 5),
+            ],
+            ..Client::default()
+        };
+        let ds = deals(&c, today);
+        assert_eq!(ds[0].thanked, None);
+        assert!(ds[0].thanks_missing);
+        assert_eq!(ds[1].thanked, Some(d("2026-11-15")));
+        // Touches of 11-01: dinner 09-03 and service 09-16 (both contacts).
+        assert_eq!(ds[1].touches, 2);
+        assert!(is_thanks(Kind::Service) && !is_thanks(dinner) && !is_thanks(Kind::Call));
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub mod risks;
 pub mod team_figures;
 pub mod trend;
 
+use std::collections::BTreeMap;
+
 use crate::model::{Cadence, Client, Date, Kind, TierCadences};
 use rayon::prelude::*;
 
@@ -278,15 +280,22 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
         }
         recent.truncate(recent_count);
     };
-    /// One part's counts: contacts per week, entries per kind, the newest contacts,
-    /// entries in all.
+    /// One part's counts: contacts per week, entries per kind (built-in kinds by their
+    /// index, configured ones by name), the newest contacts, entries in all.
     type Part = (
         Vec<u32>,
-        [u32; Kind::ALL.len()],
+        ([u32; Kind::ALL.len()], BTreeMap<Kind, u32>),
         Vec<(Date, usize, usize)>,
         usize,
     );
-    let empty = || -> Part { (vec![0u32; 52], [0u32; Kind::ALL.len()], Vec::new(), 0) };
+    let empty = || -> Part {
+        (
+            vec![0u32; 52],
+            ([0u32; Kind::ALL.len()], BTreeMap::new()),
+            Vec::new(),
+            0,
+        )
+    };
     // Client by client on every core (400,000 entries at 10,000 clients), then added up.
     let (weekly, kinds, mut recent, entries_total) = clients
         .par_iter()
@@ -298,11 +307,15 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
                 if e.date > today {
                     continue;
                 }
-                if e.date > year_ago
-                    && let Some(k) = Kind::ALL.iter().position(|&k| k == e.kind)
-                    && let Some(slot) = kinds.get_mut(k)
-                {
-                    *slot += 1;
+                if e.date > year_ago {
+                    match e.kind.index() {
+                        Some(k) => {
+                            if let Some(slot) = kinds.0.get_mut(k) {
+                                *slot += 1;
+                            }
+                        }
+                        None => *kinds.1.entry(e.kind).or_insert(0) += 1,
+                    }
                 }
                 if !e.kind.is_contact() {
                     continue;
@@ -321,8 +334,11 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
             for (x, y) in a.0.iter_mut().zip(&b.0) {
                 *x += y;
             }
-            for (x, y) in a.1.iter_mut().zip(&b.1) {
+            for (x, y) in a.1.0.iter_mut().zip(&b.1.0) {
                 *x += y;
+            }
+            for (k, n) in b.1.1 {
+                *a.1.1.entry(k).or_insert(0) += n;
             }
             a.2.extend(b.2);
             keep_first(&mut a.2);
@@ -331,10 +347,12 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
         });
     keep_first(&mut recent);
     recent.sort_by(order);
+    let (builtin, custom) = kinds;
     let mut kinds: Vec<(Kind, u32)> = Kind::ALL
         .iter()
         .copied()
-        .zip(kinds)
+        .zip(builtin)
+        .chain(custom)
         .filter(|&(_, n)| n > 0)
         .collect();
     kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

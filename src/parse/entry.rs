@@ -1,10 +1,11 @@
 //! One log entry's heading: `## 2026-11-02 visit @王强 @Lena — brought tea` read into
 //! date, kind, resolved mentions and summary (with a deal's amount or a feedback score).
 
+use super::Context;
 use super::dates::leading_date;
 use super::fields::MAX_AMOUNT;
 use crate::diag::{Diagnostic, Severity, Sink, column_of};
-use crate::model::{Date, Entry, Kind, Person};
+use crate::model::{Entry, Kind, Person};
 use crate::suggest::closest;
 
 /// Returns None for an ordinary heading, Some(None) for a dated heading with errors.
@@ -17,9 +18,10 @@ pub fn parse_heading(
     line: &str,
     at: usize,
     people: &People<'_>,
-    today: Date,
+    cx: &Context<'_>,
     diags: &mut Sink,
 ) -> Option<Option<Entry>> {
+    let today = cx.today;
     // Skip the `#` marks and spaces: what follows is the heading's text.
     let after_marks = line.get(at..)?.trim_start_matches('#');
     let text_start = line.len() - after_marks.trim_start().len();
@@ -55,24 +57,20 @@ pub fn parse_heading(
                 .at(line_no, col(date_len), 1, line)
                 .help(format!(
                     "write a kind after the date, e.g. `{date} call`; kinds: {}",
-                    kind_list()
+                    cx.kinds.list()
                 )),
         );
         return Some(None);
     }
     // `拜访王强`: a Chinese alias directly followed by more text.
-    let (kind, kind_len) = match Kind::parse(word) {
+    let (kind, kind_len) = match cx.kinds.parse(word) {
         Some(k) => (k, word.len()),
-        None => match Kind::ALL
-            .into_iter()
-            .find(|k| word.starts_with(k.alias_zh()))
-        {
-            Some(k) => (k, k.alias_zh().len()),
+        None => match cx.kinds.prefix(word) {
+            Some(found) => found,
             None => {
-                let names = Kind::ALL.iter().flat_map(|k| [k.as_str(), k.alias_zh()]);
-                let help = match closest(word, names) {
+                let help = match closest(word, cx.kinds.words()) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("kinds are: {}", kind_list()),
+                    None => format!("kinds are: {}", cx.kinds.list()),
                 };
                 diags.push(
                     Diagnostic::error(file, format!("unknown kind `{word}`"))
@@ -84,8 +82,14 @@ pub fn parse_heading(
         },
     };
 
-    // Mentions, then the summary.
+    // `inbound` / `客户主动` right after the kind: the client started it.
     let mut pos = kind_start + kind_len;
+    let (inbound, inbound_len) = inbound_word(text.get(pos..).unwrap_or(""));
+    if inbound {
+        pos += inbound_len;
+    }
+
+    // Mentions, then the summary.
     let mut mentioned = Vec::new();
     loop {
         let rest = text.get(pos..).unwrap_or("");
@@ -178,7 +182,7 @@ pub fn parse_heading(
         body: String::new(),
         amount: deal,
         score: (kind == Kind::Feedback).then(|| score(&summary)).flatten(),
-        inbound: false,
+        inbound,
         summary,
     }))
 }
@@ -229,12 +233,30 @@ pub fn score(summary: &str) -> Option<f64> {
     (0.0..=10.0).contains(&v).then_some(v)
 }
 
-fn kind_list() -> String {
-    Kind::ALL
-        .iter()
-        .map(|k| format!("{} {}", k.as_str(), k.alias_zh()))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The words that say the client started a contact.
+pub const INBOUND_WORDS: [&str; 3] = ["inbound", "客户主动", "客戶主動"];
+
+/// Does `rest` (the heading after the kind) open with `inbound` or `客户主动`? With the
+/// bytes it takes, spaces before it included. `inbound` is a word of its own (any
+/// case); the Chinese words may follow the kind directly (`电话客户主动`).
+fn inbound_word(rest: &str) -> (bool, usize) {
+    let trimmed = rest.trim_start();
+    let skipped = rest.len() - trimmed.len();
+    for w in INBOUND_WORDS {
+        let Some(head) = trimmed.get(..w.len()) else {
+            continue;
+        };
+        if !head.eq_ignore_ascii_case(w) {
+            continue;
+        }
+        let after = trimmed.get(w.len()..).unwrap_or("");
+        let ends = w.is_ascii()
+            && !after.starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == '_');
+        if ends || !w.is_ascii() {
+            return (true, skipped + w.len());
+        }
+    }
+    (false, 0)
 }
 
 pub enum Unresolved {
@@ -377,6 +399,90 @@ mod tests {
         assert_eq!(score("满意度 9.5 / 10"), Some(9.5));
         assert_eq!(score("happy"), None);
         assert_eq!(score("12/10"), None);
+    }
+
+    fn entries(body: &str, kinds: &crate::model::KindTable) -> crate::parse::log::Log {
+        let people = [person("王强")];
+        let cx = Context {
+            today: "2026-11-22".parse().unwrap(),
+            kinds,
+        };
+        crate::parse::log::parse_log("a.md", body, 1, &people, &cx)
+    }
+
+    #[test]
+    fn inbound_words() {
+        let l = entries(
+            "## 2026-11-02 call inbound @王强 — asked for a quote\n\
+             ## 2026-11-03 电话 客户主动 — 询价\n\
+             ## 2026-11-04 电话客户主动 — 询价\n\
+             ## 2026-11-05 電話 客戶主動 @王强\n\
+             ## 2026-11-06 call INBOUND\n\
+             ## 2026-11-07 call inbounds — a word of its own\n\
+             ## 2026-11-08 call @王强 inbound\n",
+            &crate::model::KindTable::default(),
+        );
+        assert!(l.diags.is_empty(), "{:?}", l.diags);
+        // Newest first: 11-08 … 11-02.
+        let got: Vec<(Kind, bool, &str, usize)> = l
+            .entries
+            .iter()
+            .map(|e| (e.kind, e.inbound, e.summary.as_str(), e.people.len()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // After a mention it is no longer "right after the kind": summary text.
+                (Kind::Call, false, "inbound", 1),
+                (Kind::Call, false, "inbounds — a word of its own", 0),
+                (Kind::Call, true, "", 0),
+                (Kind::Call, true, "", 1),
+                (Kind::Call, true, "询价", 0),
+                (Kind::Call, true, "询价", 0),
+                (Kind::Call, true, "asked for a quote", 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn configured_kinds_in_headings() {
+        use crate::model::{CustomKind, KindDef, KindTable};
+        let dinner = Kind::Custom(CustomKind::new("dinner", true));
+        let kinds = KindTable::new(vec![KindDef {
+            kind: dinner,
+            aliases: vec!["宴请".into(), "饭局".into()],
+        }]);
+        let l = entries(
+            "## 2026-11-02 Dinner @王强 — 杭帮菜\n\
+             ## 2026-11-03 饭局 客户主动\n\
+             ## 2026-11-04 宴请王总\n\
+             ## 2026-11-05 回訪 @王强\n\
+             ## 2026-11-06 diner\n",
+            &kinds,
+        );
+        let got: Vec<(Kind, bool, &str)> = l
+            .entries
+            .iter()
+            .map(|e| (e.kind, e.inbound, e.summary.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Kind::Service, false, ""),
+                (dinner, false, "王总"),
+                (dinner, true, ""),
+                (dinner, false, "杭帮菜"),
+            ]
+        );
+        // A typo of a configured kind: did you mean it? At line 5, after `## 2026-11-06 `.
+        assert_eq!(l.diags.len(), 1);
+        let d = &l.diags[0];
+        assert_eq!((d.line, d.column, d.width), (5, 15, 5));
+        assert_eq!(d.message, "unknown kind `diner`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `dinner`?"));
+        // Without the configuration, `dinner` is unknown.
+        let l = entries("## 2026-11-02 dinner\n", &KindTable::default());
+        assert_eq!(l.diags[0].message, "unknown kind `dinner`");
     }
 
     #[test]

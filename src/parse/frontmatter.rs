@@ -6,7 +6,7 @@
 use super::locate::{Index, Step};
 use super::yaml::{self, Node, PathStep};
 use crate::diag::{Diagnostic, Severity, Sink, column_of};
-use crate::model::{Anchor, Client, Kind, Tier};
+use crate::model::{Anchor, Client, KindTable, Tier};
 use crate::suggest::closest;
 
 /// A note split into its front matter and body.
@@ -84,16 +84,24 @@ pub struct Reader<'a> {
     index: Index<'a>,
     first_line: usize,
     diags: Sink,
+    /// The kinds a per-kind `cadence:` may name.
+    kinds: &'a KindTable,
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(file: &'a str, yaml: &'a str, first_line: usize) -> Reader<'a> {
+    pub fn new(
+        file: &'a str,
+        yaml: &'a str,
+        first_line: usize,
+        kinds: &'a KindTable,
+    ) -> Reader<'a> {
         Reader {
             file,
             yaml,
             index: Index::new(yaml),
             first_line,
             diags: Sink::default(),
+            kinds,
         }
     }
 
@@ -248,7 +256,7 @@ impl<'a> Reader<'a> {
                         Node::Map(rhythms) => {
                             for (k, v) in rhythms {
                                 let p = [Step::Key("cadence"), Step::Key(k)];
-                                let kind = Kind::parse(k.trim());
+                                let kind = self.kinds.parse(k.trim());
                                 let c = self.cadence(v, &p);
                                 match (k.trim().eq_ignore_ascii_case("any"), kind, c) {
                                     (true, _, c) => client.cadence = c,
@@ -257,8 +265,8 @@ impl<'a> Reader<'a> {
                                     }
                                     (false, Some(_), None) => {}
                                     (false, None, _) => {
-                                        let names = std::iter::once("any")
-                                            .chain(Kind::ALL.iter().map(|k| k.as_str()));
+                                        let mut names = vec!["any"];
+                                        names.extend(self.kinds.kinds().map(|k| k.as_str()));
                                         let help = match closest(k, names) {
                                         Some(s) => format!("did you mean `{s}`?"),
                                         None => "use `any` or a kind: `cadence: {any: 14d, visit: 2m}`".to_string(),
@@ -418,11 +426,15 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Cadence, DateSpec, Role, Tier};
+    use crate::model::{Cadence, DateSpec, Kind, Role, Tier};
 
     fn read(yaml: &str) -> (Client, Vec<Diagnostic>) {
+        read_with(yaml, &KindTable::default())
+    }
+
+    fn read_with(yaml: &str, kinds: &KindTable) -> (Client, Vec<Diagnostic>) {
         let mut c = Client::default();
-        let mut r = Reader::new("a.md", yaml, 2);
+        let mut r = Reader::new("a.md", yaml, 2, kinds);
         r.read_client(&mut c);
         (c, r.into_diags())
     }

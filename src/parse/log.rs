@@ -188,9 +188,15 @@ fn task_marker(item: &str) -> Option<bool> {
     }
 }
 
-/// Parse the body of a note. `people` resolves `@mentions`; `today` flags entries from
-/// the future.
-pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], today: Date) -> Log {
+/// Parse the body of a note. `people` resolves `@mentions`; `cx.today` flags entries
+/// from the future, `cx.kinds` knows the kinds.
+pub fn parse_log(
+    file: &str,
+    body: &str,
+    body_line: usize,
+    people: &[Person],
+    cx: &super::Context<'_>,
+) -> Log {
     let lines = Lines::new(body, body_line);
     let mut log = Log::default();
     let mut diags = Sink::default();
@@ -206,8 +212,7 @@ pub fn parse_log(file: &str, body: &str, body_line: usize, people: &[Person], to
         .filter(|(_, h)| (2..=4).contains(&h.level))
         .filter_map(|(i, h)| {
             let (line_no, line, at) = lines.locate(h.start);
-            entry::parse_heading(file, line_no, line, at, &people, today, &mut diags)
-                .map(|e| (i, e))
+            entry::parse_heading(file, line_no, line, at, &people, cx, &mut diags).map(|e| (i, e))
         })
         .collect();
     for (n, (i, entry)) in dated.iter().enumerate() {
@@ -453,8 +458,16 @@ mod tests {
         "2026-11-22".parse().unwrap()
     }
 
+    fn cx() -> crate::parse::Context<'static> {
+        static KINDS: crate::model::KindTable = crate::model::KindTable { custom: Vec::new() };
+        crate::parse::Context {
+            today: today(),
+            kinds: &KINDS,
+        }
+    }
+
     fn log(body: &str) -> Log {
-        parse_log("a.md", body, 10, &people(), today())
+        parse_log("a.md", body, 10, &people(), &cx())
     }
 
     #[test]
@@ -533,7 +546,7 @@ mod tests {
             "## 2026-09-10 成交 ¥120,000 — Q4\n## 2026-10-12 feedback — 8/10 ok\n",
             1,
             &[],
-            today(),
+            &cx(),
         );
         assert_eq!(d.entries[1].amount, Some(120_000.0));
         assert_eq!(d.entries[0].score, Some(8.0));

@@ -13,7 +13,15 @@ pub mod log;
 pub mod yaml;
 
 use crate::diag::Diagnostic;
-use crate::model::{Client, Date};
+use crate::model::{Client, Date, KindTable};
+
+/// What parsing a note needs besides its bytes: the day it is read on (entries after it
+/// get a warning) and the kinds of `touchbase.yaml`.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub today: Date,
+    pub kinds: &'a KindTable,
+}
 
 /// Read the file at `path` if it holds at most `limit` bytes; `Ok(None)` when it holds
 /// more. The size is checked before reading, and at most `limit + 1` bytes are read
@@ -77,8 +85,9 @@ pub struct Parsed {
 }
 
 /// Parse one note. `file` is its path relative to the notes folder; `stem` its file
-/// name without `.md`, the default id.
-pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date) -> Parsed {
+/// name without `.md`, the default id; `kinds` the kinds notes may use.
+pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date, kinds: &KindTable) -> Parsed {
+    let cx = Context { today, kinds };
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -121,7 +130,7 @@ pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date) -> Parsed {
         file: file.to_string(),
         ..Client::default()
     };
-    let mut reader = frontmatter::Reader::new(file, yaml, yaml_line);
+    let mut reader = frontmatter::Reader::new(file, yaml, yaml_line, kinds);
     reader.read_client(&mut client);
     diags.extend(reader.into_diags());
     if client.name.is_empty() {
@@ -129,7 +138,7 @@ pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date) -> Parsed {
         client.name = stem.to_string();
     }
 
-    let log = log::parse_log(file, split.body, split.body_line, &client.people, today);
+    let log = log::parse_log(file, split.body, split.body_line, &client.people, &cx);
     client.entries = log.entries;
     client.followups = log.followups;
     client.profile = log.profile;
@@ -155,6 +164,7 @@ mod tests {
             "a",
             "\u{feff}---\r\nname: A\r\n---\r\n## 2026-11-02 call\r\nhi\r\n".as_bytes(),
             today(),
+            &KindTable::default(),
         );
         assert!(p.diags.is_empty(), "{:?}", p.diags);
         let c = p.client.unwrap();
@@ -164,7 +174,13 @@ mod tests {
 
     #[test]
     fn not_utf8() {
-        let p = parse_note("gbk.md", "gbk", b"---\nname: \xc4\xe3\n---\n", today());
+        let p = parse_note(
+            "gbk.md",
+            "gbk",
+            b"---\nname: \xc4\xe3\n---\n",
+            today(),
+            &KindTable::default(),
+        );
         assert!(p.client.is_none());
         assert_eq!(p.diags[0].message, "file is not UTF-8 text");
         assert_eq!(p.diags[0].line, 2);
@@ -177,6 +193,7 @@ mod tests {
             "a",
             b"---\nname: [x\n---\n## 2026-11-02 call\n",
             today(),
+            &KindTable::default(),
         );
         let c = p.client.unwrap();
         assert_eq!(c.name, "a");
@@ -186,7 +203,13 @@ mod tests {
 
     #[test]
     fn no_front_matter() {
-        let p = parse_note("a.md", "a", b"# Meeting notes\n", today());
+        let p = parse_note(
+            "a.md",
+            "a",
+            b"# Meeting notes\n",
+            today(),
+            &KindTable::default(),
+        );
         assert!(p.client.is_none());
         assert_eq!(p.diags[0].message, "note has no front matter");
     }

@@ -110,6 +110,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("kind_complaint", "Complaint", "投诉"),
     ("kind_feedback", "Feedback", "反馈"),
     ("kind_referral", "Referral", "推荐"),
+    ("kind_service", "After-sales visit", "售后回访"),
     ("kind_note", "Note", "备注"),
     ("role_decision_maker", "Decision-maker", "决策者"),
     ("role_influencer", "Influencer", "影响者"),
@@ -744,6 +745,7 @@ pub fn tier(lang: Lang, tier: Option<Tier>) -> &'static str {
     )
 }
 
+/// A kind's label: a built-in kind's in `lang`, a configured kind's name.
 pub fn kind(lang: Lang, kind: Kind) -> &'static str {
     let key = match kind {
         Kind::Call => "kind_call",
@@ -758,7 +760,10 @@ pub fn kind(lang: Lang, kind: Kind) -> &'static str {
         Kind::Complaint => "kind_complaint",
         Kind::Feedback => "kind_feedback",
         Kind::Referral => "kind_referral",
+        Kind::Service => "kind_service",
         Kind::Note => "kind_note",
+        // A configured kind is called by its name, in both languages.
+        Kind::Custom(c) => return c.name,
     };
     label(lang, key)
 }
