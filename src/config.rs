@@ -9,9 +9,7 @@ use std::path::Path;
 
 use crate::analyse::holidays::CustomHoliday;
 use crate::diag::{Diagnostic, column_of};
-use crate::model::{
-    Birthday, Cadence, CustomKind, DateSpec, Kind, KindDef, KindTable, Tier, TierCadences,
-};
+use crate::model::{Cadence, CustomKind, Kind, KindDef, KindTable, Tier, TierCadences};
 use crate::parse::locate::{Step, locate};
 use crate::parse::yaml::{self, Node};
 use crate::suggest::closest;
@@ -502,15 +500,12 @@ fn read_holidays(ck: &mut Checker<'_>, value: &Node, out: &mut Vec<CustomHoliday
         let (date, name) = (get("date"), get("name"));
         match (date, name) {
             (Some(date), Some(name)) if !name.trim().is_empty() => {
-                match crate::parse::dates::parse_birthday(&date) {
-                    Ok(Birthday::MonthDay { month, day }) => out.push(CustomHoliday {
-                        date: DateSpec::Yearly { month, day },
-                        name,
-                    }),
-                    Ok(Birthday::Full(d)) => out.push(CustomHoliday {
-                        date: DateSpec::Once(d),
-                        name,
-                    }),
+                match crate::parse::dates::parse_yearly(&date) {
+                    Ok(date) => out.push(CustomHoliday { date, name }),
+                    // A lunar date's own hint shows its form; others are told both.
+                    Err(p) if crate::parse::dates::is_lunar(&date) => {
+                        ck.error(&path, true, p.message, p.help)
+                    }
                     Err(p) => ck.error(
                         &path,
                         true,
@@ -894,6 +889,7 @@ fn read_privacy(ck: &mut Checker<'_>, value: &Node, out: &mut Privacy) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::DateSpec;
 
     #[test]
     fn full_config() {

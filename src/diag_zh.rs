@@ -173,6 +173,26 @@ const TABLE: &[(&str, &str)] = &[
         "日期请写成 YYYY-MM-DD，例如 `2026-03-05`",
     ),
     ("`{}` is not a real date", "`{0}` 不是真实存在的日期"),
+    // Lunar dates (parse/dates.rs `parse_lunar`, `parse_yearly`).
+    ("`{}` is not a lunar date", "`{0}` 不是有效的农历日期"),
+    (
+        "lunar months run from 01 to 12: write `{}` (`{}` for a leap month)",
+        "农历月份只能是 01 到 12：请写成 `{0}`（闰月写 `{1}`）",
+    ),
+    (
+        "a lunar month has 29 or 30 days (day 30 falls on day 29 in a 29-day month): write `{}`",
+        "农历每月只有 29 或 30 天（小月的三十按廿九算）：请写成 `{0}`",
+    ),
+    ("write lunar dates as `{}`", "农历日期请写成 `{0}`"),
+    (
+        "write lunar dates as `{}`, e.g. `{}` (`{}` for a leap month)",
+        "农历日期请写成 `{0}`，例如 `{1}`（闰月写 `{2}`）",
+    ),
+    ("lunar date `{}` has a year", "农历日期 `{0}` 带了年份"),
+    (
+        "a lunar date here comes back every year: write `{}`",
+        "这里的农历日期每年都有：请写成 `{0}`",
+    ),
     (
         "months run from 01 to 12; write dates as YYYY-MM-DD",
         "月份只能是 01 到 12；日期请写成 YYYY-MM-DD",
@@ -1063,6 +1083,21 @@ mod tests {
                 ),
             );
         }
+        // Lunar dates, wrong in every way, in the places they go.
+        for bad in [
+            "农历13-01",
+            "lunar 08-31",
+            "lunar 8-5",
+            "农历八月十五",
+            "1968 农历08-15",
+        ] {
+            note(
+                out,
+                &format!(
+                    "---\nname: a\ndates:\n  - {{date: {bad}, what: x}}\npeople:\n  - name: W\n    birthday: {bad}\n---\n"
+                ),
+            );
+        }
         for month in 1..=12 {
             note(
                 out,
@@ -1143,6 +1178,10 @@ mod tests {
         config(
             out,
             "kinds:\n  - dinner\n  - {aliases: [x]}\n  - {name: 'a b', aliases: [宴请, {x: 1}], contact: maybe, contcat: true}\n  - {name: any}\n  - {name: Call}\n  - {name: lunch, aliases: 電話}\n  - {name: dinner, aliases: [饭局, 饭局]}\n  - {name: [a], aliases: {x: 1}}\n  - {name: tea, aliases: [zzzzzzzz], colour: red}\n",
+        );
+        config(
+            out,
+            "holidays:\n  - {date: 农历13-01, name: x}\n  - {date: 2026 农历01-15, name: y}\n",
         );
         config(out, "language： zh\n");
         config(out, "title: [x\n");

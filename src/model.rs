@@ -434,18 +434,58 @@ impl Role {
     }
 }
 
-/// A birthday, with or without the year.
+/// A day of the Chinese lunisolar calendar (农历), as written: `农历08-15`, or
+/// `农历闰04-15` for a day of a leap month. Which Gregorian day it falls on each year is
+/// `analyse::holidays::lunar_between`'s business (with the fallback for a day or a leap
+/// month a year lacks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LunarDay {
+    /// 1 to 12.
+    pub month: u8,
+    /// A day of the leap month (闰月) numbered `month`.
+    pub leap: bool,
+    /// 1 to 30.
+    pub day: u8,
+}
+
+impl LunarDay {
+    /// `08-15`, or `闰04-15` for a leap month: the export's `lunar` field.
+    pub fn code(self) -> String {
+        let leap = if self.leap { "闰" } else { "" };
+        format!("{leap}{:02}-{:02}", self.month, self.day)
+    }
+}
+
+/// A birthday, with or without the year, on the Gregorian or the lunar calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Birthday {
     Full(Date),
-    MonthDay { month: i8, day: i8 },
+    MonthDay {
+        month: i8,
+        day: i8,
+    },
+    /// `农历08-15`, `1968 农历08-15`: the year (when given) is the Gregorian year of birth.
+    Lunar {
+        year: Option<i16>,
+        day: LunarDay,
+    },
 }
 
 impl Birthday {
-    pub fn month_day(self) -> (i8, i8) {
+    /// The birth year, when written.
+    pub fn year(self) -> Option<i16> {
         match self {
-            Birthday::Full(d) => (d.month(), d.day()),
-            Birthday::MonthDay { month, day } => (month, day),
+            Birthday::Full(d) => Some(d.year()),
+            Birthday::MonthDay { .. } => None,
+            Birthday::Lunar { year, .. } => year,
+        }
+    }
+
+    /// The lunar day of a lunar birthday.
+    pub fn lunar(self) -> Option<LunarDay> {
+        match self {
+            Birthday::Lunar { day, .. } => Some(day),
+            _ => None,
         }
     }
 }
@@ -486,11 +526,13 @@ pub struct Lost {
     pub reason: Option<String>,
 }
 
-/// A date to remember: once (`2026-12-05`), or every year (`MM-DD`).
+/// A date to remember: once (`2026-12-05`), or every year (`MM-DD`, or a lunar
+/// `农历MM-DD`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateSpec {
     Once(Date),
     Yearly { month: i8, day: i8 },
+    Lunar(LunarDay),
 }
 
 /// An entry of the `dates:` list in the front matter.

@@ -13,7 +13,7 @@ use crate::analyse::deals::REFERENCE;
 use crate::analyse::moments::MomentKind;
 use crate::analyse::{Status, days_between};
 use crate::diag::Diagnostic;
-use crate::model::{Cadence, Date, Kind};
+use crate::model::{Cadence, Date, Kind, LunarDay};
 use crate::workspace::Workspace;
 
 fn iso<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
@@ -23,6 +23,14 @@ fn iso<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
 fn iso_opt<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
     match d {
         Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}
+
+/// A lunar day as its code: `"08-15"`, `"闰04-15"`.
+fn lunar_opt<S: Serializer>(d: &Option<LunarDay>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.code()),
         None => s.serialize_none(),
     }
 }
@@ -357,6 +365,10 @@ pub struct MomentReport<'a> {
     pub name: Option<&'a str>,
     /// Years since; never for a birthday unless birth years are shown.
     pub years: Option<i16>,
+    /// A lunar birthday's or `dates:` item's lunar day (`"08-15"`, `"闰04-15"`), which
+    /// `date` is this time; null for Gregorian ones and for holidays.
+    #[serde(serialize_with = "lunar_opt")]
+    pub lunar: Option<LunarDay>,
     /// Index of the client in `Report::clients` (for renderers).
     #[serde(skip)]
     pub client_index: Option<usize>,
@@ -905,6 +917,7 @@ fn moment<'a>(ws: &'a Workspace, m: &'a crate::analyse::moments::Moment) -> Mome
         years: m
             .years
             .filter(|_| m.kind != MomentKind::Birthday || ws.config.privacy.birth_year),
+        lunar: m.lunar,
         client_index: m.client,
         kind: m.kind,
         holiday_key: m.holiday_key,

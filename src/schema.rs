@@ -22,11 +22,25 @@ fn iso_date(description: &str) -> Value {
     })
 }
 
-/// `MM-DD` (every year) or `YYYY-MM-DD`.
-fn yearly_or_once(description: &str) -> Value {
+/// A lunar month-day as `parse::dates::parse_lunar` reads it: `农历08-15`, `lunar 08-15`,
+/// `农历闰04-15`, `lunar leap 04-15` (`阴历`, `農曆`, `陰曆` too; `lunar`, `leap` in any case).
+const LUNAR: &str = r"(农历|阴历|農曆|陰曆|[Ll][Uu][Nn][Aa][Rr])\s*(闰|閏|[Ll][Ee][Aa][Pp]\s+)?\s*[0-9]{2}-[0-9]{2}";
+
+/// A birthday: `MM-DD`, `YYYY-MM-DD`, or lunar with an optional year of birth
+/// (`1968 农历08-15`).
+fn birthday_value(description: &str) -> Value {
     json!({
         "type": "string",
-        "pattern": r"^\s*([0-9]{4}-)?[0-9]{2}-[0-9]{2}\s*$",
+        "pattern": format!(r"^\s*(([0-9]{{4}}-)?[0-9]{{2}}-[0-9]{{2}}|([0-9]{{4}}\s*年?\s*)?{LUNAR})\s*$"),
+        "description": description,
+    })
+}
+
+/// A date to remember or a holiday: `MM-DD` or `农历MM-DD` (every year), `YYYY-MM-DD`.
+fn yearly_once_or_lunar(description: &str) -> Value {
+    json!({
+        "type": "string",
+        "pattern": format!(r"^\s*(([0-9]{{4}}-)?[0-9]{{2}}-[0-9]{{2}}|{LUNAR})\s*$"),
         "description": description,
     })
 }
@@ -72,8 +86,8 @@ pub fn schema() -> Value {
             },
             "title": text("Job title."),
             "gender": text("Gender, as you write it."),
-            "birthday": yearly_or_once("Birthday: YYYY-MM-DD, or MM-DD when the year is unknown."),
-            "birth_day": yearly_or_once("Same as `birthday`."),
+            "birthday": birthday_value("Birthday: YYYY-MM-DD, or MM-DD when the year is unknown; lunar: 农历MM-DD (农历闰MM-DD for a leap month, `lunar MM-DD` in English), with the year of birth before it if known (1968 农历08-15)."),
+            "birth_day": birthday_value("Same as `birthday`."),
             "phone": text("Phone number (masked in the report unless privacy.show lists `phone`). Quote it to keep a leading zero or `+`."),
             "wechat": text("WeChat ID (masked unless privacy.show lists `wechat`)."),
             "email": text("E-mail address (masked unless privacy.show lists `email`)."),
@@ -161,7 +175,7 @@ pub fn schema() -> Value {
                     "type": "object",
                     "required": ["date"],
                     "properties": {
-                        "date": yearly_or_once("MM-DD (every year) or YYYY-MM-DD."),
+                        "date": yearly_once_or_lunar("MM-DD or 农历MM-DD (every year), or YYYY-MM-DD."),
                         "what": text("What the date is."),
                     },
                 },

@@ -120,9 +120,9 @@ fn upcoming_and_pareto() {
     assert_eq!(
         j["upcoming"],
         json!([
-            {"date": "2026-12-01", "what": "anniversary", "client": "acme", "name": null, "years": 6},
-            {"date": "2026-12-05", "what": "birthday", "client": "acme", "name": "Boss Wang", "years": null},
-            {"date": "2026-12-10", "what": "founding day", "client": "acme", "name": null, "years": null}
+            {"date": "2026-12-01", "what": "anniversary", "client": "acme", "name": null, "years": 6, "lunar": null},
+            {"date": "2026-12-05", "what": "birthday", "client": "acme", "name": "Boss Wang", "years": null, "lunar": null},
+            {"date": "2026-12-10", "what": "founding day", "client": "acme", "name": null, "years": null, "lunar": null}
         ])
     );
     // 2025 (the latest full year): 800 + 150 + 50 + 0; the top 20 % is one client.

@@ -1,7 +1,7 @@
 //! Personal moments and holidays: upcoming birthdays, partnership anniversaries, the
 //! `dates:` a rep keeps, holidays; and whether greetings were actually sent.
 
-use crate::model::{Client, Date, DateSpec, Kind, Tier};
+use crate::model::{Birthday, Client, Date, DateSpec, Kind, LunarDay, Tier};
 
 use super::holidays::{self, CustomHoliday, Holiday};
 use super::{counts, days_between};
@@ -29,6 +29,8 @@ pub struct Moment {
     pub holiday_key: Option<&'static str>,
     /// Years since (birthdays with a year, anniversaries, past `dates:`).
     pub years: Option<i16>,
+    /// The lunar day of a lunar birthday or `dates:` item (`date` is where it falls).
+    pub lunar: Option<LunarDay>,
 }
 
 pub fn add_days(d: Date, n: i64) -> Date {
@@ -45,11 +47,29 @@ fn next_yearly(from: Date, month: i8, day: i8) -> Option<Date> {
     }
 }
 
+/// The days from `from` to `to` (inclusive) a birthday falls on: a Gregorian one on the
+/// first of them only (02-29 on 02-28 in other years), a lunar one on each.
+pub fn birthday_dates(b: Birthday, from: Date, to: Date) -> Vec<Date> {
+    let (month, day) = match b {
+        Birthday::Full(d) => (d.month(), d.day()),
+        Birthday::MonthDay { month, day } => (month, day),
+        Birthday::Lunar { day, .. } => return holidays::lunar_between(day, from, to),
+    };
+    next_yearly(from, month, day)
+        .filter(|d| *d <= to)
+        .into_iter()
+        .collect()
+}
+
 /// A client's moments from `today` to `today + days`.
 pub fn client_moments(ci: usize, client: &Client, today: Date, days: i64) -> Vec<Moment> {
     let until = add_days(today, days);
     let mut out = Vec::new();
-    let mut push = |date: Option<Date>, kind: MomentKind, what: String, since_year: Option<i16>| {
+    let mut push = |date: Option<Date>,
+                    kind: MomentKind,
+                    what: String,
+                    since_year: Option<i16>,
+                    lunar: Option<LunarDay>| {
         if let Some(date) = date.filter(|d| *d >= today && *d <= until) {
             let years = since_year.map(|y| date.year() - y).filter(|y| *y > 0);
             out.push(Moment {
@@ -59,22 +79,17 @@ pub fn client_moments(ci: usize, client: &Client, today: Date, days: i64) -> Vec
                 what,
                 holiday_key: None,
                 years,
+                lunar,
             });
         }
     };
     for p in &client.people {
-        if let Some(b) = p.birthday {
-            let (m, d) = b.month_day();
-            let year = match b {
-                crate::model::Birthday::Full(d) => Some(d.year()),
-                crate::model::Birthday::MonthDay { .. } => None,
-            };
-            push(
-                next_yearly(today, m, d),
-                MomentKind::Birthday,
-                p.name.clone(),
-                year,
-            );
+        let Some(b) = p.birthday else { continue };
+        // A lunar birthday can come twice in a window of over 354 days (the 12-month
+        // calendar): every day of the window it falls on counts.
+        for date in birthday_dates(b, today, until) {
+            let what = p.name.clone();
+            push(Some(date), MomentKind::Birthday, what, b.year(), b.lunar());
         }
     }
     if let Some(since) = client.since {
@@ -83,6 +98,7 @@ pub fn client_moments(ci: usize, client: &Client, today: Date, days: i64) -> Vec
             MomentKind::Anniversary,
             String::new(),
             Some(since.year()),
+            None,
         );
     }
     for k in &client.dates {
@@ -92,16 +108,29 @@ pub fn client_moments(ci: usize, client: &Client, today: Date, days: i64) -> Vec
                 MomentKind::Date,
                 k.what.clone(),
                 None,
+                None,
             ),
+            DateSpec::Lunar(day) => {
+                for date in holidays::lunar_between(day, today, until) {
+                    push(
+                        Some(date),
+                        MomentKind::Date,
+                        k.what.clone(),
+                        None,
+                        Some(day),
+                    );
+                }
+            }
             // A date still to come happens once; one in the past comes back every year.
             DateSpec::Once(d) if d >= today => {
-                push(Some(d), MomentKind::Date, k.what.clone(), None)
+                push(Some(d), MomentKind::Date, k.what.clone(), None, None)
             }
             DateSpec::Once(d) => push(
                 next_yearly(today, d.month(), d.day()),
                 MomentKind::Date,
                 k.what.clone(),
                 Some(d.year()),
+                None,
             ),
         }
     }
@@ -130,6 +159,7 @@ pub fn upcoming(
             what: h.name,
             holiday_key: h.key,
             years: None,
+            lunar: None,
         });
     }
     out.par_sort();
@@ -164,17 +194,29 @@ pub struct BirthdayCheck {
     pub greeted: bool,
 }
 
+/// `month-day` last year and this year.
+fn yearly_in(today: Date, month: i8, day: i8) -> Vec<Date> {
+    [today.year() - 1, today.year()]
+        .into_iter()
+        .filter_map(|y| holidays::on(y, month, day))
+        .collect()
+}
+
 /// Birthdays of the last 365 days (today's included): greeted ones at once, missed ones
 /// once they are at least 3 days past (so the window closed).
 pub fn birthday_checks(client: &Client, today: Date) -> Vec<BirthdayCheck> {
     let mut out = Vec::new();
     for p in &client.people {
         let Some(b) = p.birthday else { continue };
-        let (m, d) = b.month_day();
-        for year in [today.year() - 1, today.year()] {
-            let Some(date) = holidays::on(year, m, d) else {
-                continue;
-            };
+        let dates: Vec<Date> = match b {
+            Birthday::Full(d) => yearly_in(today, d.month(), d.day()),
+            Birthday::MonthDay { month, day } => yearly_in(today, month, day),
+            // The same days as `(0..365).contains(&age)` below.
+            Birthday::Lunar { day, .. } => {
+                holidays::lunar_between(day, add_days(today, -364), today)
+            }
+        };
+        for date in dates {
             let age = days_between(date, today);
             // A greeting already logged counts at once; a miss only once the 3 days
             // after the birthday are over.
@@ -293,7 +335,7 @@ pub fn next_holidays(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Birthday, Entry, KeyDate, Person};
+    use crate::model::{Entry, KeyDate, LunarDay, Person};
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
@@ -382,6 +424,96 @@ mod tests {
                     "wedding".into(),
                     None
                 ),
+            ]
+        );
+    }
+
+    fn lunar_person(name: &str, year: Option<i16>, month: u8, leap: bool, day: u8) -> Person {
+        Person {
+            name: name.into(),
+            birthday: Some(Birthday::Lunar {
+                year,
+                day: LunarDay { month, leap, day },
+            }),
+            ..Person::default()
+        }
+    }
+
+    #[test]
+    fn a_lunar_birthday_comes_on_its_gregorian_day() {
+        // 农历十月廿三 of 2026 is 2026-12-01 (ICU4X; HKO tables); born 1968: 2026 − 1968
+        // = 58 years. 农历腊月初八 (2027-01-15) is past the 30 days (to 12-22).
+        let c = Client {
+            people: vec![
+                lunar_person("刘", Some(1968), 10, false, 23),
+                lunar_person("腊", None, 12, false, 8),
+            ],
+            ..Client::default()
+        };
+        let m = client_moments(0, &c, d("2026-11-22"), 30);
+        let got: Vec<(String, &str, Option<i16>, Option<String>)> = m
+            .iter()
+            .map(|m| {
+                let lunar = m.lunar.map(LunarDay::code);
+                (m.date.to_string(), m.what.as_str(), m.years, lunar)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [("2026-12-01".into(), "刘", Some(58), Some("10-23".into()))]
+        );
+        // Over 12 months from 2026-02-10 a lunar 正月初一 comes twice: 2026-02-17 and
+        // 2027-02-06 (a lunar year of 354 days); the Gregorian 王强 11-28 once.
+        let mut c = client();
+        c.people.push(lunar_person("春", None, 1, false, 1));
+        c.dates = vec![KeyDate {
+            date: DateSpec::Lunar(LunarDay {
+                month: 1,
+                leap: false,
+                day: 15,
+            }),
+            what: "元宵".into(),
+        }];
+        let m = client_moments(0, &c, d("2026-02-10"), 365);
+        let days = |who: &str| -> Vec<String> {
+            m.iter()
+                .filter(|m| m.what == who)
+                .map(|m| m.date.to_string())
+                .collect()
+        };
+        assert_eq!(days("春"), ["2026-02-17", "2027-02-06"]);
+        assert_eq!(days("王强"), ["2026-11-28"]);
+        // 元宵 (正月十五) 2026-03-03; the next, 2027-02-20, is past 2027-02-10.
+        assert_eq!(days("元宵"), ["2026-03-03"]);
+    }
+
+    #[test]
+    fn lunar_birthdays_count_in_the_greeting_rate() {
+        // Today 2026-11-22; the last 12 months run from 2025-11-23. 元 正月十五 =
+        // 2026-03-03, greeted 03-02 (within 3 days). 腊 腊月初八 = 2026-01-26 (of the
+        // lunar year 2025; 2025-01-07's is out of the window and 2027-01-15's still to
+        // come), not greeted. 闰 闰六月初一: 2026 has none, so 六月初一 = 2026-07-14, not
+        // greeted (and 2025's 闰六月初一, 2025-07-25, is out of the window).
+        let c = Client {
+            people: vec![
+                lunar_person("元", None, 1, false, 15),
+                lunar_person("腊", Some(1970), 12, false, 8),
+                lunar_person("闰", None, 6, true, 1),
+            ],
+            entries: vec![e("2026-03-02", Kind::Greeting)],
+            ..Client::default()
+        };
+        let checks = birthday_checks(&c, d("2026-11-22"));
+        let got: Vec<(&str, String, bool)> = checks
+            .iter()
+            .map(|c| (c.person.as_str(), c.date.to_string(), c.greeted))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("闰", "2026-07-14".into(), false),
+                ("元", "2026-03-03".into(), true),
+                ("腊", "2026-01-26".into(), false),
             ]
         );
     }

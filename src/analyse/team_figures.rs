@@ -310,6 +310,7 @@ mod tests {
             what: String::new(),
             holiday_key: None,
             years: None,
+            lunar: None,
         };
         let all = vec![m("2026-01-01"), m("2026-01-31"), m("2026-02-01")];
         assert_eq!(window(&all, d("2026-01-01"), 30).len(), 2);

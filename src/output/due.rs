@@ -61,6 +61,10 @@ pub struct DueMoment<'a> {
     pub client: Option<&'a str>,
     pub client_name: Option<&'a str>,
     pub name: Option<&'a str>,
+    /// A lunar birthday's or date's lunar day (`08-15`, `闰04-15`), as in the export.
+    pub lunar: Option<String>,
+    #[serde(skip)]
+    pub lunar_day: Option<crate::model::LunarDay>,
 }
 
 #[derive(Serialize)]
@@ -136,6 +140,8 @@ pub fn due<'a>(report: &'a Report<'a>, days: i64) -> Due<'a> {
             client: m.client,
             client_name: client(m).map(|c| c.name),
             name: m.name,
+            lunar: m.lunar.map(|d| d.code()),
+            lunar_day: m.lunar,
         })
         .collect();
     let greetings = report
@@ -307,9 +313,15 @@ pub fn write_table<W: Write>(due: &Due<'_>, lang: Lang, color: bool, out: W) -> 
                 "anniversary" => t("moment_anniversary").to_string(),
                 other => clean(other),
             };
+            let lunar = m
+                .lunar_day
+                .map(|d| {
+                    crate::render::i18n::paren(lang, &crate::render::format::lunar_day(lang, d))
+                })
+                .unwrap_or_default();
             writeln!(
                 out,
-                "  {} {what}{}",
+                "  {} {what}{lunar}{}",
                 m.date,
                 m.client_name
                     .map(|n| format!(" · {}", clean(n)))

@@ -106,6 +106,11 @@ pub fn events(report: &Report<'_>, lang: Lang) -> Vec<CalEvent> {
                 },
             ),
         };
+        // A lunar birthday or date says so: `Birthday: 王强 (Acme) · lunar 10/23`.
+        let title = match m.lunar {
+            Some(d) => format!("{title} · {}", crate::render::format::lunar_day(lang, d)),
+            None => title,
+        };
         let kind = label(lang, key);
         events.push(event(
             uid(

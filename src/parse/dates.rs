@@ -1,7 +1,7 @@
 //! Reading dates as people write them: ISO `YYYY-MM-DD` is the only accepted form, but
 //! anything that *looks* like a date is recognised so the error can show the ISO form.
 
-use crate::model::{Birthday, Date};
+use crate::model::{Birthday, Date, DateSpec, LunarDay};
 
 /// Why a date-like text is not an accepted date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,8 +113,148 @@ fn month_name(month: i8) -> &'static str {
         .unwrap_or("that month")
 }
 
-/// A birthday: `YYYY-MM-DD`, or `MM-DD` when the year is unknown.
+/// The words that start a lunar date, and the leap-month words after them. The first
+/// of each style is the one hints show.
+const LUNAR_ZH: [&str; 4] = ["农历", "阴历", "農曆", "陰曆"];
+const LEAP_ZH: [&str; 2] = ["闰", "閏"];
+
+/// `text` without its leading `word`, compared ignoring ASCII case.
+fn strip_word<'a>(text: &'a str, word: &str) -> Option<&'a str> {
+    let head = text.get(..word.len())?;
+    head.eq_ignore_ascii_case(word)
+        .then(|| text.get(word.len()..))
+        .flatten()
+}
+
+/// A lunar date as written: `农历08-15`, `lunar 08-15` (any case), `农历闰04-15` or
+/// `lunar leap 04-15` for a leap month, `阴历` (and Traditional `農曆`, `陰曆`) for
+/// `农历`, and a Gregorian year of birth before it: `1968 农历08-15`. `None` when the
+/// text (after a year) does not start with one of those words: it is not meant to be
+/// lunar. Day 30 is accepted in every month (it falls back where a month has 29).
+pub fn parse_lunar(text: &str) -> Option<Result<(Option<i16>, LunarDay), DateProblem>> {
+    let t = text.trim();
+    // A year of birth: four digits, then a space or `年`.
+    let (year, rest) = match (t.get(..4), t.get(4..)) {
+        (Some(y), Some(rest))
+            if y.bytes().all(|b| b.is_ascii_digit())
+                && rest.starts_with(|c: char| c.is_whitespace() || c == '年') =>
+        {
+            let rest = rest.trim_start().trim_start_matches('年').trim_start();
+            (y.parse::<i16>().ok(), rest)
+        }
+        _ => (None, t),
+    };
+    let (zh, rest) = match LUNAR_ZH.iter().find_map(|w| rest.strip_prefix(w)) {
+        Some(r) => (true, r),
+        None => (false, strip_word(rest, "lunar")?),
+    };
+    // `lunarx 08-15` is not the word `lunar`.
+    if !zh && rest.starts_with(|c: char| c.is_alphanumeric() && !c.is_ascii_digit()) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let (leap, rest) = match LEAP_ZH.iter().find_map(|w| rest.strip_prefix(w)) {
+        Some(r) => (true, r.trim_start()),
+        None => match strip_word(rest, "leap") {
+            Some(r) if r.starts_with(char::is_whitespace) => (true, r.trim_start()),
+            _ => (false, rest),
+        },
+    };
+    let form = |md: &str| {
+        let year = year.map(|y| format!("{y:04} ")).unwrap_or_default();
+        let leap_word = match (leap, zh) {
+            (false, _) => "",
+            (true, true) => "闰",
+            (true, false) => "leap ",
+        };
+        let word = if zh { "农历" } else { "lunar " };
+        format!("{year}{word}{leap_word}{md}")
+    };
+    let example = |md: &str, leap_md: &str| {
+        if zh {
+            (format!("农历{md}"), format!("农历闰{leap_md}"))
+        } else {
+            (format!("lunar {md}"), format!("lunar leap {leap_md}"))
+        }
+    };
+    let problem = |help: String| DateProblem {
+        message: format!("`{t}` is not a lunar date"),
+        help,
+    };
+    let numbers: Vec<&str> = rest.split(['-', '/', '.']).collect();
+    let parts = match numbers.as_slice() {
+        [m, d]
+            if (1..=2).contains(&m.len())
+                && (1..=2).contains(&d.len())
+                && m.bytes().chain(d.bytes()).all(|b| b.is_ascii_digit()) =>
+        {
+            m.parse::<u8>().ok().zip(d.parse::<u8>().ok())
+        }
+        _ => None,
+    };
+    let Some((month, day)) = parts else {
+        let (plain, leap_form) = example("08-15", "04-15");
+        return Some(Err(problem(format!(
+            "write lunar dates as `{}`, e.g. `{plain}` (`{leap_form}` for a leap month)",
+            if zh { "农历MM-DD" } else { "lunar MM-DD" }
+        ))));
+    };
+    if !(1..=12).contains(&month) {
+        let (plain, leap_form) = example("08-15", "04-15");
+        return Some(Err(problem(format!(
+            "lunar months run from 01 to 12: write `{plain}` (`{leap_form}` for a leap month)"
+        ))));
+    }
+    if !(1..=30).contains(&day) {
+        return Some(Err(problem(format!(
+            "a lunar month has 29 or 30 days (day 30 falls on day 29 in a 29-day month): write `{}`",
+            form(&format!("{month:02}-30"))
+        ))));
+    }
+    let canonical = form(&format!("{month:02}-{day:02}"));
+    if rest != format!("{month:02}-{day:02}") {
+        return Some(Err(problem(format!("write lunar dates as `{canonical}`"))));
+    }
+    Some(Ok((year, LunarDay { month, leap, day })))
+}
+
+/// Is `text` meant as a lunar date (right or wrong)?
+pub fn is_lunar(text: &str) -> bool {
+    parse_lunar(text).is_some()
+}
+
+/// A date that comes back every year or happens once, as `dates:` items and configured
+/// holidays have them: `MM-DD`, `农历MM-DD` (every year) or `YYYY-MM-DD`. A lunar date
+/// with a year is refused: it would mean nothing more than without.
+pub fn parse_yearly(text: &str) -> Result<DateSpec, DateProblem> {
+    match parse_birthday(text)? {
+        Birthday::Full(d) => Ok(DateSpec::Once(d)),
+        Birthday::MonthDay { month, day } => Ok(DateSpec::Yearly { month, day }),
+        Birthday::Lunar { year: None, day } => Ok(DateSpec::Lunar(day)),
+        Birthday::Lunar { year: Some(_), .. } => {
+            let t = text.trim();
+            let bare = t
+                .get(4..)
+                .unwrap_or("")
+                .trim_start()
+                .trim_start_matches('年');
+            Err(DateProblem {
+                message: format!("lunar date `{t}` has a year"),
+                help: format!(
+                    "a lunar date here comes back every year: write `{}`",
+                    bare.trim_start()
+                ),
+            })
+        }
+    }
+}
+
+/// A birthday: `YYYY-MM-DD`, or `MM-DD` when the year is unknown; or a lunar one
+/// (`农历08-15`, `1968 农历08-15`, see `parse_lunar`).
 pub fn parse_birthday(text: &str) -> Result<Birthday, DateProblem> {
+    if let Some(lunar) = parse_lunar(text) {
+        return lunar.map(|(year, day)| Birthday::Lunar { year, day });
+    }
     let t = text.trim();
     let b = t.as_bytes();
     if b.len() == 5 && b.get(2) == Some(&b'-') {
@@ -188,6 +328,96 @@ mod tests {
         assert!(leading_date("2026-Q3 review").is_none());
         assert!(leading_date("联系记录").is_none());
         assert!(leading_date("20").is_none());
+    }
+
+    fn lunar(year: Option<i16>, month: u8, leap: bool, day: u8) -> Result<Birthday, DateProblem> {
+        Ok(Birthday::Lunar {
+            year,
+            day: LunarDay { month, leap, day },
+        })
+    }
+
+    #[test]
+    fn lunar_birthdays() {
+        for t in [
+            "农历08-15",
+            "lunar 08-15",
+            "Lunar 08-15",
+            "LUNAR08-15",
+            "阴历08-15",
+            "農曆08-15",
+            " 陰曆 08-15 ",
+        ] {
+            assert_eq!(parse_birthday(t), lunar(None, 8, false, 15), "{t}");
+        }
+        for t in [
+            "农历闰04-15",
+            "農曆閏04-15",
+            "lunar leap 04-15",
+            "Lunar Leap 04-15",
+            "lunar 闰04-15",
+        ] {
+            assert_eq!(parse_birthday(t), lunar(None, 4, true, 15), "{t}");
+        }
+        for t in ["1968 农历08-15", "1968 lunar 08-15", "1968年农历08-15"] {
+            assert_eq!(parse_birthday(t), lunar(Some(1968), 8, false, 15), "{t}");
+        }
+        // Day 30 is fine in any month: it falls back where the month has 29.
+        assert_eq!(parse_birthday("农历02-30"), lunar(None, 2, false, 30));
+        // Not lunar at all: the Gregorian rules answer.
+        assert!(parse_lunar("lunaria 08-15").is_none());
+        assert!(parse_lunar("08-15").is_none());
+        assert!(parse_lunar("1968-08-15").is_none());
+    }
+
+    #[test]
+    fn bad_lunar_birthdays() {
+        let p = parse_birthday("农历13-01").unwrap_err();
+        assert_eq!(p.message, "`农历13-01` is not a lunar date");
+        assert_eq!(
+            p.help,
+            "lunar months run from 01 to 12: write `农历08-15` (`农历闰04-15` for a leap month)"
+        );
+        let p = parse_birthday("lunar 00-01").unwrap_err();
+        assert_eq!(
+            p.help,
+            "lunar months run from 01 to 12: write `lunar 08-15` (`lunar leap 04-15` for a leap month)"
+        );
+        let p = parse_birthday("1968 农历闰08-31").unwrap_err();
+        assert_eq!(p.message, "`1968 农历闰08-31` is not a lunar date");
+        assert_eq!(
+            p.help,
+            "a lunar month has 29 or 30 days (day 30 falls on day 29 in a 29-day month): write `1968 农历闰08-30`"
+        );
+        let p = parse_birthday("lunar 8-5").unwrap_err();
+        assert_eq!(p.help, "write lunar dates as `lunar 08-05`");
+        let p = parse_birthday("农历八月十五").unwrap_err();
+        assert_eq!(
+            p.help,
+            "write lunar dates as `农历MM-DD`, e.g. `农历08-15` (`农历闰04-15` for a leap month)"
+        );
+    }
+
+    #[test]
+    fn yearly_dates() {
+        assert_eq!(
+            parse_yearly("农历12-08"),
+            Ok(DateSpec::Lunar(LunarDay {
+                month: 12,
+                leap: false,
+                day: 8
+            }))
+        );
+        assert_eq!(
+            parse_yearly("11-11"),
+            Ok(DateSpec::Yearly { month: 11, day: 11 })
+        );
+        let p = parse_yearly("2026 农历01-15").unwrap_err();
+        assert_eq!(p.message, "lunar date `2026 农历01-15` has a year");
+        assert_eq!(
+            p.help,
+            "a lunar date here comes back every year: write `农历01-15`"
+        );
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Reading front-matter values into the model's types: tier, cadence, dates, tags,
 //! revenue, margin, the `dates:` list and the people, each with its diagnostics.
 
-use super::dates::{parse_birthday, parse_iso};
+use super::dates::{parse_birthday, parse_iso, parse_yearly};
 use super::frontmatter::Reader;
 use super::locate::Step;
 use super::yaml::Node;
-use crate::model::{Birthday, Cadence, DateSpec, KeyDate, Lost, Person, Role, Tier};
+use crate::model::{Cadence, KeyDate, Lost, Person, Role, Tier};
 use crate::suggest::closest;
 
 /// The largest amount of money touchbase takes (10¹⁵): beyond it sums and charts stop
@@ -85,15 +85,8 @@ impl Reader<'_> {
                 continue;
             };
             let path = [Step::Key("dates"), Step::Index(i), Step::Key("date")];
-            match parse_birthday(&date) {
-                Ok(Birthday::Full(d)) => out.push(KeyDate {
-                    date: DateSpec::Once(d),
-                    what,
-                }),
-                Ok(Birthday::MonthDay { month, day }) => out.push(KeyDate {
-                    date: DateSpec::Yearly { month, day },
-                    what,
-                }),
+            match parse_yearly(&date) {
+                Ok(date) => out.push(KeyDate { date, what }),
                 Err(e) => self.error(
                     &path,
                     true,

@@ -9,10 +9,11 @@ use super::privacy;
 use super::rows::{diag_view, row};
 use super::site::Site;
 use super::views::{DiagView, FollowUpView, PersonView};
+use crate::analyse::moments::MomentKind;
 use crate::analyse::{ClientStats, month_start};
 use crate::config::Lang;
 use crate::diag::Diagnostic;
-use crate::model::Client;
+use crate::model::{Birthday, Client};
 
 #[derive(Serialize)]
 pub struct ClientPage {
@@ -137,6 +138,15 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
             .filter_map(|(k, v)| Some((k.clone(), privacy::shown_pair(k, v, scope, privacy)?)))
             .collect()
     };
+    // The next day a person's birthday falls on, among the client's moments.
+    let next_birthday = |name: &str| {
+        let r = site.report.clients.get(i)?;
+        r.moments
+            .iter()
+            .filter_map(|&k| site.report.calendar.get(k))
+            .find(|m| m.kind == MomentKind::Birthday && m.name == Some(name))
+            .map(|m| m.date)
+    };
     // The fields a client shares with its row in the lists, computed once, in one place.
     let r = row(site, i, "../")?;
     let mut page = ClientPage {
@@ -199,10 +209,23 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
                 role_label: i18n::role(lang, p.role),
                 title: p.title.clone().unwrap_or_default(),
                 gender: p.gender.clone().unwrap_or_default(),
-                birthday: p
-                    .birthday
-                    .map(|b| privacy::birthday(b, privacy.birth_year))
-                    .unwrap_or_default(),
+                // A lunar birthday shows its lunar day, and the Gregorian day of its next
+                // time as the report's calendar has it.
+                birthday: match p.birthday {
+                    Some(Birthday::Lunar { .. }) => next_birthday(&p.name)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                    Some(b) => privacy::birthday(b, privacy.birth_year),
+                    None => String::new(),
+                },
+                birthday_lunar: match p.birthday {
+                    Some(Birthday::Lunar { year, day }) => super::format::lunar_birthday(
+                        lang,
+                        day,
+                        year.filter(|_| privacy.birth_year),
+                    ),
+                    _ => String::new(),
+                },
                 phone: field(Private::Phone, p.phone.as_ref()),
                 wechat: field(Private::Wechat, p.wechat.as_ref()),
                 email: field(Private::Email, p.email.as_ref()),
@@ -389,6 +412,7 @@ pub fn context(
             "role_label": p.role_label,
             "gender": p.gender,
             "birthday": p.birthday,
+            "birthday_lunar": p.birthday_lunar,
             "phone": p.phone,
             "wechat": p.wechat,
             "email": p.email,

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::config::Lang;
-use crate::model::{Cadence, CadenceUnit, Date};
+use crate::model::{Cadence, CadenceUnit, Date, LunarDay};
 
 /// Escape text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -131,6 +131,64 @@ pub fn month_day(lang: Lang, month: i8, day: i8) -> String {
     match lang {
         Lang::En => format!("{day} {}", month_name(month)),
         Lang::Zh => format!("{month}月{day}日"),
+    }
+}
+
+/// A lunar day in words: `lunar 8/15`, `lunar leap 4/15` / `农历八月十五`, `农历闰四月十五`
+/// (the traditional names: 正月…十月, 十一月, 腊月; 初一…初十, 十一…二十, 廿一…廿九, 三十).
+pub fn lunar_day(lang: Lang, d: LunarDay) -> String {
+    let lunar = super::i18n::label(lang, "lunar");
+    let leap = if d.leap {
+        super::i18n::label(lang, "lunar_leap")
+    } else {
+        ""
+    };
+    match lang {
+        Lang::En => format!("{lunar} {leap}{}/{}", d.month, d.day),
+        Lang::Zh => {
+            const MONTHS: [&str; 12] = [
+                "正月",
+                "二月",
+                "三月",
+                "四月",
+                "五月",
+                "六月",
+                "七月",
+                "八月",
+                "九月",
+                "十月",
+                "十一月",
+                "腊月",
+            ];
+            const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+            let month = usize::from(d.month)
+                .checked_sub(1)
+                .and_then(|i| MONTHS.get(i))
+                .copied()
+                .unwrap_or("?");
+            let ones = DIGITS.get(usize::from(d.day % 10)).copied().unwrap_or("");
+            let day = match d.day {
+                10 => "初十".to_string(),
+                20 => "二十".to_string(),
+                30 => "三十".to_string(),
+                1..=9 => format!("初{ones}"),
+                11..=19 => format!("十{ones}"),
+                21..=29 => format!("廿{ones}"),
+                _ => "?".to_string(),
+            };
+            format!("{lunar}{leap}{month}{day}")
+        }
+    }
+}
+
+/// A lunar birthday as the people list shows it: `lunar 8/15`, with the year of birth
+/// when it may be shown (`lunar 8/15, 1968` / `1968年农历八月十五`).
+pub fn lunar_birthday(lang: Lang, d: LunarDay, year: Option<i16>) -> String {
+    let words = lunar_day(lang, d);
+    match (year, lang) {
+        (None, _) => words,
+        (Some(y), Lang::En) => format!("{words}, {y}"),
+        (Some(y), Lang::Zh) => format!("{y}年{words}"),
     }
 }
 
@@ -344,6 +402,35 @@ pub fn short_time(lang: Lang, iso: &str, today: Date) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lunar_days_in_words() {
+        let l = |month, leap, day| LunarDay { month, leap, day };
+        let zh = |month, leap, day| lunar_day(Lang::Zh, l(month, leap, day));
+        assert_eq!(zh(8, false, 15), "农历八月十五");
+        assert_eq!(zh(4, true, 15), "农历闰四月十五");
+        assert_eq!(zh(1, false, 1), "农历正月初一");
+        assert_eq!(zh(3, false, 10), "农历三月初十");
+        assert_eq!(zh(6, false, 11), "农历六月十一");
+        assert_eq!(zh(11, false, 20), "农历十一月二十");
+        assert_eq!(zh(10, false, 23), "农历十月廿三");
+        assert_eq!(zh(12, false, 8), "农历腊月初八");
+        assert_eq!(zh(2, false, 30), "农历二月三十");
+        assert_eq!(lunar_day(Lang::En, l(8, false, 15)), "lunar 8/15");
+        assert_eq!(lunar_day(Lang::En, l(4, true, 5)), "lunar leap 4/5");
+        assert_eq!(
+            lunar_birthday(Lang::En, l(10, false, 23), Some(1968)),
+            "lunar 10/23, 1968"
+        );
+        assert_eq!(
+            lunar_birthday(Lang::Zh, l(10, false, 23), Some(1968)),
+            "1968年农历十月廿三"
+        );
+        assert_eq!(
+            lunar_birthday(Lang::Zh, l(10, false, 23), None),
+            "农历十月廿三"
+        );
+    }
 
     #[test]
     fn short_dates_within_the_year() {

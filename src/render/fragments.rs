@@ -14,6 +14,26 @@ use super::views::{
 use crate::config::Lang;
 use crate::model::Date;
 
+/// A person's birthday cell: the day, or a lunar birthday's words with the Gregorian
+/// day of its next time in brackets (`农历八月十五（9月25日）`).
+fn birthday_cell(lang: Lang, p: &PersonView) -> String {
+    if p.birthday_lunar.is_empty() {
+        return time_text(lang, &p.birthday);
+    }
+    let mut out = escape(&p.birthday_lunar);
+    if !p.birthday.is_empty() {
+        let t = |k| escape(label(lang, k));
+        let _ = write!(
+            out,
+            "{}{}{}",
+            t("lp"),
+            time_text(lang, &p.birthday),
+            t("rp")
+        );
+    }
+    out
+}
+
 pub fn people_table(lang: Lang, people: &[PersonView]) -> String {
     if people.is_empty() {
         return format!(
@@ -57,7 +77,7 @@ pub fn people_table(lang: Lang, people: &[PersonView]) -> String {
             t("title"),
             escape(&p.title),
             t("birthday"),
-            time_text(lang, &p.birthday),
+            birthday_cell(lang, p),
             t("phone"),
             escape(&p.phone),
             t("wechat"),

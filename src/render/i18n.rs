@@ -135,6 +135,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("title", "Title", "职务"),
     ("gender", "Gender", "性别"),
     ("birthday", "Birthday", "生日"),
+    ("lunar", "lunar", "农历"),
+    ("lunar_leap", "leap ", "闰"),
     ("likes", "Likes", "喜好"),
     ("family", "Family", "家庭"),
     ("notes", "Notes", "备注"),

@@ -302,14 +302,17 @@ pub fn email(e: &str) -> Option<String> {
     }
 }
 
-/// A birthday as shown: `1980-04-08`, or `04-08` when the year is masked or unknown.
+/// A birthday as shown: `1980-04-08`, or `04-08` when the year is masked or unknown; a
+/// lunar one as its canonical text, `农历08-15` (`1968 农历08-15` with the year shown).
 pub fn birthday(b: Birthday, show_year: bool) -> String {
     match b {
         Birthday::Full(d) if show_year => d.to_string(),
-        other => {
-            let (m, d) = other.month_day();
-            format!("{m:02}-{d:02}")
-        }
+        Birthday::Full(d) => format!("{:02}-{:02}", d.month(), d.day()),
+        Birthday::MonthDay { month, day } => format!("{month:02}-{day:02}"),
+        Birthday::Lunar { year, day } => match year.filter(|_| show_year) {
+            Some(y) => format!("{y:04} 农历{}", day.code()),
+            None => format!("农历{}", day.code()),
+        },
     }
 }
 

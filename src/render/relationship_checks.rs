@@ -131,18 +131,27 @@ pub fn holiday_name(lang: Lang, key: Option<&str>, name: &str) -> String {
 pub fn moment_view(site: &Site<'_>, m: &MomentReport<'_>, root: &str) -> MomentView {
     let lang = site.lang;
     let client = m.client_index.and_then(|i| site.report.clients.get(i));
-    let years = m
-        .years
-        .map(|y| {
-            let unit = if y == 1 { "years_one" } else { "years" };
-            super::i18n::paren(lang, &format!("{y} {}", label(lang, unit)))
-        })
+    let years_inner = m.years.map(|y| {
+        let unit = if y == 1 { "years_one" } else { "years" };
+        format!("{y} {}", label(lang, unit))
+    });
+    let years = years_inner
+        .as_deref()
+        .map(|y| super::i18n::paren(lang, y))
         .unwrap_or_default();
+    // A lunar birthday or date says so: `王强 (58 years, lunar 10/23)`.
+    let lunar = m.lunar.map(|d| super::format::lunar_day(lang, d));
     let with_years = |what: &str| {
-        if years.is_empty() {
+        let inner: Vec<&str> = years_inner
+            .iter()
+            .chain(&lunar)
+            .map(String::as_str)
+            .collect();
+        if inner.is_empty() {
             what.to_string()
         } else {
-            format!("{what}{years}")
+            let inner = inner.join(label(lang, "list_sep"));
+            format!("{what}{}", super::i18n::paren(lang, &inner))
         }
     };
     let name = m.name.unwrap_or_default();

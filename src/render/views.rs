@@ -73,7 +73,11 @@ pub struct PersonView {
     pub role_label: &'static str,
     pub title: String,
     pub gender: String,
+    /// ISO: the birth date (`04-08` with its year masked or unknown); for a lunar
+    /// birthday, the Gregorian day of its next time.
     pub birthday: String,
+    /// A lunar birthday in words (`农历八月十五`, `lunar 8/15`); empty for others.
+    pub birthday_lunar: String,
     pub phone: String,
     pub wechat: String,
     pub email: String,
