@@ -193,7 +193,7 @@ fn an_override_of_each_partial_shows_where_it_is_used() {
                     .contains("[[contact_log]]")
             })
             .count();
-        assert_eq!(with_log, 15, "{lang}");
+        assert_eq!(with_log, 16, "{lang}");
         let list = read(&site, "clients.html");
         assert!(
             list.contains("[[client_rows]]") && !list.contains("data-tier="),

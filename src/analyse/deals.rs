@@ -49,29 +49,37 @@ pub fn deals(client: &Client, today: Date) -> Vec<Deal> {
         })
         .collect();
     idx.sort_by_key(|&i| (client.entries.get(i).map(|e| e.date), std::cmp::Reverse(i)));
+    // The contacts' and thank-yous' days, sorted: each deal counts its touches and
+    // finds its thank-you by binary search (a note may hold 100,000 deals).
+    let mut contacts: Vec<Date> = client
+        .entries
+        .iter()
+        .filter(|t| counts(t.kind, t.date, today))
+        .map(|t| t.date)
+        .collect();
+    contacts.sort_unstable();
+    let mut thanks: Vec<Date> = client
+        .entries
+        .iter()
+        .filter(|t| is_thanks(t.kind) && t.date <= today)
+        .map(|t| t.date)
+        .collect();
+    thanks.sort_unstable();
+    let before = |d: Date| contacts.partition_point(|x| *x < d);
+    let up_to = |d: Date| contacts.partition_point(|x| *x <= d);
     let mut previous: Option<Date> = None;
     let mut out = Vec::new();
     for i in idx {
         let Some(e) = client.entries.get(i) else {
             continue;
         };
-        let touches = client
-            .entries
-            .iter()
-            .filter(|t| t.kind != Kind::Deal || t.date != e.date)
-            .filter(|t| {
-                counts(t.kind, t.date, today)
-                    && t.date < e.date
-                    && previous.is_none_or(|p| t.date > p)
-            })
-            .count();
+        // Contacts dated strictly after the previous deal and strictly before this one.
+        let touches = before(e.date).saturating_sub(previous.map_or(0, up_to));
         let until = add_days(e.date, THANKS_DAYS);
-        let thanked = client
-            .entries
-            .iter()
-            .filter(|t| is_thanks(t.kind) && t.date >= e.date && t.date <= until && t.date <= today)
-            .map(|t| t.date)
-            .min();
+        let thanked = thanks
+            .get(thanks.partition_point(|x| *x < e.date))
+            .copied()
+            .filter(|t| *t <= until);
         out.push(Deal {
             entry: i,
             date: e.date,
@@ -99,21 +107,31 @@ pub struct Complaint {
 }
 
 pub fn complaints(client: &Client, today: Date) -> Vec<Complaint> {
+    // Done items by the line of the entry that holds them: each complaint looks up its
+    // own (a note may hold 100,000 of both).
+    let mut done: Vec<(usize, Date)> = client
+        .followups
+        .iter()
+        .filter(|f| f.done && f.date <= today)
+        .filter_map(|f| Some((f.entry_line?, f.date)))
+        .collect();
+    done.sort_unstable();
     let mut out: Vec<Complaint> = client
         .entries
         .iter()
         .enumerate()
         .filter(|(_, e)| e.kind == Kind::Complaint && e.date <= today)
         .map(|(i, e)| {
-            let resolved = client
-                .followups
+            let from = done.partition_point(|(l, _)| *l < e.line);
+            let to = done.partition_point(|(l, _)| *l <= e.line);
+            let resolved = done
+                .get(from..to)
+                .unwrap_or_default()
                 .iter()
                 // An item dated before the complaint cannot have resolved it (the
                 // parser warns about it).
-                .filter(|f| {
-                    f.done && f.entry_line == Some(e.line) && f.date >= e.date && f.date <= today
-                })
-                .map(|f| f.date)
+                .filter(|(_, d)| *d >= e.date)
+                .map(|(_, d)| *d)
                 .max();
             Complaint {
                 entry: i,

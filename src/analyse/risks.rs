@@ -82,22 +82,35 @@ pub fn revenue_change(client: &Client, year: i32) -> Option<f64> {
 
 /// The contacts around a deal dated `date`.
 pub fn deal_flow(client: &Client, date: Date, today: Date) -> DealFlow {
-    let mut before = 0;
-    let mut after = 0;
-    for e in &client.entries {
-        if !super::counts(e.kind, e.date, today) {
-            continue;
-        }
-        let days = days_between(date, e.date);
-        if (-WINDOW_DAYS..0).contains(&days) {
-            before += 1;
-        } else if (1..=WINDOW_DAYS).contains(&days) {
-            after += 1;
-        }
-    }
+    flow_of(&contact_days(client, today), date, today)
+}
+
+/// The days of the client's contacts up to today, sorted.
+fn contact_days(client: &Client, today: Date) -> Vec<Date> {
+    let mut days: Vec<Date> = client
+        .entries
+        .iter()
+        .filter(|e| super::counts(e.kind, e.date, today))
+        .map(|e| e.date)
+        .collect();
+    days.sort_unstable();
+    days
+}
+
+/// `deal_flow` from the sorted contact days (two binary searches per window).
+fn flow_of(days: &[Date], date: Date, today: Date) -> DealFlow {
+    let add = |n: i64| date.checked_add(jiff::Span::new().days(n)).unwrap_or(date);
+    let count = |from: Date, to: Date| {
+        // Days in [from, to].
+        days.partition_point(|d| *d <= to)
+            .saturating_sub(days.partition_point(|d| *d < from))
+    };
+    let before = count(add(-WINDOW_DAYS), add(-1));
+    let after = count(add(1), add(WINDOW_DAYS));
     DealFlow {
-        before,
-        after: (days_between(date, today) >= WINDOW_DAYS).then_some(after),
+        before: u32::try_from(before).unwrap_or(u32::MAX),
+        after: (days_between(date, today) >= WINDOW_DAYS)
+            .then(|| u32::try_from(after).unwrap_or(u32::MAX)),
     }
 }
 
@@ -141,9 +154,10 @@ pub fn risks(client: &Client, deals: &[Deal], revenue_year: i32, today: Date) ->
     if client.tier == Some(Tier::Key) && lately.len() <= 1 {
         flags.push(Flag::SingleThreaded);
     }
+    let days = contact_days(client, today);
     let flows: Vec<DealFlow> = deals
         .iter()
-        .map(|d| deal_flow(client, d.date, today))
+        .map(|d| flow_of(&days, d.date, today))
         .collect();
     // A drop-off counts while it is recent: its 90 days after ended within the year.
     let recent = |d: &Deal| days_between(d.date, today) < 365 + WINDOW_DAYS;
