@@ -114,18 +114,20 @@ fn every_rep_page_shows_its_own_figures() {
     let dir = common::build_site_of(&notes(), "en");
     let site = dir.path().join("site");
     let reps = read(&site, "reps.html");
-    // (slug, clients, overdue, on cadence, contacts in 12 months), by hand above.
+    // (slug, clients, overdue, on cadence, contacts in 12 months, promises kept on
+    // time, contacts the client started), by hand above. The only follow-up is bob's
+    // (d-complaint: done, no ✅ date: on time, 1 of 1); no contact is marked inbound.
     let expected = [
-        ("alice", "4", "2", "50%", "5"),
-        ("bob", "3", "1", "67%", "6"),
-        ("carol", "5", "1", "80%", "5"),
+        ("alice", "4", "2", "50%", "5", "—", "0%"),
+        ("bob", "3", "1", "67%", "6", "100%", "0%"),
+        ("carol", "5", "1", "80%", "5", "—", "0%"),
     ];
-    for (slug, clients, overdue, on_cadence, contacts) in expected {
+    for (slug, clients, overdue, on_cadence, contacts, promises, inbound) in expected {
         let page = read(&site, &format!("reps/{slug}.html"));
         let cards = texts_of(&page, "<span class=\"value\"", "</span>");
         assert_eq!(
             cards,
-            [clients, overdue, on_cadence, contacts],
+            [clients, overdue, on_cadence, contacts, promises, inbound],
             "reps/{slug}.html"
         );
         // The same figures in the rep's row of reps.html.

@@ -96,7 +96,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("tier_regular", "Regular", "普通"),
     ("tier_prospect", "Prospect", "潜在"),
     ("tier_dormant", "Dormant", "休眠"),
-    ("tier_lost", "Lost", "已流失"),
+    ("tier_lost", "Former client", "原客户"),
     ("tier_none", "No tier", "未分级"),
     ("kind_call", "Call", "电话"),
     ("kind_visit", "Visit", "拜访"),
