@@ -188,7 +188,7 @@ fn csv_tables_are_rfc4180_and_agree_with_json() {
         .map(|c| c["entries"].as_array().unwrap().len());
     expect(
         "entries",
-        &["client", "date", "kind", "people", "summary"],
+        &["client", "date", "kind", "people", "summary", "inbound"],
         entries.sum(),
     );
     let followups = clients
@@ -196,13 +196,17 @@ fn csv_tables_are_rfc4180_and_agree_with_json() {
         .map(|c| c["followups"].as_array().unwrap().len());
     expect(
         "followups",
-        &["client", "date", "text", "done", "missed"],
+        &["client", "date", "text", "done", "missed", "done_on"],
         followups.sum(),
     );
     let people = clients
         .iter()
         .map(|c| c["people"].as_array().unwrap().len());
-    expect("people", &["client", "name", "role", "title"], people.sum());
+    expect(
+        "people",
+        &["client", "name", "role", "title", "left", "successor"],
+        people.sum(),
+    );
 }
 
 #[test]

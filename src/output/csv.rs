@@ -71,7 +71,9 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
             }
         }
         Table::Entries => {
-            w.record(&["client", "date", "kind", "people", "summary", "line"])?;
+            w.record(&[
+                "client", "date", "kind", "people", "summary", "line", "inbound",
+            ])?;
             for c in &report.clients {
                 for e in c.entries.iter() {
                     w.record(&[
@@ -81,6 +83,7 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
                         &e.people.join("; "),
                         e.summary,
                         &e.line.to_string(),
+                        bool_text(e.inbound),
                     ])?;
                 }
             }
