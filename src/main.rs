@@ -365,7 +365,10 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                     .collect();
                 print_diags(&mine, color, lang);
                 let (errors, warnings) = touchbase::diag::counts(&mine);
-                say!("{}", checked_line(lang, &rel, checked.today, errors, warnings));
+                say!(
+                    "{}",
+                    checked_line(lang, &rel, checked.today, errors, warnings)
+                );
                 code = code.max(u8::from(errors > 0));
                 timings.lap("print diagnostics");
             }
@@ -591,8 +594,8 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             timings,
         } => {
             let mut timings = timings.timings();
-            let ws = read_notes(&notes, common.today, since.since, &mut timings)?
-                .analyse(&mut timings);
+            let ws =
+                read_notes(&notes, common.today, since.since, &mut timings)?.analyse(&mut timings);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
             timings.lap("print diagnostics");
@@ -633,8 +636,8 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             timings,
         } => {
             let mut timings = timings.timings();
-            let ws = read_notes(&notes, common.today, since.since, &mut timings)?
-                .analyse(&mut timings);
+            let ws =
+                read_notes(&notes, common.today, since.since, &mut timings)?.analyse(&mut timings);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
             timings.lap("print diagnostics");
