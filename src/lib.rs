@@ -22,5 +22,6 @@ pub mod report;
 pub mod schema;
 pub mod serve;
 pub mod suggest;
+pub mod timings;
 pub mod workspace;
 pub mod write;

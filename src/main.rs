@@ -14,6 +14,7 @@ use touchbase::config::Lang;
 use touchbase::diag::Diagnostic;
 use touchbase::model::Date;
 use touchbase::output::csv::Table;
+use touchbase::timings::{Progress, Timings};
 use touchbase::workspace::{self, Fatal, Workspace};
 use touchbase::{output, render, report, write};
 
@@ -41,6 +42,8 @@ enum Command {
         /// Site language; overrides `language` in touchbase.yaml.
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        #[command(flatten)]
+        timings: TimingsArg,
     },
     /// Check every note (or the note files given) and print the problems.
     Check {
@@ -53,6 +56,8 @@ enum Command {
         /// Language of the diagnostics; default: `language` in touchbase.yaml.
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        #[command(flatten)]
+        timings: TimingsArg,
     },
     /// Add a client: a new note from `_templates/client.md`; prints its path.
     New {
@@ -157,6 +162,8 @@ enum Command {
         common: Common,
         #[command(flatten)]
         since: SinceArg,
+        #[command(flatten)]
+        timings: TimingsArg,
     },
     /// Start a notes repository: settings, samples, template, README and CI files.
     Init {
@@ -199,6 +206,25 @@ struct SinceArg {
     /// or stopped being overdue since its end; default: 7 days before today.
     #[arg(long, value_parser = parse_date)]
     since: Option<Date>,
+}
+
+#[derive(clap::Args)]
+struct TimingsArg {
+    /// After the summary, print on stderr how long each stage took (wall time and
+    /// share), with the CPU time and peak memory; the same as TOUCHBASE_TIMINGS=1.
+    #[arg(long)]
+    timings: bool,
+}
+
+impl TimingsArg {
+    fn timings(&self) -> Timings {
+        Timings::new(
+            self.timings
+                || touchbase::timings::env_says_on(
+                    std::env::var_os("TOUCHBASE_TIMINGS").as_deref(),
+                ),
+        )
+    }
 }
 
 #[derive(clap::Args)]
@@ -293,18 +319,29 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             paths,
             common,
             lang,
+            timings,
         } => {
+            let mut timings = timings.timings();
             let files: Vec<&PathBuf> = paths.iter().filter(|p| p.is_file()).collect();
             if files.is_empty() {
                 let notes = paths
                     .first()
                     .cloned()
                     .unwrap_or_else(workspace::find_root_here);
-                let ws = workspace::load(&notes, common.today)?;
-                let lang = lang.map_or(ws.config.language, LangArg::lang);
-                print_diags(&ws.diags, color, lang);
-                say!("{}", summary(&ws, lang));
-                return Ok(exit_code(&ws));
+                // Only what the diagnostics need: no cadence, no practices.
+                let checked = check_notes(&notes, common.today, &mut timings)?;
+                let lang = lang.map_or(checked.config.language, LangArg::lang);
+                print_diags(&checked.diags, color, lang);
+                say!(
+                    "{}",
+                    summary(&checked.diags, checked.files, checked.today, lang)
+                );
+                timings.lap("print diagnostics");
+                print_timings(&timings);
+                let code = u8::from(checked.has_errors());
+                // Freeing every note one string at a time only delays the exit.
+                std::mem::forget(checked);
+                return Ok(code);
             }
             if files.len() != paths.len() {
                 return Err(Fatal::Usage {
@@ -318,15 +355,24 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             let mut code = 0;
             for file in files {
                 let (root, rel) = workspace::root_of_file(file)?;
-                let ws = workspace::load(&root, common.today)?;
-                let lang = lang.map_or(ws.config.language, LangArg::lang);
-                let mine: Vec<Diagnostic> =
-                    ws.diags.iter().filter(|d| d.file == rel).cloned().collect();
+                let checked = check_notes(&root, common.today, &mut timings)?;
+                let lang = lang.map_or(checked.config.language, LangArg::lang);
+                let mine: Vec<Diagnostic> = checked
+                    .diags
+                    .iter()
+                    .filter(|d| d.file == rel)
+                    .cloned()
+                    .collect();
                 print_diags(&mine, color, lang);
                 let (errors, warnings) = touchbase::diag::counts(&mine);
-                say!("{}", checked_line(lang, &rel, ws.today, errors, warnings));
+                say!(
+                    "{}",
+                    checked_line(lang, &rel, checked.today, errors, warnings)
+                );
                 code = code.max(u8::from(errors > 0));
+                timings.lap("print diagnostics");
             }
+            print_timings(&timings);
             Ok(code)
         }
         Command::New {
@@ -545,15 +591,20 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             lang,
             common,
             since,
+            timings,
         } => {
-            let ws = workspace::load_since(&notes, common.today, since.since)?;
+            let mut timings = timings.timings();
+            let ws =
+                read_notes(&notes, common.today, since.since, &mut timings)?.analyse(&mut timings);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
+            timings.lap("print diagnostics");
             let _labels = render::i18n::Installed::new(&ws.config.labels);
             let mut report = report::build(&ws);
             if let Some(owner) = &owner {
                 report = for_owner(report, owner)?;
             }
+            timings.lap("report");
             let out = std::io::stdout().lock();
             let written = match format {
                 Format::Json => output::json::write(&report, out),
@@ -572,6 +623,8 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 }
             };
             stdout_result(written)?;
+            timings.lap("write output");
+            print_timings(&timings);
             Ok(exit_code(&ws))
         }
         Command::Build {
@@ -580,50 +633,50 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             common,
             since,
             lang,
+            timings,
         } => {
-            let timer = Timer::new();
-            let ws = workspace::load_since(&notes, common.today, since.since)?;
-            timer.lap("load and analyse");
+            let mut timings = timings.timings();
+            let ws =
+                read_notes(&notes, common.today, since.since, &mut timings)?.analyse(&mut timings);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
+            timings.lap("print diagnostics");
             let staging = write::prepare(&out, &notes)?;
+            timings.lap("prepare the staging folder");
             // The one report every page and feed of the site is rendered from.
             let report = report::build(&ws);
-            timer.lap("report");
+            timings.lap("report");
             let total =
                 touchbase::render::site::page_count(ws.clients.len(), ws.playbook.books.len());
-            let done = std::sync::atomic::AtomicBool::new(false);
-            let built = std::thread::scope(|scope| {
-                // Progress only on a terminal: piped, CI logs stay one line per build.
-                if std::io::stderr().is_terminal() {
-                    scope.spawn(|| progress(&staging, total, &done));
-                }
-                let built = render::render_site(&ws, &report, lang, &staging);
-                done.store(true, std::sync::atomic::Ordering::Release);
-                built
-            })?;
-            timer.lap("render and write");
+            let busy = timings.busy(&render::RENDER_PARTS);
+            let built = with_progress(
+                "writing pages",
+                || (staging.pages().min(total), total),
+                || render::render_site_timed(&ws, &report, lang, &staging, &busy),
+            )?;
+            timings.lap_busy("render and write", &busy);
             staging.commit()?;
-            timer.lap("swap in");
+            timings.lap("swap in");
             for name in &built.overridden {
                 say!("using your template {name}");
             }
             match lang {
                 Lang::En => say!(
                     "{}; wrote {} pages ({} files) to {}",
-                    summary(&ws, lang),
+                    summary(&ws.diags, ws.files, ws.today, lang),
                     built.pages,
                     built.files,
                     out.display()
                 ),
                 Lang::Zh => say!(
                     "{}；写入 {} 个页面（{} 个文件）到 {}",
-                    summary(&ws, lang),
+                    summary(&ws.diags, ws.files, ws.today, lang),
                     built.pages,
                     built.files,
                     out.display()
                 ),
             }
+            print_timings(&timings);
             let code = exit_code(&ws);
             // Freeing a large workspace one string at a time only delays the exit.
             std::mem::forget(ws);
@@ -632,11 +685,60 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
     }
 }
 
-/// `writing pages 4211/10027` on the terminal, rewritten in place every 200 ms once a
-/// build has taken half a second, and wiped when it is done.
-fn progress(
-    staging: &touchbase::write::Staging,
-    total: usize,
+/// Read and check the notes, with `reading notes 4211/10000` on a terminal while it
+/// takes long.
+fn read_notes(
+    notes: &std::path::Path,
+    today: Option<Date>,
+    since: Option<Date>,
+    timings: &mut Timings,
+) -> Result<workspace::Checked, Fatal> {
+    let progress = Progress::default();
+    with_progress(
+        "reading notes",
+        || progress.get(),
+        || workspace::read_notes(notes, today, since, timings, &progress),
+    )
+}
+
+/// `read_notes` for the diagnostics alone (`check`).
+fn check_notes(
+    notes: &std::path::Path,
+    today: Option<Date>,
+    timings: &mut Timings,
+) -> Result<workspace::Diagnosed, Fatal> {
+    let progress = Progress::default();
+    with_progress(
+        "reading notes",
+        || progress.get(),
+        || workspace::check_notes(notes, today, timings, &progress),
+    )
+}
+
+/// Run `work`; meanwhile, when stderr is a terminal and the work has taken half a
+/// second, show `{what} {done}/{total}` (from `count`) on it, rewritten in place every
+/// 200 ms and wiped when the work is done. Piped (CI logs), nothing is shown; stdout is
+/// never written.
+fn with_progress<C, T, R>(what: &str, count: C, work: T) -> R
+where
+    C: Fn() -> (usize, usize) + Sync,
+    T: FnOnce() -> R,
+{
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| show_progress(what, &count, &done));
+        let r = work();
+        done.store(true, std::sync::atomic::Ordering::Release);
+        r
+    })
+}
+
+fn show_progress(
+    what: &str,
+    count: &dyn Fn() -> (usize, usize),
     done: &std::sync::atomic::AtomicBool,
 ) {
     use std::sync::atomic::Ordering;
@@ -650,12 +752,12 @@ fn progress(
         if looks < 10 || !looks.is_multiple_of(4) {
             continue;
         }
+        let (n, total) = count();
+        if total == 0 {
+            continue;
+        }
         let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\rwriting pages {}/{total}",
-            staging.pages().min(total)
-        );
+        let _ = write!(err, "\r{what} {n}/{total}");
         let _ = err.flush();
         shown = true;
     }
@@ -664,35 +766,11 @@ fn progress(
     }
 }
 
-/// Phase timings on stderr when `TOUCHBASE_TIMINGS` is set (for benchmarks).
-struct Timer(Option<std::cell::Cell<std::time::Instant>>);
-
-impl Timer {
-    fn new() -> Timer {
-        Timer(
-            std::env::var_os("TOUCHBASE_TIMINGS")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
-        )
-    }
-
-    fn lap(&self, what: &str) {
-        if let Some(start) = &self.0 {
-            let now = std::time::Instant::now();
-            // The resident memory so far (Linux), for the memory budget.
-            let rss = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find_map(|l| l.strip_prefix("VmHWM:"))
-                        .map(|v| format!(", peak {} so far", v.trim()))
-                })
-                .unwrap_or_default();
-            say!(
-                "timing: {what}: {:.0} ms{rss}",
-                (now - start.get()).as_secs_f64() * 1000.0
-            );
-            start.set(now);
-        }
+/// The stage timings on stderr, when switched on.
+fn print_timings(timings: &Timings) {
+    let table = timings.table();
+    if !table.is_empty() {
+        let _ = std::io::stderr().lock().write_all(table.as_bytes());
     }
 }
 
@@ -741,13 +819,13 @@ fn plural(n: usize, w: &str) -> String {
     }
 }
 
-fn summary(ws: &Workspace, lang: Lang) -> String {
-    let (errors, warnings) = touchbase::diag::counts(&ws.diags);
+fn summary(diags: &[Diagnostic], files: usize, today: Date, lang: Lang) -> String {
+    let (errors, warnings) = touchbase::diag::counts(diags);
     let notes = match lang {
-        Lang::En => plural(ws.files, "note"),
-        Lang::Zh => format!("{} 篇笔记", ws.files),
+        Lang::En => plural(files, "note"),
+        Lang::Zh => format!("{files} 篇笔记"),
     };
-    checked_line(lang, &notes, ws.today, errors, warnings)
+    checked_line(lang, &notes, today, errors, warnings)
 }
 
 /// "checked 16 notes as of 2026-11-22: 0 errors, 1 warning" / "已检查 16 篇笔记（截至

@@ -22,6 +22,7 @@ use crate::discover;
 use crate::model::{Client, Date};
 use crate::parse;
 use crate::suggest::closest;
+use crate::timings::{Progress, Timings};
 use crate::write::Refusal;
 
 pub struct Workspace {
@@ -622,6 +623,141 @@ pub fn load_since(
     today: Option<Date>,
     since: Option<Date>,
 ) -> Result<Workspace, Fatal> {
+    let mut off = Timings::off();
+    Ok(read_notes(root, today, since, &mut off, &Progress::default())?.analyse(&mut off))
+}
+
+/// The notes read and checked, not yet analysed: every client and every diagnostic,
+/// which is all `check` needs (no diagnostic comes from the analysis).
+pub struct Checked {
+    pub root: PathBuf,
+    pub config: Config,
+    pub today: Date,
+    pub since: Date,
+    /// Sorted by id, ids unique.
+    pub clients: Vec<Client>,
+    /// Every problem, sorted by file and position: the same as `Workspace::diags`.
+    pub diags: Vec<Diagnostic>,
+    /// How many note files were read.
+    pub files: usize,
+    sources: DiagSources,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    /// Cadence, the team's figures and the practices, as of `today`: the workspace.
+    pub fn analyse(self, timings: &mut Timings) -> Workspace {
+        let Checked {
+            root,
+            config,
+            today,
+            since,
+            clients,
+            diags,
+            files,
+            sources,
+        } = self;
+        let stats: Vec<ClientStats> = clients
+            .par_iter()
+            .map(|c| analyse::client_stats(c, today, &config.cadences))
+            .collect();
+        let team = analyse::team(&clients, &stats, today, 20);
+        timings.lap("analyse: cadence");
+        let playbook = playbook(&clients, &stats, &team, &config, (today, since), None);
+        timings.lap("analyse: playbook");
+        Workspace {
+            root,
+            config,
+            today,
+            since,
+            clients,
+            stats,
+            team,
+            playbook,
+            diags,
+            files,
+            sources,
+        }
+    }
+}
+
+/// The diagnostics of a notes folder, for `check`: exactly those of `read_notes` (and so
+/// of `load`), found without keeping more of each note than the checks across notes
+/// read.
+pub struct Diagnosed {
+    pub config: Config,
+    pub today: Date,
+    /// Every problem, sorted by file and position.
+    pub diags: Vec<Diagnostic>,
+    /// How many note files were read.
+    pub files: usize,
+}
+
+impl Diagnosed {
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// `read_notes` for the diagnostics alone (`check`): each client is cut down to its
+/// id, file and `referred_by` as soon as it is parsed, so its log is never held.
+pub fn check_notes(
+    root: &Path,
+    today: Option<Date>,
+    timings: &mut Timings,
+    progress: &Progress,
+) -> Result<Diagnosed, Fatal> {
+    let checked = read(root, today, None, timings, progress, true)?;
+    Ok(Diagnosed {
+        config: checked.config,
+        today: checked.today,
+        diags: checked.diags,
+        files: checked.files,
+    })
+}
+
+/// What the checks across notes read of a client (`check_references`,
+/// `check_referral_cycles`, duplicate ids): the rest is dropped.
+fn for_checks(c: Client) -> Client {
+    Client {
+        anchors: c
+            .anchors
+            .into_iter()
+            .filter(|a| a.key == "id" || a.key == "referred_by")
+            .collect(),
+        id: c.id,
+        file: c.file,
+        referred_by: c.referred_by,
+        ..Client::default()
+    }
+}
+
+/// Read, parse and check the notes under `root`: discovery, each note's own problems,
+/// and those across notes (duplicate ids, unknown `referred_by`, referral cycles,
+/// templates that will not be used). `since` as for `load_since`. `progress` counts the
+/// notes read.
+pub fn read_notes(
+    root: &Path,
+    today: Option<Date>,
+    since: Option<Date>,
+    timings: &mut Timings,
+    progress: &Progress,
+) -> Result<Checked, Fatal> {
+    read(root, today, since, timings, progress, false)
+}
+
+/// `read_notes`; with `slim`, each client as `for_checks` keeps it.
+fn read(
+    root: &Path,
+    today: Option<Date>,
+    since: Option<Date>,
+    timings: &mut Timings,
+    progress: &Progress,
+    slim: bool,
+) -> Result<Checked, Fatal> {
     if !root.is_dir() {
         return Err(Fatal::NoFolder(root.to_path_buf()));
     }
@@ -634,17 +770,29 @@ pub fn load_since(
             hint: "give a day on or before today, e.g. a week ago (the default)".into(),
         });
     }
+    timings.lap("configuration");
     let (files, folder_diags) = discover::discover(root);
     let mut sources = DiagSources {
         folder: folder_diags,
         ..DiagSources::default()
     };
+    timings.lap("discover");
 
+    let busy = timings.busy(&["read", "parse"]);
+    progress.begin(files.len());
     let parsed: Vec<parse::Parsed> = files
         .par_iter()
-        .map(
-            |f| match parse::read_limited(&f.path, config.limits.note_size) {
-                Ok(Some(bytes)) => parse::parse_note(&f.rel, &f.stem, &bytes, today, &config.kinds),
+        .map(|f| {
+            progress.step();
+            let read = busy.time(0, || parse::read_limited(&f.path, config.limits.note_size));
+            match read {
+                Ok(Some(bytes)) => busy.time(1, || {
+                    let mut p = parse::parse_note(&f.rel, &f.stem, &bytes, today, &config.kinds);
+                    if slim {
+                        p.client = p.client.map(for_checks);
+                    }
+                    p
+                }),
                 Ok(None) => parse::Parsed {
                     client: None,
                     diags: vec![parse::too_large(
@@ -657,9 +805,10 @@ pub fn load_since(
                     client: None,
                     diags: vec![Diagnostic::error(&f.rel, format!("cannot read: {e}"))],
                 },
-            },
-        )
+            }
+        })
         .collect();
+    timings.lap_busy("read and parse", &busy);
 
     // Files come sorted by path, so "first" below means first by path.
     let mut by_id: BTreeMap<String, Client> = BTreeMap::new();
@@ -691,23 +840,14 @@ pub fn load_since(
     sources.folder.extend(crate::render::templates::check(root));
     let mut diags = sources.all(&clients);
     diags.extend(duplicates);
-
-    let stats: Vec<ClientStats> = clients
-        .par_iter()
-        .map(|c| analyse::client_stats(c, today, &config.cadences))
-        .collect();
-    let team = analyse::team(&clients, &stats, today, 20);
-    let playbook = playbook(&clients, &stats, &team, &config, (today, since), None);
     diag::sort(&mut diags);
-    Ok(Workspace {
+    timings.lap("check across notes");
+    Ok(Checked {
         root: root.to_path_buf(),
         config,
         today,
         since,
         clients,
-        stats,
-        team,
-        playbook,
         diags,
         files: files.len(),
         sources,

@@ -595,7 +595,23 @@ pub fn render_site(
     lang: Lang,
     staging: &Staging,
 ) -> Result<Built, Fatal> {
-    let r = Renderer::new(ws, report, lang)?;
+    render_site_timed(ws, report, lang, staging, &crate::timings::Busy::off())
+}
+
+/// The parts of `render_site_timed`'s thread time, in the order of `Busy` indices.
+pub const RENDER_PARTS: [&str; 4] = ["set up", "render pages", "write pages", "feeds"];
+
+/// `render_site`, adding each thread's time spent rendering pages, writing them and
+/// streaming the calendar feeds (rendered as written) to `busy` (`RENDER_PARTS`).
+pub fn render_site_timed(
+    ws: &Workspace,
+    report: &Report<'_>,
+    lang: Lang,
+    staging: &Staging,
+    busy: &crate::timings::Busy,
+) -> Result<Built, Fatal> {
+    // Templates compiled, the tables every page looks things up in.
+    let r = busy.time(0, || Renderer::new(ws, report, lang))?;
     let io = |rel: &str| {
         let path = staging.path_of(rel);
         move |source| Fatal::Io { path, source }
@@ -603,13 +619,15 @@ pub fn render_site(
     let write = |rel: &str| -> Result<(), Fatal> {
         if let Some(feed) = r.feed_of(rel) {
             // Streamed into its file: a team's feed is tens of MB.
-            let file = staging.create(rel).map_err(io(rel))?;
-            return r.write_feed(feed, file).map_err(io(rel));
+            return busy.time(3, || {
+                let file = staging.create(rel).map_err(io(rel))?;
+                r.write_feed(feed, file).map_err(io(rel))
+            });
         }
-        let bytes = r
-            .file(rel)?
+        let bytes = busy
+            .time(1, || r.file(rel))?
             .ok_or(Fatal::Bug("a listed file has no content"))?;
-        let written = staging.write(rel, &bytes).map_err(io(rel));
+        let written = busy.time(2, || staging.write(rel, &bytes).map_err(io(rel)));
         // The page's buffer goes back to this thread for the next page.
         PAGE_BUFFER.with_borrow_mut(|buffer| *buffer = bytes);
         written
