@@ -39,6 +39,23 @@ pub fn leading_date(text: &str) -> Option<(usize, Result<Date, DateProblem>)> {
 
 /// Parse exactly `YYYY-MM-DD`, explaining what is wrong otherwise.
 pub fn parse_iso(token: &str) -> Result<Date, DateProblem> {
+    // The common case, `2026-03-05`, without splitting or allocating: a note holds a
+    // date per entry and per follow-up.
+    if let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *token.as_bytes()
+        && [y1, y2, y3, y4, m1, m2, d1, d2]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        let n = |digits: &[u8]| {
+            digits
+                .iter()
+                .fold(0i16, |acc, d| acc * 10 + i16::from(d - b'0'))
+        };
+        let (y, m, d) = (n(&[y1, y2, y3, y4]), n(&[m1, m2]), n(&[d1, d2]));
+        // Months and days fit in an i8 (at most 99).
+        let (m, d) = (m as i8, d as i8);
+        return Date::new(y, m, d).map_err(|_| impossible(token, y, m));
+    }
     let numbers: Vec<&str> = token
         .split(['-', '/', '.', '年', '月', '日'])
         .filter(|s| !s.is_empty())
