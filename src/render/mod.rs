@@ -106,6 +106,9 @@ pub struct Built {
     pub pages: usize,
     /// Files written, pages included (the marker file not counted).
     pub files: usize,
+    /// Of those, how many are the previous site's files, linked because their bytes
+    /// did not change (`files - unchanged` were written anew).
+    pub unchanged: usize,
     pub overridden: Vec<String>,
 }
 
@@ -603,8 +606,9 @@ pub fn render_site(
     let write = |rel: &str| -> Result<(), Fatal> {
         if let Some(feed) = r.feed_of(rel) {
             // Streamed into its file: a team's feed is tens of MB.
-            let file = staging.create(rel).map_err(io(rel))?;
-            return r.write_feed(feed, file).map_err(io(rel));
+            let mut file = staging.create(rel).map_err(io(rel))?;
+            r.write_feed(feed, &mut file).map_err(io(rel))?;
+            return file.finish().map_err(io(rel));
         }
         let bytes = r
             .file(rel)?
@@ -634,6 +638,7 @@ pub fn render_site(
     Ok(Built {
         pages,
         files: staging.pages() + staging.other_files(),
+        unchanged: staging.unchanged(),
         overridden: r.tpl.overridden.clone(),
     })
 }
