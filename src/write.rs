@@ -507,7 +507,8 @@ fn create_new(path: &Path) -> io::Result<fs::File> {
     }
 }
 
-/// Does the rest of `file` hold exactly `bytes`, and nothing more?
+/// Are the next `bytes.len()` bytes of `file` exactly `bytes`? (Its length is checked
+/// apart: from its metadata, before, and again when it is linked.)
 fn same_bytes(file: &mut fs::File, bytes: &[u8]) -> bool {
     use io::Read;
     thread_local! {
@@ -517,8 +518,12 @@ fn same_bytes(file: &mut fs::File, bytes: &[u8]) -> bool {
         chunk.resize(1 << 16, 0);
         let mut rest = bytes;
         loop {
-            match file.read(chunk) {
-                Ok(0) => return rest.is_empty(),
+            if rest.is_empty() {
+                return true;
+            }
+            let want = rest.len().min(chunk.len());
+            match file.read(chunk.get_mut(..want).unwrap_or_default()) {
+                Ok(0) => return false,
                 Ok(n) => {
                     let (Some(read), Some(want)) = (chunk.get(..n), rest.get(..n)) else {
                         return false;
@@ -577,9 +582,8 @@ impl Stream<'_> {
         use io::Write;
         let mut unchanged = false;
         if let Some((previous, old)) = &mut self.old {
-            unchanged = old.len == self.matched
-                && same_bytes(&mut old.file, &[])
-                && previous.link(Path::new(&self.rel), old, &self.path);
+            unchanged =
+                old.len == self.matched && previous.link(Path::new(&self.rel), old, &self.path);
         }
         if !unchanged {
             self.diverge()?.flush()?;
@@ -728,8 +732,11 @@ mod previous {
                 return false;
             }
             // The name may have been replaced since it was opened and compared.
-            let same = rustix::fs::statat(CWD, to, AtFlags::SYMLINK_NOFOLLOW)
-                .is_ok_and(|st| st.st_ino == old.ino && st.st_dev == self.dev);
+            let same = rustix::fs::statat(CWD, to, AtFlags::SYMLINK_NOFOLLOW).is_ok_and(|st| {
+                st.st_ino == old.ino
+                    && st.st_dev == self.dev
+                    && u64::try_from(st.st_size).is_ok_and(|len| len == old.len)
+            });
             if !same {
                 let _ = fs::remove_file(to);
             }
