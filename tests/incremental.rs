@@ -1,6 +1,8 @@
 //! Rebuilds touch only what changed (issue 13): a rebuild over a previous site links
 //! every file whose bytes did not change (same inode, same mtime) and writes only the
 //! others; nothing odd in the previous site (a symlink, a socket) is ever linked.
+//! Files are reused on Linux only (elsewhere every file is written).
+#![cfg(target_os = "linux")]
 
 use std::collections::BTreeMap;
 use std::fs;
