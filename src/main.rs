@@ -662,17 +662,19 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             }
             match lang {
                 Lang::En => say!(
-                    "{}; wrote {} pages ({} files) to {}",
+                    "{}; wrote {} pages ({} files), {} unchanged, to {}",
                     summary(&ws.diags, ws.files, ws.today, lang),
                     built.pages,
                     built.files,
+                    built.unchanged,
                     out.display()
                 ),
                 Lang::Zh => say!(
-                    "{}；写入 {} 个页面（{} 个文件）到 {}",
+                    "{}；写入 {} 个页面（{} 个文件，{} 个未变）到 {}",
                     summary(&ws.diags, ws.files, ws.today, lang),
                     built.pages,
                     built.files,
+                    built.unchanged,
                     out.display()
                 ),
             }

@@ -8,6 +8,14 @@
 //! never goes missing; elsewhere it is two renames. Staging and old-site folders that
 //! a killed build left beside `--out` are removed by the next build, but only those
 //! named like ours and holding our marker file.
+//!
+//! A rebuild over a previous site of ours reuses every file whose bytes did not change:
+//! the old file is hard-linked into the staging folder (same inode, same mtime), and
+//! only files whose bytes changed are written (`Previous`). The old site is only read
+//! through folder handles opened without following symlinks, only regular files of ours
+//! with one link are reused, and whatever is odd falls back to writing. Nothing is ever
+//! written into an existing file of the staging folder, so a link to an old file is
+//! never written through.
 
 use std::fs;
 use std::io;
@@ -76,8 +84,15 @@ pub struct Staging {
     notes: PathBuf,
     pages: AtomicUsize,
     files: AtomicUsize,
+    /// Of those (pages and files), how many were linked unchanged from the previous site.
+    unchanged: AtomicUsize,
+    /// The previous site, when it is ours and its files can be linked.
+    previous: Option<Previous>,
     committed: bool,
 }
+
+/// What the marker file says.
+const MARKER_TEXT: &str = "This folder was built by touchbase and is replaced on every build.\n";
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> Fatal + '_ {
     move |source| Fatal::Io {
@@ -104,6 +119,12 @@ pub fn prepare(out: &Path, notes_root: &Path) -> Result<Staging, Fatal> {
         remove_ours(&dir).map_err(io_err(&dir))?;
     }
     fs::create_dir(&dir).map_err(io_err(&dir))?;
+    // Checked by `check_target`: a folder that is empty or holds our marker.
+    let previous = if is_ours(&real) {
+        Previous::open(&real, &dir)
+    } else {
+        None
+    };
     let staging = Staging {
         dir,
         given: out.to_path_buf(),
@@ -111,13 +132,16 @@ pub fn prepare(out: &Path, notes_root: &Path) -> Result<Staging, Fatal> {
         notes,
         pages: AtomicUsize::new(0),
         files: AtomicUsize::new(0),
+        unchanged: AtomicUsize::new(0),
+        previous,
         committed: false,
     };
-    fs::write(
-        staging.dir.join(MARKER),
-        "This folder was built by touchbase and is replaced on every build.\n",
-    )
-    .map_err(io_err(&staging.dir))?;
+    let marker = Path::new(MARKER);
+    if !staging.reuse(marker, MARKER_TEXT.as_bytes()) {
+        staging
+            .put(marker, MARKER_TEXT.as_bytes())
+            .map_err(io_err(&staging.dir))?;
+    }
     Ok(staging)
 }
 
@@ -320,46 +344,72 @@ fn checked(rel: &str) -> io::Result<&Path> {
 
 impl Staging {
     /// Create the file `rel` (a `/`-separated relative path) inside the site, to be
-    /// written as a stream (a calendar feed of tens of MB need not be held whole).
-    pub fn create(&self, rel: &str) -> io::Result<fs::File> {
-        let path = self.dir.join(checked(rel)?);
-        let file = match fs::File::create(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent)?;
-                }
-                fs::File::create(path)
-            }
-            other => other,
-        }?;
-        self.count(rel);
-        Ok(file)
+    /// written as a stream (a calendar feed of tens of MB need not be held whole), and
+    /// then `Stream::finish`ed. While the stream is the previous site's file byte for
+    /// byte, nothing is written: it is compared as it comes, and linked when it ends.
+    pub fn create(&self, rel: &str) -> io::Result<Stream<'_>> {
+        let rel_path = checked(rel)?;
+        let path = self.dir.join(rel_path);
+        let old = self
+            .previous
+            .as_ref()
+            .and_then(|p| p.file(rel_path).map(|f| (p, f)));
+        let new = match old {
+            Some(_) => None,
+            None => Some(create_new(&path)?),
+        };
+        Ok(Stream {
+            staging: self,
+            rel: rel.to_string(),
+            path,
+            old,
+            matched: 0,
+            new,
+            scratch: Vec::new(),
+        })
     }
 
-    fn count(&self, rel: &str) {
+    fn count(&self, rel: &str, unchanged: bool) {
         let count = if rel.ends_with(".html") {
             &self.pages
         } else {
             &self.files
         };
         count.fetch_add(1, Ordering::Relaxed);
+        if unchanged {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
-    /// Write `bytes` at `rel` (a `/`-separated relative path) inside the site.
+    /// Write `bytes` at `rel` (a `/`-separated relative path) inside the site: a link
+    /// to the previous site's file when it holds exactly these bytes, else a new file.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.dir.join(checked(rel)?);
-        // Create folders only when needed: one syscall per page, not three.
-        match fs::write(&path, bytes) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent)?;
-                }
-                fs::write(path, bytes)
-            }
-            other => other,
-        }?;
-        self.count(rel);
+        let rel_path = checked(rel)?;
+        let unchanged = self.reuse(rel_path, bytes);
+        if !unchanged {
+            self.put(rel_path, bytes)?;
+        }
+        self.count(rel, unchanged);
         Ok(())
+    }
+
+    /// Link the previous site's `rel` into the staging folder if its bytes are `bytes`.
+    fn reuse(&self, rel: &Path, bytes: &[u8]) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let Some(mut old) = previous.file(rel) else {
+            return false;
+        };
+        old.len == bytes.len() as u64
+            && same_bytes(&mut old.file, bytes)
+            && previous.link(rel, &old, &self.dir.join(rel))
+    }
+
+    /// Write `bytes` into a new file at `rel`.
+    fn put(&self, rel: &Path, bytes: &[u8]) -> io::Result<()> {
+        use io::Write;
+        create_new(&self.dir.join(rel))?.write_all(bytes)
     }
 
     /// Where `rel` is being written (for messages).
@@ -375,6 +425,12 @@ impl Staging {
     /// How many other files (stylesheet, script) were written so far.
     pub fn other_files(&self) -> usize {
         self.files.load(Ordering::Relaxed)
+    }
+
+    /// Of the pages and other files, how many are the previous site's files, linked
+    /// because their bytes did not change (the marker file not counted).
+    pub fn unchanged(&self) -> usize {
+        self.unchanged.load(Ordering::Relaxed)
     }
 
     /// Swap the new site in place of the old one, after checking again that `--out`
@@ -422,6 +478,299 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = remove_ours(&self.dir);
+        }
+    }
+}
+
+/// A new file at `path` (its folders made when missing). Never an existing file: one
+/// left there (a file written twice) is replaced, not written into, as it may be a
+/// link to the previous site's file.
+fn create_new(path: &Path) -> io::Result<fs::File> {
+    let open = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    match open() {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            open()
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            open()
+        }
+        other => other,
+    }
+}
+
+/// Are the next `bytes.len()` bytes of `file` exactly `bytes`? (Its length is checked
+/// apart: from its metadata, before, and again when it is linked.)
+fn same_bytes(file: &mut fs::File, bytes: &[u8]) -> bool {
+    use io::Read;
+    thread_local! {
+        static CHUNK: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    CHUNK.with_borrow_mut(|chunk| {
+        chunk.resize(1 << 16, 0);
+        let mut rest = bytes;
+        loop {
+            if rest.is_empty() {
+                return true;
+            }
+            let want = rest.len().min(chunk.len());
+            match file.read(chunk.get_mut(..want).unwrap_or_default()) {
+                Ok(0) => return false,
+                Ok(n) => {
+                    let (Some(read), Some(want)) = (chunk.get(..n), rest.get(..n)) else {
+                        return false;
+                    };
+                    if read != want {
+                        return false;
+                    }
+                    rest = rest.get(n..).unwrap_or_default();
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+    })
+}
+
+/// A file of the site written as a stream (`Staging::create`). Call `finish` at the end.
+pub struct Stream<'a> {
+    staging: &'a Staging,
+    rel: String,
+    path: PathBuf,
+    /// The previous site's file, while every byte so far is the same as in it.
+    old: Option<(&'a Previous, OldFile)>,
+    /// How many bytes so far were the same (and not written).
+    matched: u64,
+    /// The new file, once the stream differs from the old one (or there is none).
+    new: Option<fs::File>,
+    scratch: Vec<u8>,
+}
+
+impl Stream<'_> {
+    /// From here on, write: a new file with the bytes that matched so far.
+    fn diverge(&mut self) -> io::Result<&mut fs::File> {
+        use io::{Seek, SeekFrom};
+        if self.new.is_none() {
+            let mut new = create_new(&self.path)?;
+            if let Some((_, mut old)) = self.old.take() {
+                old.file.seek(SeekFrom::Start(0))?;
+                let copied = io::copy(&mut io::Read::take(&mut old.file, self.matched), &mut new)?;
+                if copied != self.matched {
+                    return Err(io::Error::other(
+                        "the previous site changed during the build",
+                    ));
+                }
+            }
+            self.new = Some(new);
+        }
+        self.new
+            .as_mut()
+            .ok_or_else(|| io::Error::other("no file to write"))
+    }
+
+    /// The stream is complete: link the old file if it was the same to its end, or
+    /// finish writing the new one.
+    pub fn finish(mut self) -> io::Result<()> {
+        use io::Write;
+        let mut unchanged = false;
+        if let Some((previous, old)) = &mut self.old {
+            unchanged =
+                old.len == self.matched && previous.link(Path::new(&self.rel), old, &self.path);
+        }
+        if !unchanged {
+            self.diverge()?.flush()?;
+        }
+        self.staging.count(&self.rel, unchanged);
+        Ok(())
+    }
+}
+
+impl io::Write for Stream<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some((_, old)) = &mut self.old {
+            use io::Read;
+            self.scratch.resize(buf.len(), 0);
+            if old.file.read_exact(&mut self.scratch).is_ok() && self.scratch == buf {
+                self.matched += buf.len() as u64;
+                return Ok(buf.len());
+            }
+        }
+        self.diverge()?.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.new {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+pub use previous::{OldFile, Previous};
+
+/// The previous site, read without following symlinks (Linux: `openat` with
+/// `O_NOFOLLOW` from folder handles; elsewhere nothing is reused).
+#[cfg(target_os = "linux")]
+mod previous {
+    use std::collections::HashMap;
+    use std::fs;
+    use std::os::fd::OwnedFd;
+    use std::os::unix::fs::MetadataExt;
+    use std::path::{Path, PathBuf};
+    use std::sync::{Arc, Mutex};
+
+    use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
+
+    /// A previous site of ours, on the staging folder's file system.
+    #[derive(Debug)]
+    pub struct Previous {
+        root: Arc<OwnedFd>,
+        dev: u64,
+        uid: u32,
+        /// Handles of its folders, by relative path (`None`: not a real folder).
+        dirs: Mutex<HashMap<PathBuf, Option<Arc<OwnedFd>>>>,
+    }
+
+    /// A regular file of the previous site, open.
+    #[derive(Debug)]
+    pub struct OldFile {
+        pub file: fs::File,
+        pub len: u64,
+        ino: u64,
+    }
+
+    const DIR: OFlags = OFlags::RDONLY
+        .union(OFlags::DIRECTORY)
+        .union(OFlags::NOFOLLOW)
+        .union(OFlags::CLOEXEC);
+
+    impl Previous {
+        /// `site` (resolved: no symlink in it), when it is a real folder on the file
+        /// system of `staging` and owned by whoever owns `staging` (us).
+        pub fn open(site: &Path, staging: &Path) -> Option<Previous> {
+            let root = rustix::fs::openat(CWD, site, DIR, Mode::empty()).ok()?;
+            let st = rustix::fs::fstat(&root).ok()?;
+            let ours = fs::symlink_metadata(staging).ok()?;
+            if st.st_dev != ours.dev() || st.st_uid != ours.uid() {
+                return None;
+            }
+            Some(Previous {
+                root: Arc::new(root),
+                dev: ours.dev(),
+                uid: ours.uid(),
+                dirs: Mutex::new(HashMap::new()),
+            })
+        }
+
+        /// The handle of the folder `rel` (`""`: the site), each part opened without
+        /// following a symlink.
+        fn dir(&self, rel: &Path) -> Option<Arc<OwnedFd>> {
+            if rel.as_os_str().is_empty() {
+                return Some(self.root.clone());
+            }
+            if let Some(known) = self.dirs.lock().ok()?.get(rel) {
+                return known.clone();
+            }
+            let parent = self.dir(rel.parent()?)?;
+            let opened = rustix::fs::openat(&*parent, rel.file_name()?, DIR, Mode::empty())
+                .ok()
+                .map(Arc::new);
+            self.dirs
+                .lock()
+                .ok()?
+                .insert(rel.to_path_buf(), opened.clone());
+            opened
+        }
+
+        /// The previous site's `rel` (checked by `checked`), when it is a regular file
+        /// (never through a symlink) of ours with no other link.
+        pub fn file(&self, rel: &Path) -> Option<OldFile> {
+            let dir = self.dir(rel.parent()?)?;
+            let flags = OFlags::RDONLY
+                | OFlags::NOFOLLOW
+                | OFlags::NONBLOCK
+                | OFlags::NOCTTY
+                | OFlags::CLOEXEC;
+            let fd = rustix::fs::openat(&*dir, rel.file_name()?, flags, Mode::empty()).ok()?;
+            let st = rustix::fs::fstat(&fd).ok()?;
+            let regular = FileType::from_raw_mode(st.st_mode) == FileType::RegularFile;
+            if !regular || st.st_nlink != 1 || st.st_uid != self.uid || st.st_dev != self.dev {
+                return None;
+            }
+            Some(OldFile {
+                file: fs::File::from(fd),
+                len: u64::try_from(st.st_size).ok()?,
+                ino: st.st_ino,
+            })
+        }
+
+        /// Link the previous site's `rel` at `to` (in the staging folder), when the
+        /// name still names `old`. False (and nothing left at `to`) when it cannot.
+        pub fn link(&self, rel: &Path, old: &OldFile, to: &Path) -> bool {
+            let (Some(dir), Some(name)) = (rel.parent().and_then(|p| self.dir(p)), rel.file_name())
+            else {
+                return false;
+            };
+            let link = || rustix::fs::linkat(&*dir, name, CWD, to, AtFlags::empty());
+            let linked = match link() {
+                Err(rustix::io::Errno::NOENT) => match to.parent().map(fs::create_dir_all) {
+                    Some(Ok(())) => link(),
+                    _ => return false,
+                },
+                other => other,
+            };
+            if linked.is_err() {
+                return false;
+            }
+            // The name may have been replaced since it was opened and compared.
+            let same = rustix::fs::statat(CWD, to, AtFlags::SYMLINK_NOFOLLOW).is_ok_and(|st| {
+                st.st_ino == old.ino
+                    && st.st_dev == self.dev
+                    && u64::try_from(st.st_size).is_ok_and(|len| len == old.len)
+            });
+            if !same {
+                let _ = fs::remove_file(to);
+            }
+            same
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod previous {
+    use std::fs;
+    use std::path::Path;
+
+    /// Elsewhere nothing is reused: every file is written.
+    #[derive(Debug)]
+    pub struct Previous;
+
+    #[derive(Debug)]
+    pub struct OldFile {
+        pub file: fs::File,
+        pub len: u64,
+    }
+
+    impl Previous {
+        pub fn open(_site: &Path, _staging: &Path) -> Option<Previous> {
+            None
+        }
+
+        pub fn file(&self, _rel: &Path) -> Option<OldFile> {
+            None
+        }
+
+        pub fn link(&self, _rel: &Path, _old: &OldFile, _to: &Path) -> bool {
+            false
         }
     }
 }
@@ -709,5 +1058,112 @@ mod tests {
         s.write("assets/style.css", b"x").unwrap();
         assert!(s.write("../b.html", b"x").is_err());
         assert_eq!((s.pages(), s.other_files()), (2, 1));
+    }
+
+    #[cfg(target_os = "linux")]
+    fn ino(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn unchanged_files_are_linked_and_changed_ones_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let notes = tmp.path().join("notes");
+        fs::create_dir(&notes).unwrap();
+        let out = tmp.path().join("public");
+        let s = prepare(&out, &notes).unwrap();
+        s.write("index.html", b"one").unwrap();
+        s.write("clients/a.html", b"aaa").unwrap();
+        s.write("clients/b.html", b"bbb").unwrap();
+        s.write("assets/style.css", b"css").unwrap();
+        assert_eq!(s.unchanged(), 0, "no previous site");
+        s.commit().unwrap();
+        let old = |rel: &str| ino(&out.join(rel));
+        let (index, a, b, css, marker) = (
+            old("index.html"),
+            old("clients/a.html"),
+            old("clients/b.html"),
+            old("assets/style.css"),
+            old(MARKER),
+        );
+        let s = prepare(&out, &notes).unwrap();
+        s.write("index.html", b"two").unwrap();
+        s.write("clients/a.html", b"aaa").unwrap();
+        s.write("clients/b.html", b"bbb").unwrap();
+        s.write("assets/style.css", b"cs").unwrap();
+        // Written twice (a bug): the link is replaced, the old site's file untouched.
+        s.write("clients/a.html", b"AAA").unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("clients/a.html")).unwrap(),
+            "aaa"
+        );
+        assert_eq!((s.pages(), s.other_files(), s.unchanged()), (4, 1, 2));
+        s.commit().unwrap();
+        assert_ne!(old("index.html"), index);
+        assert_ne!(old("clients/a.html"), a);
+        assert_eq!(
+            fs::read_to_string(out.join("clients/a.html")).unwrap(),
+            "AAA"
+        );
+        assert_eq!(old("clients/b.html"), b);
+        assert_ne!(old("assets/style.css"), css);
+        assert_eq!(old(MARKER), marker);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            fs::read_to_string(out.join("assets/style.css")).unwrap(),
+            "cs"
+        );
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn streams_are_compared_as_they_come() {
+        use std::io::Write;
+        let tmp = tempfile::tempdir().unwrap();
+        let notes = tmp.path().join("notes");
+        fs::create_dir(&notes).unwrap();
+        let out = tmp.path().join("public");
+        let old: &[&[u8]] = &[b"abc", b"def", b"ghi"];
+        let stream = |s: &Staging, chunks: &[&[u8]]| {
+            let mut f = s.create("calendar.ics").unwrap();
+            for c in chunks {
+                f.write_all(c).unwrap();
+            }
+            f.finish().unwrap();
+        };
+        let s = prepare(&out, &notes).unwrap();
+        stream(&s, old);
+        s.commit().unwrap();
+        let cases: &[(&[&[u8]], bool)] = &[
+            (old, true),
+            (&[b"abcdefghi"], true),
+            (&[b"abc", b"deX", b"ghi"], false),
+            (&[b"Xbc", b"def", b"ghi"], false),
+            (&[b"abc", b"def"], false),
+            (&[b"abc", b"def", b"ghi", b"j"], false),
+            (&[b"abc", b"defghij"], false),
+            (&[], false),
+        ];
+        for (chunks, same) in cases {
+            let before = ino(&out.join("calendar.ics"));
+            let s = prepare(&out, &notes).unwrap();
+            stream(&s, chunks);
+            assert_eq!(s.unchanged(), usize::from(*same), "{chunks:?}");
+            assert_eq!(s.other_files(), 1);
+            s.commit().unwrap();
+            let want: Vec<u8> = chunks.concat();
+            assert_eq!(fs::read(out.join("calendar.ics")).unwrap(), want);
+            assert_eq!(
+                ino(&out.join("calendar.ics")) == before,
+                *same,
+                "{chunks:?}"
+            );
+            // Back to the old bytes for the next case.
+            let s = prepare(&out, &notes).unwrap();
+            stream(&s, old);
+            s.commit().unwrap();
+        }
     }
 }

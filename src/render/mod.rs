@@ -106,6 +106,9 @@ pub struct Built {
     pub pages: usize,
     /// Files written, pages included (the marker file not counted).
     pub files: usize,
+    /// Of those, how many are the previous site's files, linked because their bytes
+    /// did not change (`files - unchanged` were written anew).
+    pub unchanged: usize,
     pub overridden: Vec<String>,
 }
 
@@ -620,8 +623,9 @@ pub fn render_site_timed(
         if let Some(feed) = r.feed_of(rel) {
             // Streamed into its file: a team's feed is tens of MB.
             return busy.time(3, || {
-                let file = staging.create(rel).map_err(io(rel))?;
-                r.write_feed(feed, file).map_err(io(rel))
+                let mut file = staging.create(rel).map_err(io(rel))?;
+                r.write_feed(feed, &mut file).map_err(io(rel))?;
+                file.finish().map_err(io(rel))
             });
         }
         let bytes = busy
@@ -652,6 +656,7 @@ pub fn render_site_timed(
     Ok(Built {
         pages,
         files: staging.pages() + staging.other_files(),
+        unchanged: staging.unchanged(),
         overridden: r.tpl.overridden.clone(),
     })
 }

@@ -1,0 +1,295 @@
+//! Rebuilds touch only what changed (issue 13): a rebuild over a previous site links
+//! every file whose bytes did not change (same inode, same mtime) and writes only the
+//! others; nothing odd in the previous site (a symlink, a socket) is ever linked.
+//! Files are reused on Linux only (elsewhere every file is written).
+#![cfg(target_os = "linux")]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+const TODAY: &str = "2026-11-22";
+
+/// The binary under test; `TOUCHBASE_TEST_BIN` runs these tests against another one.
+fn bin() -> PathBuf {
+    std::env::var_os("TOUCHBASE_TEST_BIN")
+        .map_or_else(|| assert_cmd::cargo::cargo_bin("touchbase"), PathBuf::from)
+}
+
+/// Build `notes` into `out`; the summary line.
+fn build(notes: &Path, out: &Path, today: &str, lang: &str) -> String {
+    let r = Command::new(bin())
+        .env_remove("TOUCHBASE_TIMINGS")
+        .args(["build"])
+        .arg(notes)
+        .arg("--out")
+        .arg(out)
+        .args(["--today", today, "--lang", lang])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr).into_owned();
+    assert_eq!(r.status.code(), Some(0), "{stderr}");
+    stderr.lines().last().unwrap_or_default().to_string()
+}
+
+/// Every file of a site, marker included: its (inode, mtime in ns) and its bytes.
+type Tree = BTreeMap<String, ((u64, i64), Vec<u8>)>;
+
+fn tree(root: &Path) -> Tree {
+    let mut files = Tree::new();
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.unwrap();
+        let m = fs::symlink_metadata(entry.path()).unwrap();
+        if m.is_file() {
+            let rel = entry.path().strip_prefix(root).unwrap();
+            let stamp = m.mtime() * 1_000_000_000 + m.mtime_nsec();
+            let bytes = fs::read(entry.path()).unwrap();
+            files.insert(
+                rel.to_string_lossy().into_owned(),
+                ((m.ino(), stamp), bytes),
+            );
+        }
+    }
+    files
+}
+
+/// The files whose (inode, mtime) changed from `a` to `b`, and those whose bytes did.
+fn changes(a: &Tree, b: &Tree) -> (Vec<String>, Vec<String>) {
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    let mut new_inode = Vec::new();
+    let mut new_bytes = Vec::new();
+    for (rel, (id, bytes)) in a {
+        let (id2, bytes2) = &b[rel];
+        if id != id2 {
+            new_inode.push(rel.clone());
+        }
+        if bytes != bytes2 {
+            new_bytes.push(rel.clone());
+        }
+    }
+    (new_inode, new_bytes)
+}
+
+/// A copy of `example-notes` in `dir`.
+fn example_copy(dir: &Path) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+    let to = dir.join("notes");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&from).unwrap();
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(to.join(rel)).unwrap();
+        } else {
+            fs::copy(entry.path(), to.join(rel)).unwrap();
+        }
+    }
+    to
+}
+
+/// The numbers of "wrote N pages (M files), K unchanged".
+fn counts(line: &str) -> (usize, usize, usize) {
+    let tail = line.split("wrote ").nth(1).unwrap_or_default();
+    let nums: Vec<usize> = tail
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .map(|w| w.parse().unwrap())
+        .collect();
+    assert_eq!(nums.len(), 3, "{line}");
+    (nums[0], nums[1], nums[2])
+}
+
+#[test]
+fn a_rebuild_with_no_change_keeps_every_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let first = build(&notes, &out, TODAY, "en");
+    let (_, files, unchanged) = counts(&first);
+    assert_eq!(unchanged, 0, "{first}");
+    let before = tree(&out);
+    assert_eq!(before.len(), files + 1, "every file and the marker");
+    for ext in [".touchbase-site", "index.html", ".css", ".js", ".ics"] {
+        assert!(before.keys().any(|k| k.ends_with(ext)), "{ext}");
+    }
+    let second = build(&notes, &out, TODAY, "en");
+    assert_eq!(
+        counts(&second),
+        (counts(&first).0, files, files),
+        "{second}"
+    );
+    let after = tree(&out);
+    let (new_inode, new_bytes) = changes(&before, &after);
+    assert_eq!(new_inode, Vec::<String>::new(), "same inode and mtime");
+    assert!(new_bytes.is_empty());
+    // Nothing left beside the site.
+    let beside: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside.len(), 2, "{beside:?}");
+}
+
+#[test]
+fn one_note_edited_rewrites_only_what_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    build(&notes, &out, TODAY, "en");
+    let before = tree(&out);
+    let r = Command::new(bin())
+        .args([
+            "log",
+            "hangzhou-lvjian",
+            "call",
+            "@黄莉",
+            "asked about the new panels",
+        ])
+        .args(["--date", "2026-11-20", "--notes"])
+        .arg(&notes)
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let line = build(&notes, &out, TODAY, "en");
+    let after = tree(&out);
+    let (new_inode, new_bytes) = changes(&before, &after);
+    // Exactly the files whose bytes differ got a new inode.
+    assert_eq!(new_inode, new_bytes);
+    assert!(new_inode.contains(&"clients/hangzhou-lvjian.html".to_string()));
+    assert!(!new_inode.contains(&"clients/alpine-tools.html".to_string()));
+    assert!(!new_inode.contains(&".touchbase-site".to_string()));
+    assert!(new_inode.len() < before.len() / 2, "{new_inode:?}");
+    let (_, files, unchanged) = counts(&line);
+    assert_eq!(unchanged, files - new_inode.len(), "{line}");
+}
+
+#[test]
+fn another_day_or_language_changes_the_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    build(&notes, &out, TODAY, "en");
+    let first = tree(&out);
+    build(&notes, &out, "2026-11-23", "en");
+    let next_day = tree(&out);
+    let (new_inode, new_bytes) = changes(&first, &next_day);
+    assert_eq!(new_inode, new_bytes);
+    assert!(new_inode.contains(&"index.html".to_string()));
+    assert!(new_inode.contains(&"clients/alpine-tools.html".to_string()));
+    let line = build(&notes, &out, "2026-11-23", "zh");
+    let zh = tree(&out);
+    let (new_inode, new_bytes) = changes(&next_day, &zh);
+    assert_eq!(new_inode, new_bytes);
+    let pages: Vec<_> = new_inode.iter().filter(|f| f.ends_with(".html")).collect();
+    assert_eq!(
+        pages.len(),
+        counts_zh(&line).0,
+        "every page is in Chinese now"
+    );
+}
+
+/// The pages of "写入 N 个页面（M 个文件，K 个未变）".
+fn counts_zh(line: &str) -> (usize, usize) {
+    let tail = line.split("写入 ").nth(1).unwrap_or_default();
+    let nums: Vec<usize> = tail
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .map(|w| w.parse().unwrap())
+        .collect();
+    assert_eq!(nums.len(), 3, "{line}");
+    (nums[0], nums[2])
+}
+
+#[test]
+fn odd_files_in_the_previous_site_are_never_linked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    build(&notes, &out, TODAY, "en");
+    let good = tree(&out);
+    // Outside the site: the same bytes as three of its files.
+    let outside = tmp.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    let mut planted = Vec::new();
+    for rel in ["index.html", "assets/style.css"] {
+        let copy = outside.join(rel.replace('/', "_"));
+        fs::write(&copy, &good[rel].1).unwrap();
+        fs::remove_file(out.join(rel)).unwrap();
+        std::os::unix::fs::symlink(&copy, out.join(rel)).unwrap();
+        planted.push(copy);
+    }
+    // A folder of the site made a symlink to a copy outside.
+    let reps = outside.join("reps");
+    fs::rename(out.join("reps"), &reps).unwrap();
+    std::os::unix::fs::symlink(&reps, out.join("reps")).unwrap();
+    // A socket where a page was, and a page with a second link outside.
+    fs::remove_file(out.join("key.html")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(out.join("key.html")).unwrap();
+    let linked = outside.join("followups.html");
+    fs::hard_link(out.join("followups.html"), &linked).unwrap();
+    let outside_ids: Vec<u64> = walkdir::WalkDir::new(&outside)
+        .into_iter()
+        .map(|e| fs::symlink_metadata(e.unwrap().path()).unwrap().ino())
+        .collect();
+
+    let line = build(&notes, &out, TODAY, "en");
+    let after = tree(&out);
+    // The site is whole, regular files only, and none of them is a file outside.
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        good.keys().collect::<Vec<_>>()
+    );
+    for entry in walkdir::WalkDir::new(&out) {
+        let m = fs::symlink_metadata(entry.unwrap().path()).unwrap();
+        assert!(m.is_file() || m.is_dir(), "{m:?}");
+        assert!(!outside_ids.contains(&m.ino()));
+    }
+    for (rel, (_, bytes)) in &after {
+        assert_eq!(bytes, &good[rel].1, "{rel}");
+    }
+    // What was odd was written; the rest linked.
+    let rep_pages = after.keys().filter(|k| k.starts_with("reps/")).count();
+    let (_, files, unchanged) = counts(&line);
+    assert_eq!(unchanged, files - 4 - rep_pages, "{line}");
+    // The files outside are as they were, with their own single links.
+    for copy in &planted {
+        assert_eq!(fs::metadata(copy).unwrap().nlink(), 1);
+    }
+    assert_eq!(
+        fs::metadata(&linked).unwrap().nlink(),
+        1,
+        "the old site is gone"
+    );
+}
+
+#[test]
+fn a_previous_folder_not_ours_is_not_read() {
+    // An empty folder is taken, with nothing to link; without the marker a site is
+    // someone's folder: refused, and nothing in it read or touched.
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    fs::create_dir(&out).unwrap();
+    let line = build(&notes, &out, TODAY, "en");
+    assert_eq!(counts(&line).2, 0, "{line}");
+    fs::remove_file(out.join(".touchbase-site")).unwrap();
+    let before = tree(&out);
+    let r = Command::new(bin())
+        .args(["build"])
+        .arg(&notes)
+        .arg("--out")
+        .arg(&out)
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    assert_eq!(changes(&before, &tree(&out)).0, Vec::<String>::new());
+}
