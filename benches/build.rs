@@ -8,9 +8,11 @@
 //! at a tmpfs such as /dev/shm to take the disk out of the figure).
 //! Peak memory comes from `/usr/bin/time` when it is installed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
+
+mod common;
 
 fn main() {
     // `cargo bench` passes `--bench`; a test run (`cargo test --benches`) does not and
@@ -36,12 +38,8 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let runs: usize = std::env::var("TOUCHBASE_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(if measuring { 5 } else { 1 });
-    let dir = std::env::var_os("TOUCHBASE_BENCH_DIR")
-        .map_or_else(|| root.join("target/bench"), PathBuf::from);
+    let runs = common::runs(measuring);
+    let dir = common::dir(root);
     let exe = env!("CARGO_BIN_EXE_touchbase");
     let time = Path::new("/usr/bin/time");
 
@@ -55,23 +53,7 @@ fn main() {
     );
     for n in sizes {
         let notes = dir.join(format!("notes-{n}x40"));
-        if !notes.is_dir() {
-            let ok = Command::new("python3")
-                .arg(&generator)
-                .arg(&notes)
-                .args([
-                    "--clients",
-                    &n.to_string(),
-                    "--entries",
-                    "40",
-                    "--seed",
-                    "7",
-                    "--by-owner",
-                ])
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "gen_notes.py failed");
-        }
+        common::generate(&generator, &notes, n);
         let megabytes = walk_size(&notes) as f64 / 1e6;
         let out = dir.join(format!("site-{n}"));
         let mut times = Vec::new();

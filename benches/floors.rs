@@ -9,10 +9,11 @@
 //! Each figure is the median of the runs, with the minimum and maximum, wall time.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use rayon::prelude::*;
+
+mod common;
 
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
@@ -22,34 +23,10 @@ fn main() {
         eprintln!("skipping: {} not found", generator.display());
         return;
     }
-    let n: usize = std::env::var("TOUCHBASE_BENCH_SIZES")
-        .ok()
-        .and_then(|s| s.split(',').next_back()?.trim().parse().ok())
-        .unwrap_or(if measuring { 10_000 } else { 50 });
-    let runs: usize = std::env::var("TOUCHBASE_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(if measuring { 5 } else { 1 });
-    let dir = std::env::var_os("TOUCHBASE_BENCH_DIR")
-        .map_or_else(|| root.join("target/bench"), PathBuf::from);
-    let notes = dir.join(format!("notes-{n}x40"));
-    if !notes.is_dir() {
-        let ok = Command::new("python3")
-            .arg(&generator)
-            .arg(&notes)
-            .args([
-                "--clients",
-                &n.to_string(),
-                "--entries",
-                "40",
-                "--seed",
-                "7",
-                "--by-owner",
-            ])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "gen_notes.py failed");
-    }
+    let n = common::last_size(measuring);
+    let runs = common::runs(measuring);
+    let notes = common::dir(root).join(format!("notes-{n}x40"));
+    common::generate(&generator, &notes, n);
     let files: Vec<PathBuf> = walkdir::WalkDir::new(&notes)
         .into_iter()
         .filter_map(Result::ok)

@@ -40,6 +40,8 @@ fn median(v: &mut [f64]) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
+mod common;
+
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -49,33 +51,15 @@ fn main() {
         .ok()
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(if measuring { 10_000 } else { 50 });
-    let runs: usize = std::env::var("TOUCHBASE_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(if measuring { 5 } else { 1 });
-    let dir = std::env::var_os("TOUCHBASE_BENCH_DIR")
-        .map_or_else(|| root.join("target/bench"), PathBuf::from);
+    let runs = common::runs(measuring);
+    let dir = common::dir(root);
     let notes = dir.join(format!("notes-{n}x40"));
     if !notes.is_dir() {
         if !generator.is_file() {
             eprintln!("skipping: {} not found", generator.display());
             return;
         }
-        let ok = Command::new("python3")
-            .arg(&generator)
-            .arg(&notes)
-            .args([
-                "--clients",
-                &n.to_string(),
-                "--entries",
-                "40",
-                "--seed",
-                "7",
-            ])
-            .arg("--by-owner")
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "gen_notes.py failed");
+        common::generate(&generator, &notes, n);
     }
     // The first note in name order, and its page (the slug is the file name).
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&notes)
