@@ -208,7 +208,7 @@ pub struct EntryReport<'a> {
 }
 
 /// Follow-ups done on or before their date, after it, and still open after it.
-#[derive(Serialize, Clone, Copy)]
+#[derive(Serialize, Clone, Copy, Default)]
 pub struct PromisesReport {
     pub on_time: u32,
     pub late: u32,
@@ -781,14 +781,7 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                 flags: keeping.map_or_else(Vec::new, |k| {
                     k.risks.flags.iter().map(|f| f.as_str()).collect()
                 }),
-                promises: keeping
-                    .map(|k| (&k.promises).into())
-                    .unwrap_or(PromisesReport {
-                        on_time: 0,
-                        late: 0,
-                        missed: 0,
-                        on_time_share: None,
-                    }),
+                promises: keeping.map(|k| (&k.promises).into()).unwrap_or_default(),
                 inbound_share: keeping.and_then(|k| k.inbound.share()).map(round4),
                 inbound_12m: keeping.map_or(0, |k| k.inbound.inbound),
                 people_met_90d: keeping.map_or(0, |k| k.risks.people_lately),
