@@ -17,15 +17,10 @@ mod common;
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let generator = root.join("../shared/bench/gen_notes.py");
-    if !generator.is_file() {
-        eprintln!("skipping: {} not found", generator.display());
+    let Some((notes, n)) = common::notes_of_last_size(root, measuring) else {
         return;
-    }
-    let n = common::last_size(measuring);
+    };
     let runs = common::runs(measuring);
-    let notes = common::dir(root).join(format!("notes-{n}x40"));
-    common::generate(&generator, &notes, n);
     let today = "2026-06-30".parse().ok();
     let (mut loads, mut replays) = (Vec::new(), Vec::new());
     for _ in 0..runs {

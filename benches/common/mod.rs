@@ -48,3 +48,17 @@ pub fn generate(generator: &Path, notes: &Path, n: usize) {
         .is_ok_and(|s| s.success());
     assert!(ok, "gen_notes.py failed");
 }
+
+/// The notes to measure: `last_size` clients × 40 entries in the bench folder, made if
+/// missing, and their count. None (with a word on stderr) without the generator.
+pub fn notes_of_last_size(root: &Path, measuring: bool) -> Option<(PathBuf, usize)> {
+    let generator = root.join("../shared/bench/gen_notes.py");
+    if !generator.is_file() {
+        eprintln!("skipping: {} not found", generator.display());
+        return None;
+    }
+    let n = last_size(measuring);
+    let notes = dir(root).join(format!("notes-{n}x40"));
+    generate(&generator, &notes, n);
+    Some((notes, n))
+}

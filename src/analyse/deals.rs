@@ -38,6 +38,19 @@ pub fn is_thanks(kind: Kind) -> bool {
     )
 }
 
+/// The days of the client's contacts up to today, sorted (for counting by binary
+/// search).
+pub fn contact_days(client: &Client, today: Date) -> Vec<Date> {
+    let mut days: Vec<Date> = client
+        .entries
+        .iter()
+        .filter(|e| counts(e.kind, e.date, today))
+        .map(|e| e.date)
+        .collect();
+    days.sort_unstable();
+    days
+}
+
 /// The client's deals up to today, oldest first.
 pub fn deals(client: &Client, today: Date) -> Vec<Deal> {
     let mut idx: Vec<usize> = (0..client.entries.len())
@@ -51,13 +64,7 @@ pub fn deals(client: &Client, today: Date) -> Vec<Deal> {
     idx.sort_by_key(|&i| (client.entries.get(i).map(|e| e.date), std::cmp::Reverse(i)));
     // The contacts' and thank-yous' days, sorted: each deal counts its touches and
     // finds its thank-you by binary search (a note may hold 100,000 deals).
-    let mut contacts: Vec<Date> = client
-        .entries
-        .iter()
-        .filter(|t| counts(t.kind, t.date, today))
-        .map(|t| t.date)
-        .collect();
-    contacts.sort_unstable();
+    let contacts = contact_days(client, today);
     let mut thanks: Vec<Date> = client
         .entries
         .iter()

@@ -82,19 +82,7 @@ pub fn revenue_change(client: &Client, year: i32) -> Option<f64> {
 
 /// The contacts around a deal dated `date`.
 pub fn deal_flow(client: &Client, date: Date, today: Date) -> DealFlow {
-    flow_of(&contact_days(client, today), date, today)
-}
-
-/// The days of the client's contacts up to today, sorted.
-fn contact_days(client: &Client, today: Date) -> Vec<Date> {
-    let mut days: Vec<Date> = client
-        .entries
-        .iter()
-        .filter(|e| super::counts(e.kind, e.date, today))
-        .map(|e| e.date)
-        .collect();
-    days.sort_unstable();
-    days
+    flow_of(&super::deals::contact_days(client, today), date, today)
 }
 
 /// `deal_flow` from the sorted contact days (two binary searches per window).
@@ -154,7 +142,7 @@ pub fn risks(client: &Client, deals: &[Deal], revenue_year: i32, today: Date) ->
     if client.tier == Some(Tier::Key) && lately.len() <= 1 {
         flags.push(Flag::SingleThreaded);
     }
-    let days = contact_days(client, today);
+    let days = super::deals::contact_days(client, today);
     let flows: Vec<DealFlow> = deals
         .iter()
         .map(|d| flow_of(&days, d.date, today))

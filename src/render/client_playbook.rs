@@ -178,7 +178,7 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
                     people: r.people_met_90d,
                 },
             )),
-            "post_deal_dropoff" => r.deals.iter().rev().find(|d| d.dropoff).map(|d| {
+            "post_deal_dropoff" => super::relationship_checks::dropped_deal(r).map(|d| {
                 i18n::flag_text(
                     lang,
                     i18n::FlagText::PostDealDropoff {

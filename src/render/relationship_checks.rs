@@ -253,12 +253,16 @@ pub fn left_people(lang: Lang, c: &crate::report::ClientReport<'_>, dm_only: boo
         .join(label(lang, "list_sep"))
 }
 
+/// The latest deal contact dropped off after (`post_deal_dropoff`'s).
+pub fn dropped_deal<'r>(
+    c: &'r crate::report::ClientReport<'_>,
+) -> Option<&'r crate::report::DealReport> {
+    c.deals.iter().rev().find(|d| d.dropoff)
+}
+
 /// The latest deal that dropped off: its day and the contacts before and after.
 pub fn dropoff_detail(lang: Lang, c: &crate::report::ClientReport<'_>) -> String {
-    c.deals
-        .iter()
-        .rev()
-        .find(|d| d.dropoff)
+    dropped_deal(c)
         .map(|d| {
             format!(
                 "{}{}{} → {}",
