@@ -3,7 +3,9 @@
 //! The pipeline, one module a stage: `discover` (find note files) → `parse` (front
 //! matter and contact log) → `model` (what a note means) → `analyse` (cadence and
 //! history as of `today`, pure) → `render` (HTML pages and SVG charts) → `write`
-//! (build aside, then swap in). `diag` carries the problems found along the way.
+//! (build aside, then swap in). `diag` carries the problems found along the way;
+//! `fresh` tells, before any of that, whether the site already is what a build would
+//! write.
 
 pub mod analyse;
 pub mod config;
@@ -11,6 +13,7 @@ pub mod diag;
 pub mod diag_zh;
 pub mod discover;
 pub mod edit;
+pub mod fresh;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod init;

@@ -16,7 +16,7 @@ use touchbase::model::Date;
 use touchbase::output::csv::Table;
 use touchbase::timings::{Progress, Timings};
 use touchbase::workspace::{self, Fatal, Workspace};
-use touchbase::{output, render, report, write};
+use touchbase::{fresh, output, render, report, write};
 
 /// Turn a folder of client notes into a checked model and a static report site.
 #[derive(Parser)]
@@ -44,6 +44,10 @@ enum Command {
         lang: Option<LangArg>,
         #[command(flatten)]
         timings: TimingsArg,
+        /// Build every page even when the site in --out already is what this build
+        /// would write (same notes, settings and touchbase: then nothing is written).
+        #[arg(long)]
+        force: bool,
     },
     /// Check every note (or the note files given) and print the problems.
     Check {
@@ -634,10 +638,26 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             since,
             lang,
             timings,
+            force,
         } => {
             let mut timings = timings.timings();
-            let ws =
-                read_notes(&notes, common.today, since.since, &mut timings)?.analyse(&mut timings);
+            // What this build would read, digested: when the site already is what it
+            // would write, nothing is (`fresh`).
+            let probe = fresh::probe(&notes, common.today, since.since, lang.map(LangArg::lang));
+            timings.lap("digest the inputs");
+            if let Some(p) = probe.as_ref().filter(|_| !force)
+                && let Some(record) = write::resolve(&out)
+                    .ok()
+                    .and_then(|real| fresh::verify(&real, &p.inputs))
+            {
+                timings.lap("read the site back");
+                return unchanged_site(&notes, &out, p, &record, color, &mut timings);
+            }
+            let (today, since) = match &probe {
+                Some(p) => (Some(p.today), Some(p.since)),
+                None => (common.today, since.since),
+            };
+            let ws = read_notes(&notes, today, since, &mut timings)?.analyse(&mut timings);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
             timings.lap("print diagnostics");
@@ -655,29 +675,34 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 || render::render_site_timed(&ws, &report, lang, &staging, &busy),
             )?;
             timings.lap_busy("render and write", &busy);
+            if let Some(p) = &probe {
+                let record = fresh::Record {
+                    inputs: p.inputs.clone(),
+                    output: fresh::output(staging.digests()),
+                    pages: built.pages,
+                    files: built.files,
+                    diagnostics: ws.diags.len(),
+                    templates: built.overridden.clone(),
+                };
+                staging.seal(&record.marker()).map_err(|source| Fatal::Io {
+                    path: staging.path_of(write::MARKER),
+                    source,
+                })?;
+            }
             staging.commit()?;
             timings.lap("swap in");
             for name in &built.overridden {
                 say!("using your template {name}");
             }
-            match lang {
-                Lang::En => say!(
-                    "{}; wrote {} pages ({} files), {} unchanged, to {}",
-                    summary(&ws.diags, ws.files, ws.today, lang),
-                    built.pages,
-                    built.files,
-                    built.unchanged,
-                    out.display()
-                ),
-                Lang::Zh => say!(
-                    "{}；写入 {} 个页面（{} 个文件，{} 个未变）到 {}",
-                    summary(&ws.diags, ws.files, ws.today, lang),
-                    built.pages,
-                    built.files,
-                    built.unchanged,
-                    out.display()
-                ),
-            }
+            say!(
+                "{}",
+                built_line(
+                    &summary(&ws.diags, ws.files, ws.today, lang),
+                    (built.pages, built.files, built.unchanged),
+                    &out,
+                    lang
+                )
+            );
             print_timings(&timings);
             let code = exit_code(&ws);
             // Freeing a large workspace one string at a time only delays the exit.
@@ -685,6 +710,59 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             Ok(code)
         }
     }
+}
+
+/// "checked …; wrote N pages (M files), K unchanged, to OUT".
+fn built_line(
+    checked: &str,
+    (pages, files, unchanged): (usize, usize, usize),
+    out: &std::path::Path,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::En => format!(
+            "{checked}; wrote {pages} pages ({files} files), {unchanged} unchanged, to {}",
+            out.display()
+        ),
+        Lang::Zh => format!(
+            "{checked}；写入 {pages} 个页面（{files} 个文件，{unchanged} 个未变）到 {}",
+            out.display()
+        ),
+    }
+}
+
+/// A build whose site already is what it would write: say what a full build would
+/// have said (its diagnostics worked out again when it had any) and write nothing.
+fn unchanged_site(
+    notes: &std::path::Path,
+    out: &std::path::Path,
+    probe: &fresh::Probe,
+    record: &fresh::Record,
+    color: bool,
+    timings: &mut Timings,
+) -> Result<u8, Fatal> {
+    write::tidy(out, notes)?;
+    let diags = if record.diagnostics == 0 {
+        Vec::new()
+    } else {
+        check_notes(notes, Some(probe.today), timings)?.diags
+    };
+    print_diags(&diags, color, probe.lang);
+    timings.lap("print diagnostics");
+    for name in &record.templates {
+        say!("using your template {name}");
+    }
+    say!(
+        "{}",
+        built_line(
+            &summary(&diags, probe.notes, probe.today, probe.lang),
+            (record.pages, record.files, record.files),
+            out,
+            probe.lang
+        )
+    );
+    print_timings(timings);
+    Ok(u8::from(diags.iter().any(Diagnostic::is_error)))
 }
 
 /// Read and check the notes, with `reading notes 4211/10000` on a terminal while it

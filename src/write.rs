@@ -88,11 +88,15 @@ pub struct Staging {
     unchanged: AtomicUsize,
     /// The previous site, when it is ours and its files can be linked.
     previous: Option<Previous>,
+    /// Each file written or linked (the marker aside) and the digest of its bytes, for
+    /// the marker's record (`fresh`).
+    digests: std::sync::Mutex<Vec<(String, [u8; 32])>>,
     committed: bool,
 }
 
-/// What the marker file says.
-const MARKER_TEXT: &str = "This folder was built by touchbase and is replaced on every build.\n";
+/// What the marker file says first (a build then adds its record: `fresh::Record`).
+pub const MARKER_TEXT: &str =
+    "This folder was built by touchbase and is replaced on every build.\n";
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> Fatal + '_ {
     move |source| Fatal::Io {
@@ -134,6 +138,7 @@ pub fn prepare(out: &Path, notes_root: &Path) -> Result<Staging, Fatal> {
         files: AtomicUsize::new(0),
         unchanged: AtomicUsize::new(0),
         previous,
+        digests: std::sync::Mutex::new(Vec::new()),
         committed: false,
     };
     let marker = Path::new(MARKER);
@@ -143,6 +148,18 @@ pub fn prepare(out: &Path, notes_root: &Path) -> Result<Staging, Fatal> {
             .map_err(io_err(&staging.dir))?;
     }
     Ok(staging)
+}
+
+/// For a build that writes nothing (`fresh`): the checks `prepare` makes of `out`,
+/// and the leftovers of killed builds removed. Returns `out` resolved.
+pub fn tidy(out: &Path, notes_root: &Path) -> Result<PathBuf, Fatal> {
+    let real = resolve(out).map_err(io_err(out))?;
+    let notes = fs::canonicalize(notes_root).map_err(io_err(notes_root))?;
+    check_target(out, &real, &notes)?;
+    if let (Some(parent), Some(name)) = (real.parent(), real.file_name()) {
+        remove_leftovers(parent, &name.to_string_lossy());
+    }
+    Ok(real)
 }
 
 /// The infixes of our staging and old-site folders: `.<out name>.touchbase-new-<pid>`.
@@ -366,6 +383,7 @@ impl Staging {
             matched: 0,
             new,
             scratch: Vec::new(),
+            hasher: crate::fresh::Hasher::new(),
         })
     }
 
@@ -390,7 +408,45 @@ impl Staging {
             self.put(rel_path, bytes)?;
         }
         self.count(rel, unchanged);
+        self.digested(rel, crate::fresh::bytes_digest(bytes));
         Ok(())
+    }
+
+    fn digested(&self, rel: &str, digest: [u8; 32]) {
+        if let Ok(mut d) = self.digests.lock() {
+            d.push((rel.to_string(), digest));
+        }
+    }
+
+    /// Every file written so far (the marker aside), and the digest of its bytes.
+    pub fn digests(&self) -> Vec<(String, [u8; 32])> {
+        self.digests.lock().map(|d| d.clone()).unwrap_or_default()
+    }
+
+    /// `--out`, resolved: the folder the site replaces.
+    pub fn site(&self) -> &Path {
+        &self.out
+    }
+
+    /// Make the marker say `text` (its first line `MARKER_TEXT`, then the build's
+    /// record): the previous site's marker linked when it says the same, else a new
+    /// file renamed over the one `prepare` put, so the folder always has a marker.
+    pub fn seal(&self, text: &str) -> io::Result<()> {
+        let marker = Path::new(MARKER);
+        let next = self.dir.join(".touchbase-site.next");
+        let _ = fs::remove_file(&next);
+        let linked = self.previous.as_ref().is_some_and(|p| {
+            p.file(marker).is_some_and(|mut old| {
+                old.len == text.len() as u64
+                    && same_bytes(&mut old.file, text.as_bytes())
+                    && p.link(marker, &old, &next)
+            })
+        });
+        if !linked {
+            use io::Write;
+            create_new(&next)?.write_all(text.as_bytes())?;
+        }
+        fs::rename(&next, self.dir.join(marker))
     }
 
     /// Link the previous site's `rel` into the staging folder if its bytes are `bytes`.
@@ -552,6 +608,8 @@ pub struct Stream<'a> {
     /// The new file, once the stream differs from the old one (or there is none).
     new: Option<fs::File>,
     scratch: Vec<u8>,
+    /// The digest of the bytes so far (`Staging::digests`).
+    hasher: crate::fresh::Hasher,
 }
 
 impl Stream<'_> {
@@ -589,12 +647,15 @@ impl Stream<'_> {
             self.diverge()?.flush()?;
         }
         self.staging.count(&self.rel, unchanged);
+        self.staging
+            .digested(&self.rel, *self.hasher.finalize().as_bytes());
         Ok(())
     }
 }
 
 impl io::Write for Stream<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.hasher.update(buf);
         if let Some((_, old)) = &mut self.old {
             use io::Read;
             self.scratch.resize(buf.len(), 0);

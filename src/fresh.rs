@@ -1,0 +1,372 @@
+//! Fresh: is the site in `--out` already, byte for byte, what this build would write?
+//!
+//! A build records in the site's marker file (`.touchbase-site`) a digest of every
+//! input it read and a digest of every file it wrote. The inputs are the touchbase
+//! that builds (`TOUCHBASE_BUILD_ID`, from `build.rs`), the day and the "since" day,
+//! the language, `touchbase.yaml`, the `templates/` folder, and every note found
+//! (its path in the folder and its bytes, and what discovery said about the folder).
+//! Where the notes folder or the site are does not count: it changes no byte. The output digest
+//! is over each file's path and bytes. Both depend on nothing but those bytes, so two
+//! builds of the same notes write the same marker, wherever they run.
+//!
+//! Before the next build does anything else, it works out the inputs' digest again
+//! (reading and hashing the notes costs a tenth of parsing them) and, when it is the
+//! recorded one, reads the site back and hashes it. When that matches too, the site is
+//! what the build would write, and nothing is written (`touchbase build --force`
+//! builds anyway). Any doubt (no marker, another touchbase, a file edited, added or
+//! removed, a link or anything odd in the site, a folder or note that cannot be read)
+//! means a full build. The site is read as the previous site is for reuse
+//! (`write::Previous`): through folder handles, never following a symlink.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::Lang;
+use crate::model::Date;
+
+/// A digest (BLAKE3) as 64 lowercase hex digits.
+pub type Digest = String;
+
+/// Which touchbase this is: the same identity means the same output for the same inputs.
+pub const BUILD_ID: &str = env!("TOUCHBASE_BUILD_ID");
+
+/// What the marker of a site says about the build that wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Record {
+    pub inputs: Digest,
+    pub output: Digest,
+    pub pages: usize,
+    pub files: usize,
+    /// How many diagnostics the build printed (0: none to print again).
+    pub diagnostics: usize,
+    /// The user's templates that replaced built-in ones ("using your template …").
+    pub templates: Vec<String>,
+}
+
+use crate::write::MARKER_TEXT as MARKER_HEAD;
+
+impl Record {
+    /// The marker file's text.
+    pub fn marker(&self) -> String {
+        let mut s = String::from(MARKER_HEAD);
+        s.push_str(
+            "The lines below let the next build see whether anything changed (docs/cli.md).\n",
+        );
+        s.push_str(&format!("touchbase {BUILD_ID}\n"));
+        s.push_str(&format!("inputs {}\n", self.inputs));
+        s.push_str(&format!("output {}\n", self.output));
+        s.push_str(&format!("pages {}\n", self.pages));
+        s.push_str(&format!("files {}\n", self.files));
+        s.push_str(&format!("diagnostics {}\n", self.diagnostics));
+        for t in &self.templates {
+            s.push_str(&format!("template {t}\n"));
+        }
+        s
+    }
+
+    /// Read a marker's text; None unless this touchbase wrote it, whole.
+    pub fn parse(text: &str) -> Option<Record> {
+        let mut r = Record::default();
+        let mut lines = text.strip_prefix(MARKER_HEAD)?.lines().skip(1);
+        if lines.next()?.strip_prefix("touchbase ")? != BUILD_ID {
+            return None;
+        }
+        let mut seen = 0;
+        for line in lines {
+            let (key, value) = line.split_once(' ')?;
+            match key {
+                "inputs" => r.inputs = hex(value)?,
+                "output" => r.output = hex(value)?,
+                "pages" => r.pages = value.parse().ok()?,
+                "files" => r.files = value.parse().ok()?,
+                "diagnostics" => r.diagnostics = value.parse().ok()?,
+                "template" => {
+                    r.templates.push(value.to_string());
+                    continue;
+                }
+                _ => return None,
+            }
+            seen += 1;
+        }
+        (seen == 5).then_some(r)
+    }
+}
+
+fn hex(value: &str) -> Option<Digest> {
+    (value.len() == 64
+        && value
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+    .then(|| value.to_string())
+}
+
+/// What decides the site besides the notes folder's files.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub today: Date,
+    pub since: Date,
+    pub lang: Lang,
+    /// The largest note read (`limits.note_size`).
+    pub note_size: u64,
+}
+
+/// A build's settings and the digest of its inputs, worked out before it starts.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub inputs: Digest,
+    /// How many notes were found.
+    pub notes: usize,
+    pub today: Date,
+    pub since: Date,
+    pub lang: Lang,
+}
+
+/// The settings a build of `root` would use (`--today`, `--since` and
+/// `--lang` when given, else as the configuration says) and its inputs' digest. None
+/// when the configuration or a folder cannot be read: a full build reports that.
+pub fn probe(
+    root: &Path,
+    today: Option<Date>,
+    since: Option<Date>,
+    lang: Option<Lang>,
+) -> Option<Probe> {
+    let config = crate::config::load(root).ok()?;
+    let today = today.unwrap_or_else(|| crate::workspace::local_today(&config));
+    let since = since.unwrap_or_else(|| crate::workspace::week_before(today));
+    let lang = lang.unwrap_or(config.language);
+    let settings = Settings {
+        today,
+        since,
+        lang,
+        note_size: config.limits.note_size,
+    };
+    let (inputs, notes) = inputs(root, settings)?;
+    Some(Probe {
+        inputs,
+        notes,
+        today,
+        since,
+        lang,
+    })
+}
+
+/// The digest of a build's inputs (see the module's comment), and how many notes there
+/// are. None when something cannot be read: then only a full build can say what is wrong.
+pub fn inputs(root: &Path, settings: Settings) -> Option<(Digest, usize)> {
+    let root = std::fs::canonicalize(root).ok()?;
+    let mut h = blake3::Hasher::new();
+    let field = |h: &mut blake3::Hasher, bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(&mut h, b"touchbase inputs 1");
+    field(&mut h, BUILD_ID.as_bytes());
+    field(&mut h, settings.today.to_string().as_bytes());
+    field(&mut h, settings.since.to_string().as_bytes());
+    field(&mut h, settings.lang.code().as_bytes());
+    let config = root.join(crate::config::FILE_NAME);
+    field(
+        &mut h,
+        &file_digest(&root, &config, crate::config::CONFIG_SIZE),
+    );
+
+    // The templates folder as the build reads it: every file, or why it is not read.
+    let templates = root.join("templates");
+    if std::fs::symlink_metadata(&templates).is_ok() {
+        let walker = walkdir::WalkDir::new(&templates)
+            .follow_links(false)
+            .sort_by_file_name();
+        for entry in walker {
+            let entry = entry.ok()?;
+            let rel = entry.path().strip_prefix(&root).ok()?;
+            field(&mut h, rel.as_os_str().as_encoded_bytes());
+            if !entry.file_type().is_dir() {
+                field(
+                    &mut h,
+                    &file_digest(&root, entry.path(), crate::config::CONFIG_SIZE),
+                );
+            }
+        }
+    }
+
+    let (files, diags) = crate::discover::discover(&root);
+    for d in &diags {
+        field(&mut h, format!("{d:?}").as_bytes());
+    }
+    let digests: Vec<[u8; 32]> = files
+        .par_iter()
+        .map(|f| file_digest(&root, &f.path, settings.note_size))
+        .collect();
+    for (f, d) in files.iter().zip(&digests) {
+        field(&mut h, f.rel.as_bytes());
+        field(&mut h, d);
+    }
+    Some((h.finalize().to_hex().to_string(), files.len()))
+}
+
+/// The digest of what reading `path` gives: its bytes, or that it is too large (with
+/// its size), missing or unreadable (with why).
+fn file_digest(root: &Path, path: &Path, limit: u64) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    match crate::discover::resolve(root, path) {
+        crate::discover::Resolved::File(p) => match crate::parse::read_limited(&p, limit) {
+            Ok(Some(bytes)) => {
+                h.update(b"bytes");
+                h.update(&bytes);
+            }
+            Ok(None) => {
+                h.update(b"too large");
+                let len = std::fs::metadata(&p).map_or(0, |m| m.len());
+                h.update(&len.to_le_bytes());
+            }
+            Err(e) => {
+                h.update(b"error");
+                h.update(e.to_string().as_bytes());
+            }
+        },
+        crate::discover::Resolved::Missing => {
+            h.update(b"missing");
+        }
+        crate::discover::Resolved::Skipped(why) => {
+            h.update(b"skipped");
+            h.update(why.as_bytes());
+        }
+    }
+    *h.finalize().as_bytes()
+}
+
+/// The output digest of a site's files: each file's path (relative, `/`-separated)
+/// and bytes, in path order. `files` is (path, digest of its bytes), in any order.
+pub fn output(mut files: Vec<(String, [u8; 32])>) -> Digest {
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut h = blake3::Hasher::new();
+    h.update(b"touchbase output 1");
+    for (rel, d) in &files {
+        h.update(&(rel.len() as u64).to_le_bytes());
+        h.update(rel.as_bytes());
+        h.update(d);
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// The digest of some bytes, for `output`.
+pub fn bytes_digest(bytes: &[u8]) -> [u8; 32] {
+    *blake3::hash(bytes).as_bytes()
+}
+
+/// A digest made as the bytes come (a streamed file).
+pub type Hasher = blake3::Hasher;
+
+/// The site at `site` (resolved), read back: its record, when the record's inputs are
+/// `inputs` and every file in the site is one the record names, with the bytes it had.
+/// None at any doubt.
+pub fn verify(site: &Path, inputs: &str) -> Option<Record> {
+    let previous = crate::write::Previous::open(site, site)?;
+    let marker = {
+        let mut old = previous.file(Path::new(crate::write::MARKER))?;
+        let mut text = String::new();
+        (&mut old.file)
+            .take(1 << 20)
+            .read_to_string(&mut text)
+            .ok()?;
+        Record::parse(&text).filter(|r| r.inputs == inputs)?
+    };
+    // Every entry: folders and regular files only, each folder holding something.
+    let mut rels = Vec::new();
+    let mut folders = Vec::new();
+    for entry in walkdir::WalkDir::new(site)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+    {
+        let entry = entry.ok()?;
+        let rel = entry.path().strip_prefix(site).ok()?;
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_str())
+            .collect::<Option<Vec<_>>>()?
+            .join("/");
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            folders.push(rel);
+        } else if kind.is_file() {
+            if rel != crate::write::MARKER {
+                rels.push(rel);
+            }
+        } else {
+            return None;
+        }
+    }
+    if rels.len() != marker.files {
+        return None;
+    }
+    // A folder no file is in (an empty one) is not ours.
+    let holding: std::collections::BTreeSet<&str> = rels
+        .iter()
+        .flat_map(|r| {
+            r.match_indices('/')
+                .filter_map(|(i, _)| r.get(..i))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if folders.len() != holding.len() || folders.iter().any(|f| !holding.contains(f.as_str())) {
+        return None;
+    }
+    let digests: Option<Vec<(String, [u8; 32])>> = rels
+        .into_par_iter()
+        .map(|rel| {
+            let mut old = previous.file(Path::new(&rel))?;
+            let mut h = blake3::Hasher::new();
+            let read = std::io::copy(&mut (&mut old.file).take(old.len), &mut h).ok()?;
+            (read == old.len).then(|| (rel, *h.finalize().as_bytes()))
+        })
+        .collect();
+    (output(digests?) == marker.output).then_some(marker)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> Record {
+        Record {
+            inputs: "a".repeat(64),
+            output: "0".repeat(64),
+            pages: 29,
+            files: 11,
+            diagnostics: 3,
+            templates: vec!["client.html".into()],
+        }
+    }
+
+    #[test]
+    fn a_marker_reads_back() {
+        let r = record();
+        assert_eq!(Record::parse(&r.marker()), Some(r.clone()));
+        // Control: what another touchbase wrote, a cut marker, an odd line, a bad digest.
+        let other = r.marker().replace(BUILD_ID, "0.0.0-other");
+        assert_eq!(Record::parse(&other), None);
+        let cut = r.marker().replace("diagnostics 3\n", "");
+        assert_eq!(Record::parse(&cut), None);
+        assert_eq!(Record::parse(&format!("{}odd line\n", r.marker())), None);
+        let bad = r.marker().replace(&"a".repeat(64), &"A".repeat(64));
+        assert_eq!(Record::parse(&bad), None);
+        assert_eq!(Record::parse(MARKER_HEAD), None);
+    }
+
+    #[test]
+    fn the_output_digest_is_order_free_and_sees_names_and_bytes() {
+        let a = ("a.html".to_string(), bytes_digest(b"one"));
+        let b = ("b/c.html".to_string(), bytes_digest(b"two"));
+        let d = output(vec![a.clone(), b.clone()]);
+        assert_eq!(d, output(vec![b.clone(), a.clone()]));
+        assert_ne!(d, output(vec![a.clone()]));
+        assert_ne!(d, output(vec![a.clone(), ("b/d.html".into(), b.1)]));
+        assert_ne!(
+            d,
+            output(vec![a, ("b/c.html".into(), bytes_digest(b"twO"))])
+        );
+    }
+}
