@@ -5,15 +5,18 @@
 //! that builds (`TOUCHBASE_BUILD_ID`, from `build.rs`), the day and the "since" day,
 //! the language, `touchbase.yaml`, the `templates/` folder, and every note found
 //! (its path in the folder and its bytes, and what discovery said about the folder).
-//! Where the notes folder or the site are does not count: it changes no byte. The output digest
-//! is over each file's path and bytes. Both depend on nothing but those bytes, so two
+//! Where the notes folder or the site are does not count: it changes no byte. The
+//! output digest is over each file's path and bytes. Both depend on nothing but those bytes, so two
 //! builds of the same notes write the same marker, wherever they run.
 //!
-//! Before the next build does anything else, it works out the inputs' digest again
-//! (reading and hashing the notes costs a tenth of parsing them) and, when it is the
-//! recorded one, reads the site back and hashes it. When that matches too, the site is
-//! what the build would write, and nothing is written (`touchbase build --force`
-//! builds anyway). Any doubt (no marker, another touchbase, a file edited, added or
+//! When `--out` holds such a record, the next build first works out the inputs'
+//! digest again (reading and hashing the notes costs a tenth of parsing them) and,
+//! when it is the recorded one, reads the site back and hashes it. When that matches
+//! too, the site is what the build would write, and nothing is written (`touchbase
+//! build --force` builds anyway). A build that does write takes its notes' digests from
+//! the bytes it parses (`workspace::read_notes_digested`) and the rest (`head`) before
+//! it reads, so a file edited during a build makes the next one a full build, never a
+//! stale site. Any doubt (no marker, another touchbase, a file edited, added or
 //! removed, a link or anything odd in the site, a folder or note that cannot be read)
 //! means a full build. The site is read as the previous site is for reuse
 //! (`write::Previous`): through folder handles, never following a symlink.
@@ -102,7 +105,8 @@ fn hex(value: &str) -> Option<Digest> {
     .then(|| value.to_string())
 }
 
-/// What decides the site besides the notes folder's files.
+/// What decides the site besides the notes folder's files: `--today`, `--since` and
+/// `--lang` when given, else as the configuration says.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     pub today: Date,
@@ -112,55 +116,38 @@ pub struct Settings {
     pub note_size: u64,
 }
 
-/// A build's settings and the digest of its inputs, worked out before it starts.
-#[derive(Debug, Clone)]
-pub struct Probe {
-    pub inputs: Digest,
-    /// How many notes were found.
-    pub notes: usize,
-    pub today: Date,
-    pub since: Date,
-    pub lang: Lang,
-}
-
-/// The settings a build of `root` would use (`--today`, `--since` and
-/// `--lang` when given, else as the configuration says) and its inputs' digest. None
-/// when the configuration or a folder cannot be read: a full build reports that.
-pub fn probe(
+/// The settings a build of `root` would use. None when the configuration cannot be
+/// read: a full build reports that.
+pub fn settings(
     root: &Path,
     today: Option<Date>,
     since: Option<Date>,
     lang: Option<Lang>,
-) -> Option<Probe> {
+) -> Option<Settings> {
     let config = crate::config::load(root).ok()?;
     let today = today.unwrap_or_else(|| crate::workspace::local_today(&config));
-    let since = since.unwrap_or_else(|| crate::workspace::week_before(today));
-    let lang = lang.unwrap_or(config.language);
-    let settings = Settings {
+    Some(Settings {
         today,
-        since,
-        lang,
+        since: since.unwrap_or_else(|| crate::workspace::week_before(today)),
+        lang: lang.unwrap_or(config.language),
         note_size: config.limits.note_size,
-    };
-    let (inputs, notes) = inputs(root, settings)?;
-    Some(Probe {
-        inputs,
-        notes,
-        today,
-        since,
-        lang,
     })
 }
 
-/// The digest of a build's inputs (see the module's comment), and how many notes there
-/// are. None when something cannot be read: then only a full build can say what is wrong.
-pub fn inputs(root: &Path, settings: Settings) -> Option<(Digest, usize)> {
-    let root = std::fs::canonicalize(root).ok()?;
+/// The inputs' digest but the notes: touchbase, the settings, `touchbase.yaml` and the
+/// `templates/` folder. Taken before a build reads them, so that one edited meanwhile
+/// makes the next build a full one rather than leave a page stale.
+#[derive(Debug, Clone)]
+pub struct Head(blake3::Hasher);
+
+fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
+    h.update(&(bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
+}
+
+/// See `Head`. None when the templates folder cannot be walked.
+pub fn head(root: &Path, settings: Settings) -> Option<Head> {
     let mut h = blake3::Hasher::new();
-    let field = |h: &mut blake3::Hasher, bytes: &[u8]| {
-        h.update(&(bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
     field(&mut h, b"touchbase inputs 1");
     field(&mut h, BUILD_ID.as_bytes());
     field(&mut h, settings.today.to_string().as_bytes());
@@ -169,9 +156,8 @@ pub fn inputs(root: &Path, settings: Settings) -> Option<(Digest, usize)> {
     let config = root.join(crate::config::FILE_NAME);
     field(
         &mut h,
-        &file_digest(&root, &config, crate::config::CONFIG_SIZE),
+        &file_digest(root, &config, crate::config::CONFIG_SIZE),
     );
-
     // The templates folder as the build reads it: every file, or why it is not read.
     let templates = root.join("templates");
     if std::fs::symlink_metadata(&templates).is_ok() {
@@ -180,58 +166,119 @@ pub fn inputs(root: &Path, settings: Settings) -> Option<(Digest, usize)> {
             .sort_by_file_name();
         for entry in walker {
             let entry = entry.ok()?;
-            let rel = entry.path().strip_prefix(&root).ok()?;
+            let rel = entry.path().strip_prefix(root).ok()?;
             field(&mut h, rel.as_os_str().as_encoded_bytes());
             if !entry.file_type().is_dir() {
                 field(
                     &mut h,
-                    &file_digest(&root, entry.path(), crate::config::CONFIG_SIZE),
+                    &file_digest(root, entry.path(), crate::config::CONFIG_SIZE),
                 );
             }
         }
     }
+    Some(Head(h))
+}
 
-    let (files, diags) = crate::discover::discover(&root);
-    for d in &diags {
-        field(&mut h, format!("{d:?}").as_bytes());
+/// What discovery found (each note's path, what it said about the folder) and each
+/// note's digest, in discovery's order: from `inputs`, or from the bytes a build parsed
+/// (`workspace::read_notes_digested`), so that a build reads each note once.
+#[derive(Debug, Clone, Default)]
+pub struct NoteDigests {
+    rels: Vec<String>,
+    folder: Vec<String>,
+    pub notes: Vec<[u8; 32]>,
+}
+
+impl NoteDigests {
+    pub fn of_discovery(
+        files: &[crate::discover::NoteFile],
+        diags: &[crate::diag::Diagnostic],
+    ) -> NoteDigests {
+        NoteDigests {
+            rels: files.iter().map(|f| f.rel.clone()).collect(),
+            folder: diags.iter().map(|d| format!("{d:?}")).collect(),
+            notes: Vec::new(),
+        }
     }
-    let digests: Vec<[u8; 32]> = files
-        .par_iter()
-        .map(|f| file_digest(&root, &f.path, settings.note_size))
-        .collect();
-    for (f, d) in files.iter().zip(&digests) {
-        field(&mut h, f.rel.as_bytes());
+
+    /// How many notes were found.
+    pub fn len(&self) -> usize {
+        self.rels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rels.is_empty()
+    }
+}
+
+/// The inputs' digest: `head` and the notes. None unless every note has its digest.
+pub fn combine(head: Head, notes: &NoteDigests) -> Option<Digest> {
+    if notes.rels.len() != notes.notes.len() {
+        return None;
+    }
+    let mut h = head.0;
+    for d in &notes.folder {
+        field(&mut h, d.as_bytes());
+    }
+    for (rel, d) in notes.rels.iter().zip(&notes.notes) {
+        field(&mut h, rel.as_bytes());
         field(&mut h, d);
     }
-    Some((h.finalize().to_hex().to_string(), files.len()))
+    Some(h.finalize().to_hex().to_string())
+}
+
+/// The digest of a build's inputs (see the module's comment), read now, and how many
+/// notes there are. None when something cannot be read: then only a full build can say
+/// what is wrong.
+pub fn inputs(root: &Path, settings: Settings) -> Option<(Digest, usize)> {
+    let head = head(root, settings)?;
+    let (files, diags) = crate::discover::discover(root);
+    let mut notes = NoteDigests::of_discovery(&files, &diags);
+    notes.notes = files
+        .par_iter()
+        .map(|f| file_digest(root, &f.path, settings.note_size))
+        .collect();
+    Some((combine(head, &notes)?, notes.len()))
 }
 
 /// The digest of what reading `path` gives: its bytes, or that it is too large (with
 /// its size), missing or unreadable (with why).
 fn file_digest(root: &Path, path: &Path, limit: u64) -> [u8; 32] {
-    let mut h = blake3::Hasher::new();
     match crate::discover::resolve(root, path) {
-        crate::discover::Resolved::File(p) => match crate::parse::read_limited(&p, limit) {
-            Ok(Some(bytes)) => {
-                h.update(b"bytes");
-                h.update(&bytes);
-            }
-            Ok(None) => {
-                h.update(b"too large");
-                let len = std::fs::metadata(&p).map_or(0, |m| m.len());
-                h.update(&len.to_le_bytes());
-            }
-            Err(e) => {
-                h.update(b"error");
-                h.update(e.to_string().as_bytes());
-            }
-        },
-        crate::discover::Resolved::Missing => {
-            h.update(b"missing");
+        crate::discover::Resolved::File(p) => {
+            read_digest(&crate::parse::read_limited(&p, limit), || {
+                std::fs::metadata(&p).ok()
+            })
         }
+        crate::discover::Resolved::Missing => *blake3::hash(b"missing").as_bytes(),
         crate::discover::Resolved::Skipped(why) => {
+            let mut h = blake3::Hasher::new();
             h.update(b"skipped");
             h.update(why.as_bytes());
+            *h.finalize().as_bytes()
+        }
+    }
+}
+
+/// The digest of what `parse::read_limited` gave: the bytes, or that the note is too
+/// large (with its size from `meta`), or the error.
+pub fn read_digest(
+    read: &std::io::Result<Option<Vec<u8>>>,
+    meta: impl FnOnce() -> Option<std::fs::Metadata>,
+) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    match read {
+        Ok(Some(bytes)) => {
+            h.update(b"bytes");
+            h.update(bytes);
+        }
+        Ok(None) => {
+            h.update(b"too large");
+            h.update(&meta().map_or(0, |m| m.len()).to_le_bytes());
+        }
+        Err(e) => {
+            h.update(b"error");
+            h.update(e.to_string().as_bytes());
         }
     }
     *h.finalize().as_bytes()
@@ -259,20 +306,27 @@ pub fn bytes_digest(bytes: &[u8]) -> [u8; 32] {
 /// A digest made as the bytes come (a streamed file).
 pub type Hasher = blake3::Hasher;
 
-/// The site at `site` (resolved), read back: its record, when the record's inputs are
-/// `inputs` and every file in the site is one the record names, with the bytes it had.
-/// None at any doubt.
-pub fn verify(site: &Path, inputs: &str) -> Option<Record> {
+/// The record in the marker of the site at `site` (resolved), when this touchbase
+/// wrote it.
+pub fn recorded(site: &Path) -> Option<Record> {
     let previous = crate::write::Previous::open(site, site)?;
-    let marker = {
-        let mut old = previous.file(Path::new(crate::write::MARKER))?;
-        let mut text = String::new();
-        (&mut old.file)
-            .take(1 << 20)
-            .read_to_string(&mut text)
-            .ok()?;
-        Record::parse(&text).filter(|r| r.inputs == inputs)?
-    };
+    let mut old = previous.file(Path::new(crate::write::MARKER))?;
+    let mut text = String::new();
+    (&mut old.file)
+        .take(1 << 20)
+        .read_to_string(&mut text)
+        .ok()?;
+    Record::parse(&text)
+}
+
+/// Is every file in the site at `site` (resolved) one that `marker` names, with the
+/// bytes it had? False at any doubt.
+pub fn verify(site: &Path, marker: &Record) -> bool {
+    verified(site, marker).is_some()
+}
+
+fn verified(site: &Path, marker: &Record) -> Option<()> {
+    let previous = crate::write::Previous::open(site, site)?;
     // Every entry: folders and regular files only, each folder holding something.
     let mut rels = Vec::new();
     let mut folders = Vec::new();
@@ -323,7 +377,7 @@ pub fn verify(site: &Path, inputs: &str) -> Option<Record> {
             (read == old.len).then(|| (rel, *h.finalize().as_bytes()))
         })
         .collect();
-    (output(digests?) == marker.output).then_some(marker)
+    (output(digests?) == marker.output).then_some(())
 }
 
 #[cfg(test)]

@@ -598,8 +598,8 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             timings,
         } => {
             let mut timings = timings.timings();
-            let ws =
-                read_notes(&notes, common.today, since.since, &mut timings)?.analyse(&mut timings);
+            let ws = read_notes(&notes, common.today, since.since, false, &mut timings)?
+                .analyse(&mut timings);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
             timings.lap("print diagnostics");
@@ -641,23 +641,42 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             force,
         } => {
             let mut timings = timings.timings();
-            // What this build would read, digested: when the site already is what it
-            // would write, nothing is (`fresh`).
-            let probe = fresh::probe(&notes, common.today, since.since, lang.map(LangArg::lang));
-            timings.lap("digest the inputs");
-            if let Some(p) = probe.as_ref().filter(|_| !force)
-                && let Some(record) = write::resolve(&out)
-                    .ok()
-                    .and_then(|real| fresh::verify(&real, &p.inputs))
-            {
-                timings.lap("read the site back");
-                return unchanged_site(&notes, &out, p, &record, color, &mut timings);
+            let settings =
+                fresh::settings(&notes, common.today, since.since, lang.map(LangArg::lang));
+            // When the site says what it was built from, and that is what this build
+            // would read, and the site is still what it wrote: nothing to do (`fresh`).
+            let real_out = write::resolve(&out).ok();
+            let recorded = real_out
+                .as_deref()
+                .filter(|_| !force)
+                .and_then(fresh::recorded);
+            let mut inputs = None;
+            if let (Some(s), Some(record), Some(real)) = (settings, &recorded, &real_out) {
+                inputs = fresh::inputs(&notes, s);
+                timings.lap("digest the inputs");
+                if let Some((digest, found)) = &inputs
+                    && *digest == record.inputs
+                    && fresh::verify(real, record)
+                {
+                    timings.lap("read the site back");
+                    return unchanged_site(&notes, &out, (s, *found), record, color, &mut timings);
+                }
             }
-            let (today, since) = match &probe {
-                Some(p) => (Some(p.today), Some(p.since)),
+            // Else the notes' digests come from the bytes parsed, the rest from now.
+            let head = settings
+                .filter(|_| inputs.is_none())
+                .and_then(|s| fresh::head(&notes, s));
+            let (today, since) = match settings {
+                Some(s) => (Some(s.today), Some(s.since)),
                 None => (common.today, since.since),
             };
-            let ws = read_notes(&notes, today, since, &mut timings)?.analyse(&mut timings);
+            let mut checked = read_notes(&notes, today, since, head.is_some(), &mut timings)?;
+            let inputs = match (inputs, head, checked.digests.take()) {
+                (Some((digest, _)), _, _) => Some(digest),
+                (None, Some(head), Some(notes)) => fresh::combine(head, &notes),
+                _ => None,
+            };
+            let ws = checked.analyse(&mut timings);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
             timings.lap("print diagnostics");
@@ -675,9 +694,9 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 || render::render_site_timed(&ws, &report, lang, &staging, &busy),
             )?;
             timings.lap_busy("render and write", &busy);
-            if let Some(p) = &probe {
+            if let Some(inputs) = inputs {
                 let record = fresh::Record {
-                    inputs: p.inputs.clone(),
+                    inputs,
                     output: fresh::output(staging.digests()),
                     pages: built.pages,
                     files: built.files,
@@ -736,7 +755,7 @@ fn built_line(
 fn unchanged_site(
     notes: &std::path::Path,
     out: &std::path::Path,
-    probe: &fresh::Probe,
+    (settings, found): (fresh::Settings, usize),
     record: &fresh::Record,
     color: bool,
     timings: &mut Timings,
@@ -745,9 +764,9 @@ fn unchanged_site(
     let diags = if record.diagnostics == 0 {
         Vec::new()
     } else {
-        check_notes(notes, Some(probe.today), timings)?.diags
+        check_notes(notes, Some(settings.today), timings)?.diags
     };
-    print_diags(&diags, color, probe.lang);
+    print_diags(&diags, color, settings.lang);
     timings.lap("print diagnostics");
     for name in &record.templates {
         say!("using your template {name}");
@@ -755,10 +774,10 @@ fn unchanged_site(
     say!(
         "{}",
         built_line(
-            &summary(&diags, probe.notes, probe.today, probe.lang),
+            &summary(&diags, found, settings.today, settings.lang),
             (record.pages, record.files, record.files),
             out,
-            probe.lang
+            settings.lang
         )
     );
     print_timings(timings);
@@ -771,13 +790,20 @@ fn read_notes(
     notes: &std::path::Path,
     today: Option<Date>,
     since: Option<Date>,
+    digest: bool,
     timings: &mut Timings,
 ) -> Result<workspace::Checked, Fatal> {
     let progress = Progress::default();
     with_progress(
         "reading notes",
         || progress.get(),
-        || workspace::read_notes(notes, today, since, timings, &progress),
+        || {
+            if digest {
+                workspace::read_notes_digested(notes, today, since, timings, &progress)
+            } else {
+                workspace::read_notes(notes, today, since, timings, &progress)
+            }
+        },
     )
 }
 

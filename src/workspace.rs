@@ -640,6 +640,8 @@ pub struct Checked {
     pub diags: Vec<Diagnostic>,
     /// How many note files were read.
     pub files: usize,
+    /// What `fresh` digests of the notes, when asked for (`read_notes_digested`).
+    pub digests: Option<crate::fresh::NoteDigests>,
     sources: DiagSources,
 }
 
@@ -659,6 +661,7 @@ impl Checked {
             diags,
             files,
             sources,
+            digests: _,
         } = self;
         let stats: Vec<ClientStats> = clients
             .par_iter()
@@ -710,7 +713,11 @@ pub fn check_notes(
     timings: &mut Timings,
     progress: &Progress,
 ) -> Result<Diagnosed, Fatal> {
-    let checked = read(root, today, None, timings, progress, true)?;
+    let how = How {
+        slim: true,
+        digest: false,
+    };
+    let checked = read(root, today, None, timings, progress, how)?;
     Ok(Diagnosed {
         config: checked.config,
         today: checked.today,
@@ -746,18 +753,42 @@ pub fn read_notes(
     timings: &mut Timings,
     progress: &Progress,
 ) -> Result<Checked, Fatal> {
-    read(root, today, since, timings, progress, false)
+    read(root, today, since, timings, progress, How::default())
 }
 
-/// `read_notes`; with `slim`, each client as `for_checks` keeps it.
+/// `read_notes`, and each note's digest taken from the bytes parsed (`Checked::digests`,
+/// for the site's record: `fresh`), so the notes need not be read twice.
+pub fn read_notes_digested(
+    root: &Path,
+    today: Option<Date>,
+    since: Option<Date>,
+    timings: &mut Timings,
+    progress: &Progress,
+) -> Result<Checked, Fatal> {
+    let how = How {
+        slim: false,
+        digest: true,
+    };
+    read(root, today, since, timings, progress, how)
+}
+
+/// How `read` reads: with `slim`, each client as `for_checks` keeps it; with `digest`,
+/// each note's digest as `fresh` takes it.
+#[derive(Debug, Clone, Copy, Default)]
+struct How {
+    slim: bool,
+    digest: bool,
+}
+
 fn read(
     root: &Path,
     today: Option<Date>,
     since: Option<Date>,
     timings: &mut Timings,
     progress: &Progress,
-    slim: bool,
+    how: How,
 ) -> Result<Checked, Fatal> {
+    let slim = how.slim;
     if !root.is_dir() {
         return Err(Fatal::NoFolder(root.to_path_buf()));
     }
@@ -772,6 +803,9 @@ fn read(
     }
     timings.lap("configuration");
     let (files, folder_diags) = discover::discover(root);
+    let mut digests = how
+        .digest
+        .then(|| crate::fresh::NoteDigests::of_discovery(&files, &folder_diags));
     let mut sources = DiagSources {
         folder: folder_diags,
         ..DiagSources::default()
@@ -780,12 +814,15 @@ fn read(
 
     let busy = timings.busy(&["read", "parse"]);
     progress.begin(files.len());
-    let parsed: Vec<parse::Parsed> = files
+    let parsed: Vec<(parse::Parsed, Option<[u8; 32]>)> = files
         .par_iter()
         .map(|f| {
             progress.step();
             let read = busy.time(0, || parse::read_limited(&f.path, config.limits.note_size));
-            match read {
+            let digest = how
+                .digest
+                .then(|| crate::fresh::read_digest(&read, || std::fs::metadata(&f.path).ok()));
+            let parsed = match read {
                 Ok(Some(bytes)) => busy.time(1, || {
                     let mut p = parse::parse_note(&f.rel, &f.stem, &bytes, today, &config.kinds);
                     if slim {
@@ -805,15 +842,20 @@ fn read(
                     client: None,
                     diags: vec![Diagnostic::error(&f.rel, format!("cannot read: {e}"))],
                 },
-            }
+            };
+            (parsed, digest)
         })
         .collect();
     timings.lap_busy("read and parse", &busy);
+    if let Some(d) = &mut digests {
+        d.notes = parsed.iter().filter_map(|p| p.1).collect();
+    }
+    let parsed = parsed.into_iter().map(|p| p.0);
 
     // Files come sorted by path, so "first" below means first by path.
     let mut by_id: BTreeMap<String, Client> = BTreeMap::new();
     let mut duplicates = Vec::new();
-    for (p, f) in parsed.into_iter().zip(&files) {
+    for (p, f) in parsed.zip(&files) {
         sources.notes.insert(f.rel.clone(), p.diags);
         let Some(client) = p.client else { continue };
         if let Some(first) = by_id.get(&client.id) {
@@ -850,6 +892,7 @@ fn read(
         clients,
         diags,
         files: files.len(),
+        digests,
         sources,
     })
 }
