@@ -1410,5 +1410,12 @@ mod tests {
     }
 
     /// Patterns no test here can produce a diagnostic for (with why).
-    const CANNOT_MAKE: [&str; 0] = [];
+    const CANNOT_MAKE: [&str; 1] = [
+        // `discover::resolve` says it of a path under a folder that links outside the
+        // notes folder. Notes are never walked through a link, and since issue 13 a
+        // `templates` folder that leads outside is not walked either (`templates::scan`;
+        // `discover` warns about the link itself), so no command reports it today; the
+        // translation stays for the day one does.
+        "it is inside a folder that links outside the notes folder",
+    ];
 }

@@ -16,10 +16,12 @@
 //! build --force` builds anyway). A build that does write takes its notes' digests from
 //! the bytes it parses (`workspace::read_notes_digested`) and the rest (`head`) before
 //! it reads, so a file edited during a build makes the next one a full build, never a
-//! stale site. Any doubt (no marker, another touchbase, a file edited, added or
+//! stale site (the build takes `head` again once it has rendered, and records nothing
+//! when it changed). Any doubt (no marker, another touchbase, a file edited, added or
 //! removed, a link or anything odd in the site, a folder or note that cannot be read)
-//! means a full build. The site is read as the previous site is for reuse
-//! (`write::Previous`): through folder handles, never following a symlink.
+//! means a full build. The site's files are opened as the previous site's are for reuse
+//! (`write::Previous`: from folder handles, never following a symlink); the walk that
+//! lists them follows no link either, and a link anywhere in the site fails it.
 
 use std::io::Read as _;
 use std::path::Path;
@@ -135,14 +137,22 @@ pub fn settings(
 }
 
 /// The inputs' digest but the notes: touchbase, the settings, `touchbase.yaml` and the
-/// `templates/` folder. Taken before a build reads them, so that one edited meanwhile
-/// makes the next build a full one rather than leave a page stale.
+/// `templates/` folder. A build takes it before it reads them and again after it has
+/// rendered, and records nothing unless the two are the same, so that a file edited
+/// meanwhile makes the next build a full one rather than leave a page stale.
 #[derive(Debug, Clone)]
 pub struct Head(blake3::Hasher);
 
 fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
     h.update(&(bytes.len() as u64).to_le_bytes());
     h.update(bytes);
+}
+
+impl Head {
+    /// Is this the same as `other`: did nothing it covers change in between?
+    pub fn same(&self, other: &Head) -> bool {
+        self.0.clone().finalize() == other.0.clone().finalize()
+    }
 }
 
 /// See `Head`. None when the templates folder cannot be walked.
@@ -158,21 +168,38 @@ pub fn head(root: &Path, settings: Settings) -> Option<Head> {
         &mut h,
         &file_digest(root, &config, crate::config::CONFIG_SIZE),
     );
-    // The templates folder as the build reads it: every file, or why it is not read.
+    // The templates folder as `render::templates::scan` reads it: every file but the
+    // hidden ones, whole, or why it is not read; nothing when it leads outside.
     let templates = root.join("templates");
     if std::fs::symlink_metadata(&templates).is_ok() {
+        let inside = match (
+            std::fs::canonicalize(&templates),
+            std::fs::canonicalize(root),
+        ) {
+            (Ok(t), Ok(r)) => t.starts_with(r),
+            _ => false,
+        };
+        if !inside {
+            field(&mut h, b"templates: not read");
+            return Some(Head(h));
+        }
         let walker = walkdir::WalkDir::new(&templates)
             .follow_links(false)
-            .sort_by_file_name();
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
             let entry = entry.ok()?;
             let rel = entry.path().strip_prefix(root).ok()?;
             field(&mut h, rel.as_os_str().as_encoded_bytes());
             if !entry.file_type().is_dir() {
-                field(
-                    &mut h,
-                    &file_digest(root, entry.path(), crate::config::CONFIG_SIZE),
-                );
+                let mut t = blake3::Hasher::new();
+                match crate::discover::read_inside(root, entry.path()) {
+                    Ok(Some(bytes)) => field(&mut t, &bytes),
+                    Ok(None) => field(&mut t, b"missing"),
+                    Err(why) => field(&mut t, format!("not read: {why}").as_bytes()),
+                }
+                field(&mut h, t.finalize().as_bytes());
             }
         }
     }

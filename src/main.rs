@@ -650,32 +650,27 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 .as_deref()
                 .filter(|_| !force)
                 .and_then(fresh::recorded);
-            let mut inputs = None;
             if let (Some(s), Some(record), Some(real)) = (settings, &recorded, &real_out) {
-                inputs = fresh::inputs(&notes, s);
+                let inputs = fresh::inputs(&notes, s);
                 timings.lap("digest the inputs");
                 if let Some((digest, found)) = &inputs
                     && *digest == record.inputs
+                    && write::tidy(&out, &notes).ok().as_ref() == Some(real)
                     && fresh::verify(real, record)
                 {
                     timings.lap("read the site back");
                     return unchanged_site(&notes, &out, (s, *found), record, color, &mut timings);
                 }
             }
-            // Else the notes' digests come from the bytes parsed, the rest from now.
-            let head = settings
-                .filter(|_| inputs.is_none())
-                .and_then(|s| fresh::head(&notes, s));
+            // A build that writes digests its notes from the bytes it parses, and the
+            // rest before it reads them and again once it has rendered (`fresh::Head`).
+            let head = settings.and_then(|s| fresh::head(&notes, s));
             let (today, since) = match settings {
                 Some(s) => (Some(s.today), Some(s.since)),
                 None => (common.today, since.since),
             };
             let mut checked = read_notes(&notes, today, since, head.is_some(), &mut timings)?;
-            let inputs = match (inputs, head, checked.digests.take()) {
-                (Some((digest, _)), _, _) => Some(digest),
-                (None, Some(head), Some(notes)) => fresh::combine(head, &notes),
-                _ => None,
-            };
+            let note_digests = checked.digests.take();
             let ws = checked.analyse(&mut timings);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
@@ -694,6 +689,13 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 || render::render_site_timed(&ws, &report, lang, &staging, &busy),
             )?;
             timings.lap_busy("render and write", &busy);
+            let after = settings.and_then(|s| fresh::head(&notes, s));
+            let inputs = match (head, after, note_digests) {
+                (Some(head), Some(after), Some(notes)) if head.same(&after) => {
+                    fresh::combine(head, &notes)
+                }
+                _ => None,
+            };
             if let Some(inputs) = inputs {
                 let record = fresh::Record {
                     inputs,
@@ -760,7 +762,6 @@ fn unchanged_site(
     color: bool,
     timings: &mut Timings,
 ) -> Result<u8, Fatal> {
-    write::tidy(out, notes)?;
     let diags = if record.diagnostics == 0 {
         Vec::new()
     } else {

@@ -423,11 +423,6 @@ impl Staging {
         self.digests.lock().map(|d| d.clone()).unwrap_or_default()
     }
 
-    /// `--out`, resolved: the folder the site replaces.
-    pub fn site(&self) -> &Path {
-        &self.out
-    }
-
     /// Make the marker say `text` (its first line `MARKER_TEXT`, then the build's
     /// record): the previous site's marker linked when it says the same, else a new
     /// file renamed over the one `prepare` put, so the folder always has a marker.

@@ -378,3 +378,57 @@ fn diagnostics_are_said_again() {
         assert!(again.said().contains("b.md:"), "{}", again.said());
     }
 }
+
+#[test]
+fn templates_count_as_the_build_reads_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let templates = notes.join("templates");
+    fs::create_dir(&templates).unwrap();
+    // Over 1 MB (the configuration's limit, which templates do not have).
+    let big = format!(
+        "body {{ color: #111; }}\n{}",
+        "/* padding */\n".repeat(90_000)
+    );
+    assert!(big.len() > 1 << 20);
+    fs::write(templates.join("style.css"), &big).unwrap();
+    assert!(run(&notes, &out, &[]).rendered());
+    assert!(
+        !run(&notes, &out, &[]).rendered(),
+        "control: nothing changed"
+    );
+    // The same size, one byte else.
+    fs::write(templates.join("style.css"), big.replace("#111", "#222")).unwrap();
+    assert!(
+        run(&notes, &out, &[]).rendered(),
+        "a large template changed"
+    );
+    let css = fs::read_to_string(out.join("assets/style.css")).unwrap();
+    assert!(css.contains("#222") && !css.contains("#111"));
+    // Hidden files are not read by the build, so they change nothing.
+    fs::write(templates.join(".DS_Store"), "finder").unwrap();
+    assert!(!run(&notes, &out, &[]).rendered(), "a hidden file");
+
+    // A templates folder that links outside the notes folder is not read at all, not
+    // even its names: what is added there changes nothing.
+    let outside = tmp.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    fs::write(outside.join("style.css"), "body { color: #abcdef; }").unwrap();
+    fs::remove_dir_all(&templates).unwrap();
+    std::os::unix::fs::symlink(&outside, &templates).unwrap();
+    let r = run(&notes, &out, &[]);
+    assert!(r.rendered(), "the templates folder became a link");
+    assert!(
+        r.said().contains("templates"),
+        "discovery warns: {}",
+        r.said()
+    );
+    assert!(
+        !fs::read_to_string(out.join("assets/style.css"))
+            .unwrap()
+            .contains("#abcdef")
+    );
+    fs::write(outside.join("index.html"), "{{ oops").unwrap();
+    assert!(!run(&notes, &out, &[]).rendered(), "a file outside");
+}

@@ -175,6 +175,13 @@ pub fn scan(dir: &Path) -> UserFiles {
         return out;
     }
     let root = dir.parent().unwrap_or(dir);
+    // A folder that leads outside the notes folder is not read, not even its names
+    // (`discover` warns about it).
+    if let (Ok(real), Ok(notes)) = (std::fs::canonicalize(dir), std::fs::canonicalize(root))
+        && !real.starts_with(notes)
+    {
+        return out;
+    }
     let known: Vec<&str> = known_names().collect();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
