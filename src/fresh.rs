@@ -255,15 +255,24 @@ pub fn combine(head: Head, notes: &NoteDigests) -> Option<Digest> {
 }
 
 /// The digest of a build's inputs (see the module's comment), read now, and how many
-/// notes there are. None when something cannot be read: then only a full build can say
+/// notes there are; None when something cannot be read: then only a full build can say
 /// what is wrong.
-pub fn inputs(root: &Path, settings: Settings) -> Option<(Digest, usize)> {
+/// `progress` counts the notes read.
+pub fn inputs(
+    root: &Path,
+    settings: Settings,
+    progress: &crate::timings::Progress,
+) -> Option<(Digest, usize)> {
     let head = head(root, settings)?;
     let (files, diags) = crate::discover::discover(root);
     let mut notes = NoteDigests::of_discovery(&files, &diags);
+    progress.begin(files.len());
     notes.notes = files
         .par_iter()
-        .map(|f| file_digest(root, &f.path, settings.note_size))
+        .map(|f| {
+            progress.step();
+            file_digest(root, &f.path, settings.note_size)
+        })
         .collect();
     Some((combine(head, &notes)?, notes.len()))
 }

@@ -651,7 +651,12 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 .filter(|_| !force)
                 .and_then(fresh::recorded);
             if let (Some(s), Some(record), Some(real)) = (settings, &recorded, &real_out) {
-                let inputs = fresh::inputs(&notes, s);
+                let progress = Progress::default();
+                let inputs = with_progress(
+                    "comparing notes",
+                    || progress.get(),
+                    || fresh::inputs(&notes, s, &progress),
+                );
                 timings.lap("digest the inputs");
                 if let Some((digest, found)) = &inputs
                     && *digest == record.inputs
