@@ -174,6 +174,9 @@ pub fn parse_heading(
         );
         deal = None;
     }
+    // Held for the whole build, like the entry: no room for more (a vector's first
+    // push makes room for four names).
+    mentioned.shrink_to_fit();
     Some(Some(Entry {
         date,
         kind,
