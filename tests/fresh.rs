@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod common;
+use common::example_copy;
+
 const TODAY: &str = "2026-11-22";
 
 fn bin() -> PathBuf {
@@ -125,21 +128,6 @@ fn stamps(root: &Path) -> BTreeMap<String, (u64, i64, i64, i64, i64)> {
             )
         })
         .collect()
-}
-
-fn example_copy(dir: &Path) -> PathBuf {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
-    let to = dir.join("notes");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&from).unwrap();
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(to.join(rel)).unwrap();
-        } else {
-            fs::copy(entry.path(), to.join(rel)).unwrap();
-        }
-    }
-    to
 }
 
 /// A fresh build of `notes` (with `extra`) elsewhere: what `out` must now hold.

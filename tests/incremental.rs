@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod common;
+use common::example_copy;
+
 const TODAY: &str = "2026-11-22";
 
 /// The binary under test; `TOUCHBASE_TEST_BIN` runs these tests against another one.
@@ -77,22 +80,6 @@ fn changes(a: &Tree, b: &Tree) -> (Vec<String>, Vec<String>) {
         }
     }
     (new_inode, new_bytes)
-}
-
-/// A copy of `example-notes` in `dir`.
-fn example_copy(dir: &Path) -> PathBuf {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
-    let to = dir.join("notes");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&from).unwrap();
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(to.join(rel)).unwrap();
-        } else {
-            fs::copy(entry.path(), to.join(rel)).unwrap();
-        }
-    }
-    to
 }
 
 /// The numbers of "wrote N pages (M files), K unchanged".

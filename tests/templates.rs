@@ -23,16 +23,7 @@ const PARTIALS: [&str; 9] = [
 /// A copy of `example-notes` in a new temporary folder (`<tmp>/notes`).
 fn example_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let notes = dir.path().join("notes");
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
-    for e in walkdir::WalkDir::new(&from).into_iter().flatten() {
-        let to = notes.join(e.path().strip_prefix(&from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(e.path(), &to).unwrap();
-        }
-    }
+    let notes = common::example_copy(dir.path());
     (dir, notes)
 }
 

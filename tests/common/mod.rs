@@ -8,6 +8,22 @@ use assert_cmd::Command;
 
 pub mod cdp;
 
+/// A copy of `example-notes` at `<dir>/notes`, to change as a test likes; its path.
+pub fn example_copy(dir: &Path) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+    let to = dir.join("notes");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&from).unwrap();
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(to.join(rel)).unwrap();
+        } else {
+            std::fs::copy(entry.path(), to.join(rel)).unwrap();
+        }
+    }
+    to
+}
+
 /// Build the site of the notes folder `notes` (relative to the crate) into a temporary
 /// folder (`<tmp>/site`), as of 2026-11-22, in `lang`. Panics if the build fails.
 pub fn build_site(notes: &str, lang: &str) -> tempfile::TempDir {
