@@ -108,7 +108,7 @@ fn hex(value: &str) -> Option<Digest> {
 }
 
 /// What decides the site besides the notes folder's files: `--today`, `--since` and
-/// `--lang` when given, else as the configuration says.
+/// `--lang` when given, else as the configuration says (`workspace::build_settings`).
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     pub today: Date,
@@ -116,24 +116,6 @@ pub struct Settings {
     pub lang: Lang,
     /// The largest note read (`limits.note_size`).
     pub note_size: u64,
-}
-
-/// The settings a build of `root` would use. None when the configuration cannot be
-/// read: a full build reports that.
-pub fn settings(
-    root: &Path,
-    today: Option<Date>,
-    since: Option<Date>,
-    lang: Option<Lang>,
-) -> Option<Settings> {
-    let config = crate::config::load(root).ok()?;
-    let today = today.unwrap_or_else(|| crate::workspace::local_today(&config));
-    Some(Settings {
-        today,
-        since: since.unwrap_or_else(|| crate::workspace::week_before(today)),
-        lang: lang.unwrap_or(config.language),
-        note_size: config.limits.note_size,
-    })
 }
 
 /// The inputs' digest but the notes: touchbase, the settings, `touchbase.yaml` and the
@@ -334,13 +316,10 @@ pub fn output(mut files: Vec<(String, [u8; 32])>) -> Digest {
     h.finalize().to_hex().to_string()
 }
 
-/// The digest of some bytes, for `output`.
+/// The digest of some bytes, as `write::Staging` takes it for `output`.
 pub fn bytes_digest(bytes: &[u8]) -> [u8; 32] {
     *blake3::hash(bytes).as_bytes()
 }
-
-/// A digest made as the bytes come (a streamed file).
-pub type Hasher = blake3::Hasher;
 
 /// The record in the marker of the site at `site` (resolved), when this touchbase
 /// wrote it.

@@ -641,8 +641,12 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             force,
         } => {
             let mut timings = timings.timings();
-            let settings =
-                fresh::settings(&notes, common.today, since.since, lang.map(LangArg::lang));
+            let settings = workspace::build_settings(
+                &notes,
+                common.today,
+                since.since,
+                lang.map(LangArg::lang),
+            );
             // When the site says what it was built from, and that is what this build
             // would read, and the site is still what it wrote: nothing to do (`fresh`).
             let real_out = write::resolve(&out).ok();

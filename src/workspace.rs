@@ -627,6 +627,25 @@ pub fn load_since(
     Ok(read_notes(root, today, since, &mut off, &Progress::default())?.analyse(&mut off))
 }
 
+/// The settings a build of `root` would use (`fresh::Settings`): `--today`, `--since`
+/// and `--lang` when given, else as the configuration says. None when the
+/// configuration cannot be read: a full build reports that.
+pub fn build_settings(
+    root: &Path,
+    today: Option<Date>,
+    since: Option<Date>,
+    lang: Option<crate::config::Lang>,
+) -> Option<crate::fresh::Settings> {
+    let config = crate::config::load(root).ok()?;
+    let today = today.unwrap_or_else(|| local_today(&config));
+    Some(crate::fresh::Settings {
+        today,
+        since: since.unwrap_or_else(|| week_before(today)),
+        lang: lang.unwrap_or(config.language),
+        note_size: config.limits.note_size,
+    })
+}
+
 /// The notes read and checked, not yet analysed: every client and every diagnostic,
 /// which is all `check` needs (no diagnostic comes from the analysis).
 pub struct Checked {

@@ -383,7 +383,7 @@ impl Staging {
             matched: 0,
             new,
             scratch: Vec::new(),
-            hasher: crate::fresh::Hasher::new(),
+            hasher: blake3::Hasher::new(),
         })
     }
 
@@ -408,7 +408,7 @@ impl Staging {
             self.put(rel_path, bytes)?;
         }
         self.count(rel, unchanged);
-        self.digested(rel, crate::fresh::bytes_digest(bytes));
+        self.digested(rel, *blake3::hash(bytes).as_bytes());
         Ok(())
     }
 
@@ -603,8 +603,8 @@ pub struct Stream<'a> {
     /// The new file, once the stream differs from the old one (or there is none).
     new: Option<fs::File>,
     scratch: Vec<u8>,
-    /// The digest of the bytes so far (`Staging::digests`).
-    hasher: crate::fresh::Hasher,
+    /// The digest (BLAKE3) of the bytes so far (`Staging::digests`).
+    hasher: blake3::Hasher,
 }
 
 impl Stream<'_> {
