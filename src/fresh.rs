@@ -137,8 +137,9 @@ impl Head {
     }
 }
 
-/// See `Head`. None when the templates folder cannot be walked.
-pub fn head(root: &Path, settings: Settings) -> Option<Head> {
+/// See `Head`. `templates` is the templates folder's digest as the build reads it
+/// (`render::templates::digest`).
+pub fn head(root: &Path, settings: Settings, templates: [u8; 32]) -> Head {
     let mut h = blake3::Hasher::new();
     field(&mut h, b"touchbase inputs 1");
     field(&mut h, BUILD_ID.as_bytes());
@@ -150,42 +151,8 @@ pub fn head(root: &Path, settings: Settings) -> Option<Head> {
         &mut h,
         &file_digest(root, &config, crate::config::CONFIG_SIZE),
     );
-    // The templates folder as `render::templates::scan` reads it: every file but the
-    // hidden ones, whole, or why it is not read; nothing when it leads outside.
-    let templates = root.join("templates");
-    if std::fs::symlink_metadata(&templates).is_ok() {
-        let inside = match (
-            std::fs::canonicalize(&templates),
-            std::fs::canonicalize(root),
-        ) {
-            (Ok(t), Ok(r)) => t.starts_with(r),
-            _ => false,
-        };
-        if !inside {
-            field(&mut h, b"templates: not read");
-            return Some(Head(h));
-        }
-        let walker = walkdir::WalkDir::new(&templates)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
-            let entry = entry.ok()?;
-            let rel = entry.path().strip_prefix(root).ok()?;
-            field(&mut h, rel.as_os_str().as_encoded_bytes());
-            if !entry.file_type().is_dir() {
-                let mut t = blake3::Hasher::new();
-                match crate::discover::read_inside(root, entry.path()) {
-                    Ok(Some(bytes)) => field(&mut t, &bytes),
-                    Ok(None) => field(&mut t, b"missing"),
-                    Err(why) => field(&mut t, format!("not read: {why}").as_bytes()),
-                }
-                field(&mut h, t.finalize().as_bytes());
-            }
-        }
-    }
-    Some(Head(h))
+    field(&mut h, &templates);
+    Head(h)
 }
 
 /// What discovery found (each note's path, what it said about the folder) and each
@@ -243,9 +210,10 @@ pub fn combine(head: Head, notes: &NoteDigests) -> Option<Digest> {
 pub fn inputs(
     root: &Path,
     settings: Settings,
+    templates: [u8; 32],
     progress: &crate::timings::Progress,
 ) -> Option<(Digest, usize)> {
-    let head = head(root, settings)?;
+    let head = head(root, settings, templates);
     let (files, diags) = crate::discover::discover(root);
     let mut notes = NoteDigests::of_discovery(&files, &diags);
     progress.begin(files.len());
@@ -314,11 +282,6 @@ pub fn output(mut files: Vec<(String, [u8; 32])>) -> Digest {
         h.update(d);
     }
     h.finalize().to_hex().to_string()
-}
-
-/// The digest of some bytes, as `write::Staging` takes it for `output`.
-pub fn bytes_digest(bytes: &[u8]) -> [u8; 32] {
-    *blake3::hash(bytes).as_bytes()
 }
 
 /// The record in the marker of the site at `site` (resolved), when this touchbase
@@ -398,6 +361,10 @@ fn verified(site: &Path, marker: &Record) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn bytes_digest(bytes: &[u8]) -> [u8; 32] {
+        *blake3::hash(bytes).as_bytes()
+    }
 
     fn record() -> Record {
         Record {

@@ -659,7 +659,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 let inputs = with_progress(
                     "comparing notes",
                     || progress.get(),
-                    || fresh::inputs(&notes, s, &progress),
+                    || fresh::inputs(&notes, s, render::templates::digest(&notes), &progress),
                 );
                 timings.lap("digest the inputs");
                 if let Some((digest, found)) = &inputs
@@ -673,7 +673,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             }
             // A build that writes digests its notes from the bytes it parses, and the
             // rest before it reads them and again once it has rendered (`fresh::Head`).
-            let head = settings.and_then(|s| fresh::head(&notes, s));
+            let head = settings.map(|s| fresh::head(&notes, s, render::templates::digest(&notes)));
             let (today, since) = match settings {
                 Some(s) => (Some(s.today), Some(s.since)),
                 None => (common.today, since.since),
@@ -698,7 +698,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 || render::render_site_timed(&ws, &report, lang, &staging, &busy),
             )?;
             timings.lap_busy("render and write", &busy);
-            let after = settings.and_then(|s| fresh::head(&notes, s));
+            let after = settings.map(|s| fresh::head(&notes, s, render::templates::digest(&notes)));
             let inputs = match (head, after, note_digests) {
                 (Some(head), Some(after), Some(notes)) if head.same(&after) => {
                     fresh::combine(head, &notes)

@@ -158,6 +158,14 @@ pub struct UserFiles {
     pub script: Option<String>,
     /// Warnings about the folder's files, each naming its file (`templates/x.html`).
     pub diags: Vec<Diagnostic>,
+    /// A digest (BLAKE3) of what was read: each file's path and bytes, or why it was not
+    /// read. The site's record of its inputs takes it (`fresh::head`).
+    pub digest: [u8; 32],
+}
+
+/// `scan`'s digest of the notes folder `root`'s `templates/` folder.
+pub fn digest(root: &Path) -> [u8; 32] {
+    scan(&root.join("templates")).digest
 }
 
 /// The warnings of the notes folder `root`'s `templates/` folder (for the workspace).
@@ -183,6 +191,7 @@ pub fn scan(dir: &Path) -> UserFiles {
         return out;
     }
     let known: Vec<&str> = known_names().collect();
+    let mut seen = blake3::Hasher::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -203,7 +212,19 @@ pub fn scan(dir: &Path) -> UserFiles {
             .join("/");
         let file = format!("templates/{rel}");
         let warn = |message: String, help: &str| Diagnostic::warning(&file, message).help(help);
-        let bytes = match crate::discover::read_inside(root, entry.path()) {
+        let read = crate::discover::read_inside(root, entry.path());
+        for part in [rel.as_bytes(), b"\0"] {
+            seen.update(part);
+        }
+        match &read {
+            Ok(Some(b)) => seen.update(&(b.len() as u64).to_le_bytes()).update(b),
+            Ok(None) => seen.update(b"missing\0"),
+            Err(why) => seen
+                .update(b"not read: ")
+                .update(why.as_bytes())
+                .update(b"\0"),
+        };
+        let bytes = match read {
             Ok(Some(b)) => b,
             Ok(None) => continue,
             Err(why) if why == "it is a folder" => continue,
@@ -277,6 +298,7 @@ pub fn scan(dir: &Path) -> UserFiles {
         }
         out.templates.push((rel, text));
     }
+    out.digest = *seen.finalize().as_bytes();
     // Templates that parse one by one can still fail together (`extends` of a template
     // that does not exist, a loop of `extends`): leave out the one named, and retry.
     while !out.templates.is_empty() {
