@@ -14,7 +14,7 @@
 //! when it is the recorded one, reads the site back and hashes it. When that matches
 //! too, the site is what the build would write, and nothing is written (`touchbase
 //! build --force` builds anyway). A build that does write takes its notes' digests from
-//! the bytes it parses (`workspace::read_notes_digested`) and the rest (`head`) before
+//! the bytes it parses (`workspace::read_notes_for_site`) and the rest (`head`) before
 //! it reads, so a file edited during a build makes the next one a full build, never a
 //! stale site (the build takes `head` again once it has rendered, and records nothing
 //! when it changed). Any doubt (no marker, another touchbase, a file edited, added or
@@ -157,7 +157,7 @@ pub fn head(root: &Path, settings: Settings, templates: [u8; 32]) -> Head {
 
 /// What discovery found (each note's path, what it said about the folder) and each
 /// note's digest, in discovery's order: from `inputs`, or from the bytes a build parsed
-/// (`workspace::read_notes_digested`), so that a build reads each note once.
+/// (`workspace::read_notes_for_site`), so that a build reads each note once.
 #[derive(Debug, Clone, Default)]
 pub struct NoteDigests {
     rels: Vec<String>,

@@ -122,11 +122,12 @@ fn render_in(dir: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(notes.join("rep/other.md"), SECOND_NOTE).map_err(io)?;
     let ws = crate::workspace::load(&notes, Some(today())).map_err(|e| e.to_string())?;
     // The plain-paragraph fast path writes what the Markdown parser would, or stays out.
-    for c in &ws.clients {
+    for (i, c) in ws.clients.iter().enumerate() {
+        let text = ws.log_text(i).map_err(|e| e.to_string())?;
         for body in c
             .entries
             .iter()
-            .map(|e| e.body.as_str())
+            .map(|e| e.body.of(&text))
             .chain([c.profile.as_str()])
         {
             crate::render::markdown::fast_path_agrees(body)?;

@@ -678,7 +678,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                 Some(s) => (Some(s.today), Some(s.since)),
                 None => (common.today, since.since),
             };
-            let mut checked = read_notes(&notes, today, since, head.is_some(), &mut timings)?;
+            let mut checked = read_notes(&notes, today, since, true, &mut timings)?;
             let note_digests = checked.digests.take();
             let ws = checked.analyse(&mut timings);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
@@ -795,12 +795,13 @@ fn unchanged_site(
 }
 
 /// Read and check the notes, with `reading notes 4211/10000` on a terminal while it
-/// takes long.
+/// takes long: `for_site` as `workspace::read_notes_for_site` reads them, else as
+/// `workspace::read_notes` does.
 fn read_notes(
     notes: &std::path::Path,
     today: Option<Date>,
     since: Option<Date>,
-    digest: bool,
+    for_site: bool,
     timings: &mut Timings,
 ) -> Result<workspace::Checked, Fatal> {
     let progress = Progress::default();
@@ -808,8 +809,8 @@ fn read_notes(
         "reading notes",
         || progress.get(),
         || {
-            if digest {
-                workspace::read_notes_digested(notes, today, since, timings, &progress)
+            if for_site {
+                workspace::read_notes_for_site(notes, today, since, timings, &progress)
             } else {
                 workspace::read_notes(notes, today, since, timings, &progress)
             }

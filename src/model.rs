@@ -542,6 +542,50 @@ pub struct KeyDate {
     pub what: String,
 }
 
+/// A byte range of a client's log text (`LogText`): an entry's body.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// The span of `range` (byte offsets of a note, which is at most 1 GB: `limits`).
+    pub fn new(range: std::ops::Range<usize>) -> Span {
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            start: at(range.start),
+            end: at(range.end),
+        }
+    }
+
+    /// This span of `text`, empty if it is not one (another text's span).
+    pub fn of(self, text: &str) -> &str {
+        text.get(self.start as usize..self.end as usize)
+            .unwrap_or("")
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+}
+
+/// The text a client's entries' bodies are spans of: the note after its front matter.
+/// A build does not hold it: a parsed contact log's text is most of a build's memory,
+/// and only the client's own page shows it, so the page reads the note again and
+/// checks that it is the note that was parsed (`workspace::Workspace::log_text`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum LogText {
+    /// Held, as parsed.
+    Held(Box<str>),
+    /// To be read again from the note, whose `fresh::read_digest` must still be this.
+    OnDisk([u8; 32]),
+    /// Not kept: nothing that reads these clients shows an entry's body (`check`,
+    /// `export`).
+    #[default]
+    Dropped,
+}
+
 /// One dated heading of the contact log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -553,8 +597,9 @@ pub struct Entry {
     pub summary: String,
     /// 1-based line of the heading in the note file.
     pub line: usize,
-    /// The entry's body, Markdown.
-    pub body: String,
+    /// Where the entry's body (Markdown) sits in the client's log text: read it with
+    /// `Span::of` on `Client::log`'s text.
+    pub body: Span,
     /// For deals: the amount found in the summary (`¥120,000`, `12万`).
     pub amount: Option<f64>,
     /// For feedback: the score found in the summary (`8/10`), out of 10.
@@ -625,6 +670,8 @@ pub struct Client {
     pub followups: Vec<FollowUp>,
     /// Body text that is not part of any log entry (background sections), Markdown.
     pub profile: String,
+    /// The text the entries' bodies are spans of (`Entry::body`).
+    pub log: LogText,
     /// Positions of some front-matter values.
     pub anchors: Vec<Anchor>,
 }
@@ -656,7 +703,7 @@ impl Entry {
             people: Vec::new(),
             summary: String::new(),
             line: 1,
-            body: String::new(),
+            body: Span::default(),
             amount: None,
             score: None,
             inbound: false,

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -19,7 +20,7 @@ use crate::analyse::{self, ClientStats, Team};
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic};
 use crate::discover;
-use crate::model::{Client, Date};
+use crate::model::{Client, Date, LogText};
 use crate::parse;
 use crate::suggest::closest;
 use crate::timings::{Progress, Timings};
@@ -480,6 +481,8 @@ pub enum Fatal {
     },
     /// The command line names something that is not there (an unknown `--owner`).
     Usage { what: String, hint: String },
+    /// A note changed between being parsed and its page being rendered.
+    Changed(PathBuf),
     /// Something touchbase itself got wrong.
     Bug(&'static str),
 }
@@ -502,6 +505,11 @@ impl std::fmt::Display for Fatal {
             }
             Fatal::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Fatal::Usage { what, .. } => f.write_str(what),
+            Fatal::Changed(p) => write!(
+                f,
+                "{} changed while the site was being built; nothing was changed",
+                p.display()
+            ),
             Fatal::Bug(what) => write!(f, "internal error: {what}"),
         }
     }
@@ -536,6 +544,7 @@ impl Fatal {
                 _ => None,
             },
             Fatal::Usage { hint, .. } => Some(hint.clone()),
+            Fatal::Changed(_) => Some("build again once the notes are saved".into()),
             Fatal::Bug(_) => Some("please report this, with the command you ran".into()),
         }
     }
@@ -544,6 +553,31 @@ impl Fatal {
 impl Workspace {
     pub fn has_errors(&self) -> bool {
         self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    /// The text client `i`'s entries' bodies are spans of (`model::LogText`): held, or
+    /// read again from its note, which must still be the note that was parsed (else
+    /// `Fatal::Changed`: the page would show another note's text).
+    pub fn log_text(&self, i: usize) -> Result<std::borrow::Cow<'_, str>, Fatal> {
+        use std::borrow::Cow;
+        let c = self.clients.get(i).ok_or(Fatal::Bug("client index"))?;
+        match &c.log {
+            LogText::Held(text) => Ok(Cow::Borrowed(text)),
+            LogText::OnDisk(digest) => {
+                let path = self.root.join(&c.file);
+                let read = parse::read_limited(&path, self.config.limits.note_size);
+                if crate::fresh::read_digest(&read, || None) != *digest {
+                    return Err(Fatal::Changed(path));
+                }
+                match &read {
+                    Ok(Some(bytes)) => parse::log_text(bytes)
+                        .map(|t| Cow::Owned(t.to_owned()))
+                        .ok_or(Fatal::Changed(path)),
+                    _ => Err(Fatal::Changed(path)),
+                }
+            }
+            LogText::Dropped => Err(Fatal::Bug("a client page of a note read without its log")),
+        }
     }
 
     pub fn client_index(&self, id: &str) -> Option<usize> {
@@ -624,7 +658,15 @@ pub fn load_since(
     since: Option<Date>,
 ) -> Result<Workspace, Fatal> {
     let mut off = Timings::off();
-    Ok(read_notes(root, today, since, &mut off, &Progress::default())?.analyse(&mut off))
+    let checked = read(
+        root,
+        today,
+        since,
+        &mut off,
+        &Progress::default(),
+        How::default(),
+    )?;
+    Ok(checked.analyse(&mut off))
 }
 
 /// The settings a build of `root` would use (`fresh::Settings`): `--today`, `--since`
@@ -659,7 +701,7 @@ pub struct Checked {
     pub diags: Vec<Diagnostic>,
     /// How many note files were read.
     pub files: usize,
-    /// What `fresh` digests of the notes, when asked for (`read_notes_digested`).
+    /// What `fresh` digests of the notes, when asked for (`read_notes_for_site`).
     pub digests: Option<crate::fresh::NoteDigests>,
     sources: DiagSources,
 }
@@ -735,6 +777,8 @@ pub fn check_notes(
     let how = How {
         slim: true,
         digest: false,
+        bodies: Bodies::Dropped,
+        held_text: 0,
     };
     let checked = read(root, today, None, timings, progress, how)?;
     Ok(Diagnosed {
@@ -764,7 +808,8 @@ fn for_checks(c: Client) -> Client {
 /// Read, parse and check the notes under `root`: discovery, each note's own problems,
 /// and those across notes (duplicate ids, unknown `referred_by`, referral cycles,
 /// templates that will not be used). `since` as for `load_since`. `progress` counts the
-/// notes read.
+/// notes read. The entries' bodies are not kept (`LogText::Dropped`): this is for
+/// exports, which do not show them.
 pub fn read_notes(
     root: &Path,
     today: Option<Date>,
@@ -772,12 +817,18 @@ pub fn read_notes(
     timings: &mut Timings,
     progress: &Progress,
 ) -> Result<Checked, Fatal> {
-    read(root, today, since, timings, progress, How::default())
+    let how = How {
+        bodies: Bodies::Dropped,
+        ..How::default()
+    };
+    read(root, today, since, timings, progress, how)
 }
 
-/// `read_notes`, and each note's digest taken from the bytes parsed (`Checked::digests`,
-/// for the site's record: `fresh`), so the notes need not be read twice.
-pub fn read_notes_digested(
+/// `read_notes` for a site: each note's digest taken from the bytes parsed
+/// (`Checked::digests`, for the site's record: `fresh`), so the notes need not be read
+/// twice, and each log's text left in its note (`LogText::OnDisk`), for its client
+/// page to read again (`Workspace::log_text`).
+pub fn read_notes_for_site(
     root: &Path,
     today: Option<Date>,
     since: Option<Date>,
@@ -787,17 +838,42 @@ pub fn read_notes_digested(
     let how = How {
         slim: false,
         digest: true,
+        bodies: Bodies::OnDisk,
+        held_text: HELD_TEXT,
     };
     read(root, today, since, timings, progress, how)
 }
 
 /// How `read` reads: with `slim`, each client as `for_checks` keeps it; with `digest`,
-/// each note's digest as `fresh` takes it.
+/// each note's digest as `fresh` takes it; `bodies`, what it keeps of each log's text.
 #[derive(Debug, Clone, Copy, Default)]
 struct How {
     slim: bool,
     digest: bool,
+    bodies: Bodies,
+    /// For `Bodies::OnDisk`: how many bytes of notes to hold the texts of.
+    held_text: u64,
 }
+
+/// What `read` keeps of each note's log text (`model::LogText`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Bodies {
+    #[default]
+    Held,
+    /// Held for notes up to `How::held_text` bytes in all; for the rest, the digest, for the
+    /// client page to read the note again.
+    OnDisk,
+    Dropped,
+}
+
+/// How many bytes of notes a build holds the log texts of (`Bodies::OnDisk`). Reading a
+/// note again costs about as much as reading it the first time (a tenth of a build's
+/// CPU time at 10,000 notes on our CI machine), so a team's notes up to about 4,000
+/// clients are held as before, and beyond that the memory held for the texts stays at
+/// this: the rest are read again for their pages. Which notes are held depends on the
+/// threads' order, but the pages do not: a text read again is checked to be the one
+/// parsed.
+const HELD_TEXT: u64 = 32 << 20;
 
 fn read(
     root: &Path,
@@ -832,20 +908,33 @@ fn read(
     timings.lap("discover");
 
     let busy = timings.busy(&["read", "parse"]);
+    let held = AtomicU64::new(0);
     progress.begin(files.len());
     let parsed: Vec<(parse::Parsed, Option<[u8; 32]>)> = files
         .par_iter()
         .map(|f| {
             progress.step();
             let read = busy.time(0, || parse::read_limited(&f.path, config.limits.note_size));
-            let digest = how
-                .digest
+            let digest = (how.digest || how.bodies == Bodies::OnDisk)
                 .then(|| crate::fresh::read_digest(&read, || std::fs::metadata(&f.path).ok()));
             let parsed = match read {
                 Ok(Some(bytes)) => busy.time(1, || {
                     let mut p = parse::parse_note(&f.rel, &f.stem, &bytes, today, &config.kinds);
                     if slim {
                         p.client = p.client.map(for_checks);
+                    }
+                    if let Some(c) = &mut p.client {
+                        match (how.bodies, digest) {
+                            // Held while the texts held stay under the budget.
+                            (Bodies::OnDisk, Some(d)) => {
+                                let len = bytes.len() as u64;
+                                if held.fetch_add(len, Ordering::Relaxed) + len > how.held_text {
+                                    c.log = LogText::OnDisk(d);
+                                }
+                            }
+                            (Bodies::Dropped, _) => c.log = LogText::Dropped,
+                            _ => {}
+                        }
                     }
                     p
                 }),
@@ -1094,6 +1183,67 @@ mod tests {
             out.push_str(&String::from_utf8_lossy(&bytes));
         }
         out
+    }
+
+    /// The examples read for a site holding `held_text` bytes of log texts.
+    fn for_site(root: &Path, held_text: u64) -> Workspace {
+        let how = How {
+            slim: false,
+            digest: true,
+            bodies: Bodies::OnDisk,
+            held_text,
+        };
+        let mut off = Timings::off();
+        let today = Some("2026-11-20".parse().unwrap());
+        read(root, today, None, &mut off, &Progress::default(), how)
+            .unwrap()
+            .analyse(&mut off)
+    }
+
+    #[test]
+    fn log_texts_read_again_give_the_pages_held_ones_give() {
+        let dir = copy_examples();
+        let held = for_site(dir.path(), u64::MAX);
+        let again = for_site(dir.path(), 0);
+        let some = for_site(dir.path(), 20_000);
+        let on_disk = |ws: &Workspace| {
+            ws.clients
+                .iter()
+                .filter(|c| matches!(c.log, LogText::OnDisk(_)))
+                .count()
+        };
+        // Control: the budget decides which are held.
+        assert_eq!(on_disk(&held), 0);
+        assert_eq!(on_disk(&again), again.clients.len());
+        assert!((1..again.clients.len()).contains(&on_disk(&some)));
+        let pages = seen(&held);
+        assert!(
+            pages.contains("<strong>这是第二次给我们介绍客户了</strong>"),
+            "a body shows"
+        );
+        assert_eq!(seen(&again), pages);
+        assert_eq!(seen(&some), pages);
+
+        // A note edited after it was parsed: its page is not made from the new text.
+        let i = again.client_index("huadong-jiancai").unwrap();
+        let path = dir.path().join(&again.clients[i].file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(again.log_text(i).is_ok());
+        std::fs::write(&path, text.replace("第二次", "第三次")).unwrap();
+        match again.log_text(i) {
+            Err(Fatal::Changed(p)) => assert_eq!(p, path),
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        let report = crate::report::build(&again);
+        let site = crate::render::Renderer::new(&again, &report, crate::config::Lang::En).unwrap();
+        let page = format!("clients/{}.html", again.clients[i].id);
+        assert!(matches!(site.file(&page), Err(Fatal::Changed(_))));
+        // Held texts do not look at the file again.
+        let j = held.client_index("huadong-jiancai").unwrap();
+        assert!(held.log_text(j).is_ok());
+        // Control: put back, it reads again.
+        std::fs::write(&path, text).unwrap();
+        assert!(again.log_text(i).is_ok());
     }
 
     #[test]

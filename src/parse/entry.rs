@@ -182,7 +182,7 @@ pub fn parse_heading(
         kind,
         people: mentioned,
         line: line_no,
-        body: String::new(),
+        body: crate::model::Span::default(),
         amount: deal,
         score: (kind == Kind::Feedback).then(|| score(&summary)).flatten(),
         inbound,

@@ -243,11 +243,11 @@ pub fn parse_log(
         regions.push((h.start, end));
         entry_lines.push(entry.as_ref().map(|e| e.line));
         if let Some(mut e) = entry {
-            e.body = body
-                .get(h.end..end)
-                .unwrap_or("")
-                .trim_matches(['\n', '\r'])
-                .to_string();
+            // The body without the line breaks around it, as a span of `body`.
+            let text = body.get(h.end..end).unwrap_or("");
+            let lead = text.len() - text.trim_start_matches(['\n', '\r']).len();
+            let kept = text.trim_matches(['\n', '\r']).len();
+            e.body = crate::model::Span::new(h.end + lead..h.end + lead + kept);
             log.entries.push(e);
         }
     }
@@ -480,16 +480,16 @@ mod tests {
 
     #[test]
     fn entries_with_kinds_mentions_and_summary() {
-        let l = log(
-            "## Background\nA family firm.\n\n## 2026-11-02 visit @王强 @Lena — brought **tea**\nTalked.\n\n### 2026-10-01 电话：@LiNa\nShort.\n",
-        );
+        let body = "## Background\nA family firm.\n\n## 2026-11-02 visit @王强 @Lena — brought **tea**\nTalked.\n\n### 2026-10-01 电话：@LiNa\nShort.\n";
+        let l = log(body);
         assert!(l.diags.is_empty(), "{:?}", l.diags);
         assert_eq!(l.entries.len(), 2);
         let e = &l.entries[0];
         assert_eq!((e.kind, e.line), (Kind::Visit, 13));
         assert_eq!(e.people, vec!["王强", "Lena Fischer"]);
         assert_eq!(e.summary, "brought **tea**");
-        assert_eq!(e.body, "Talked.");
+        assert_eq!(e.body.of(body), "Talked.");
+        assert_eq!(l.entries[1].body.of(body), "Short.");
         assert_eq!(l.entries[1].kind, Kind::Call);
         assert_eq!(l.entries[1].people, vec!["Li Na"]);
         assert_eq!(l.profile, "## Background\nA family firm.");

@@ -84,6 +84,17 @@ pub struct Parsed {
     pub diags: Vec<Diagnostic>,
 }
 
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// The log text of a note's bytes (`model::LogText`): what `parse_note` parsed the
+/// contact log from. None when the bytes are not UTF-8.
+pub fn log_text(bytes: &[u8]) -> Option<&str> {
+    let text = simdutf8::basic::from_utf8(bytes).ok()?;
+    Some(frontmatter::split(without_bom(text)).body)
+}
+
 /// Parse one note. `file` is its path relative to the notes folder; `stem` its file
 /// name without `.md`, the default id; `kinds` the kinds notes may use.
 pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date, kinds: &KindTable) -> Parsed {
@@ -108,7 +119,7 @@ pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date, kinds: &Kin
             };
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = without_bom(text);
     let split = frontmatter::split(text);
     let mut diags = Vec::new();
     let Some((yaml, yaml_line)) = split.yaml else {
@@ -145,6 +156,7 @@ pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date, kinds: &Kin
     client.entries = log.entries;
     client.followups = log.followups;
     client.profile = log.profile;
+    client.log = crate::model::LogText::Held(split.body.into());
     diags.extend(log.diags);
     Parsed {
         client: Some(client),
@@ -162,17 +174,20 @@ mod tests {
 
     #[test]
     fn bom_and_crlf() {
-        let p = parse_note(
-            "a.md",
-            "a",
-            "\u{feff}---\r\nname: A\r\n---\r\n## 2026-11-02 call\r\nhi\r\n".as_bytes(),
-            today(),
-            &KindTable::default(),
-        );
+        let bytes = "\u{feff}---\r\nname: A\r\n---\r\n## 2026-11-02 call\r\nhi\r\n".as_bytes();
+        let p = parse_note("a.md", "a", bytes, today(), &KindTable::default());
         assert!(p.diags.is_empty(), "{:?}", p.diags);
         let c = p.client.unwrap();
         assert_eq!(c.entries[0].line, 4);
-        assert_eq!(c.entries[0].body.trim(), "hi");
+        // The log text held is the one read again from the bytes (`log_text`).
+        let crate::model::LogText::Held(held) = &c.log else {
+            panic!("{:?}", c.log)
+        };
+        let again = log_text(bytes).unwrap();
+        assert_eq!(&**held, again);
+        assert_eq!(c.entries[0].body.of(again).trim(), "hi");
+        // Control: another note's text gives another body.
+        assert_ne!(c.entries[0].body.of("---\nname: B\n---\n").trim(), "hi");
     }
 
     #[test]

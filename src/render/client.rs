@@ -66,7 +66,13 @@ pub struct ClientPage {
     pub problems: Vec<DiagView>,
 }
 
-pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<ClientPage> {
+/// Client `i`'s page; `log` is its log text (`Workspace::log_text`).
+pub fn client_page(
+    site: &Site<'_>,
+    i: usize,
+    diags: &[&Diagnostic],
+    log: &str,
+) -> Option<ClientPage> {
     let ws = site.ws;
     let lang = site.lang;
     let c: &Client = ws.clients.get(i)?;
@@ -276,7 +282,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
                 format!("{base}{}", path.join("/"))
             })
             .unwrap_or_default(),
-        log_html: log_html(lang, c, ws.today),
+        log_html: log_html(lang, c, log, ws.today),
         entry_count: c.entries.len(),
         people_html: String::new(),
         profile_html: markdown::to_html_section(without_background_heading(&c.profile)),
@@ -326,12 +332,18 @@ fn without_background_heading(profile: &str) -> &str {
     if is_background { rest } else { profile }
 }
 
-/// The contact log, newest first, as an ordered list of entries.
-pub fn log_html(lang: Lang, c: &Client, today: crate::model::Date) -> String {
+/// The contact log, newest first, as an ordered list of entries. `log` is the client's
+/// log text (`Workspace::log_text`).
+pub fn log_html(lang: Lang, c: &Client, log: &str, today: crate::model::Date) -> String {
     use super::escape;
     use std::fmt::Write as _;
-    let mut out =
-        String::with_capacity(c.entries.iter().map(|e| e.body.len() + 200).sum::<usize>() + 32);
+    let mut out = String::with_capacity(
+        c.entries
+            .iter()
+            .map(|e| e.body.of(log).len() + 200)
+            .sum::<usize>()
+            + 32,
+    );
     out.push_str("<ol class=\"log\">\n");
     let sep = i18n::label(lang, "list_sep");
     for e in &c.entries {
@@ -364,9 +376,10 @@ pub fn log_html(lang: Lang, c: &Client, today: crate::model::Date) -> String {
             );
         }
         out.push_str("</h3>\n");
-        if !e.body.trim().is_empty() {
+        let body = e.body.of(log);
+        if !body.trim().is_empty() {
             out.push_str("<div class=\"prose\">");
-            out.push_str(&markdown::to_html(&e.body));
+            out.push_str(&markdown::to_html(body));
             out.push_str("</div>\n");
         }
         out.push_str("</li>\n");
@@ -385,6 +398,7 @@ pub fn context(
     report: &crate::report::ClientReport<'_>,
     page: &ClientPage,
     pb: &super::client_playbook::ClientPlaybook,
+    log: &str,
 ) -> Result<serde_json::Value, serde_json::Error> {
     use serde_json::{Value, json};
     let lang = site.lang;
@@ -425,10 +439,11 @@ pub fn context(
         add(obj, "people", n, extra);
     }
     for (n, e) in c.entries.iter().enumerate() {
-        let html = if e.body.trim().is_empty() {
+        let body = e.body.of(log);
+        let html = if body.trim().is_empty() {
             String::new()
         } else {
-            markdown::to_html(&e.body)
+            markdown::to_html(body)
         };
         let extra = json!({
             "kind_label": i18n::kind(lang, e.kind),

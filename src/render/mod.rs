@@ -563,7 +563,9 @@ impl<'a> Renderer<'a> {
         let c = site.ws.clients.get(i).ok_or(Fatal::Bug("client index"))?;
         let empty = Vec::new();
         let diags = self.by_file.get(c.file.as_str()).unwrap_or(&empty);
-        let base = client::client_page(site, i, diags).ok_or(Fatal::Bug("client page"))?;
+        // The bodies of its entries: read again from the note when not held.
+        let log = site.ws.log_text(i)?;
+        let base = client::client_page(site, i, diags, &log).ok_or(Fatal::Bug("client page"))?;
         let pb = client_playbook::client(site, i).ok_or(Fatal::Bug("client playbook"))?;
         let page = WithPlaybook {
             page: &base,
@@ -574,7 +576,7 @@ impl<'a> Renderer<'a> {
         // The structured data behind the partials, when a user's template may read it.
         match (self.tpl.full_context, site.report.clients.get(i)) {
             (true, Some(r)) => {
-                let client = client::context(site, i, r, &base, &pb)
+                let client = client::context(site, i, r, &base, &pb, &log)
                     .map_err(|e| templates::template_error(&tera::Error::json(e), &[]))?;
                 self.render(
                     "client.html",
