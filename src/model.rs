@@ -578,8 +578,12 @@ impl Span {
 pub enum LogText {
     /// Held, as parsed.
     Held(Box<str>),
-    /// To be read again from the note, whose `fresh::read_digest` must still be this.
-    OnDisk([u8; 32]),
+    /// To be read again from the note (at the path discovery resolved), whose
+    /// `fresh::read_digest` must still be `digest`.
+    OnDisk {
+        path: Box<std::path::Path>,
+        digest: [u8; 32],
+    },
     /// Not kept: nothing that reads these clients shows an entry's body (`check`,
     /// `export`).
     #[default]

@@ -563,8 +563,8 @@ impl Workspace {
         let c = self.clients.get(i).ok_or(Fatal::Bug("client index"))?;
         match &c.log {
             LogText::Held(text) => Ok(Cow::Borrowed(text)),
-            LogText::OnDisk(digest) => {
-                let path = self.root.join(&c.file);
+            LogText::OnDisk { path, digest } => {
+                let path = path.to_path_buf();
                 let read = parse::read_limited(&path, self.config.limits.note_size);
                 if crate::fresh::read_digest(&read, || None) != *digest {
                     return Err(Fatal::Changed(path));
@@ -926,10 +926,11 @@ fn read(
                     if let Some(c) = &mut p.client {
                         match (how.bodies, digest) {
                             // Held while the texts held stay under the budget.
-                            (Bodies::OnDisk, Some(d)) => {
+                            (Bodies::OnDisk, Some(digest)) => {
                                 let len = bytes.len() as u64;
                                 if held.fetch_add(len, Ordering::Relaxed) + len > how.held_text {
-                                    c.log = LogText::OnDisk(d);
+                                    let path = f.path.clone().into_boxed_path();
+                                    c.log = LogText::OnDisk { path, digest };
                                 }
                             }
                             (Bodies::Dropped, _) => c.log = LogText::Dropped,
@@ -1209,7 +1210,7 @@ mod tests {
         let on_disk = |ws: &Workspace| {
             ws.clients
                 .iter()
-                .filter(|c| matches!(c.log, LogText::OnDisk(_)))
+                .filter(|c| matches!(c.log, LogText::OnDisk { .. }))
                 .count()
         };
         // Control: the budget decides which are held.
@@ -1226,7 +1227,10 @@ mod tests {
 
         // A note edited after it was parsed: its page is not made from the new text.
         let i = again.client_index("huadong-jiancai").unwrap();
-        let path = dir.path().join(&again.clients[i].file);
+        let LogText::OnDisk { path, .. } = &again.clients[i].log else {
+            panic!("held")
+        };
+        let path = path.to_path_buf();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(again.log_text(i).is_ok());
         std::fs::write(&path, text.replace("第二次", "第三次")).unwrap();
