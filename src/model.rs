@@ -564,10 +564,6 @@ impl Span {
         text.get(self.start as usize..self.end as usize)
             .unwrap_or("")
     }
-
-    pub fn is_empty(self) -> bool {
-        self.end <= self.start
-    }
 }
 
 /// The text a client's entries' bodies are spans of: the note after its front matter.

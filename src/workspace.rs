@@ -1235,7 +1235,19 @@ mod tests {
         assert!(again.log_text(i).is_ok());
         std::fs::write(&path, text.replace("第二次", "第三次")).unwrap();
         match again.log_text(i) {
-            Err(Fatal::Changed(p)) => assert_eq!(p, path),
+            Err(e @ Fatal::Changed(_)) => {
+                assert_eq!(
+                    e.to_string(),
+                    format!(
+                        "{} changed while the site was being built; nothing was changed",
+                        path.display()
+                    )
+                );
+                assert_eq!(
+                    e.hint().as_deref(),
+                    Some("build again once the notes are saved")
+                );
+            }
             other => panic!("{:?}", other.map(|_| ())),
         }
         let report = crate::report::build(&again);
