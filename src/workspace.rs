@@ -564,16 +564,16 @@ impl Workspace {
         match &c.log {
             LogText::Held(text) => Ok(Cow::Borrowed(text)),
             LogText::OnDisk { path, digest } => {
-                let path = path.to_path_buf();
-                let read = parse::read_limited(&path, self.config.limits.note_size);
+                let changed = || Fatal::Changed(path.to_path_buf());
+                let read = parse::read_limited(path, self.config.limits.note_size);
                 if crate::fresh::read_digest(&read, || None) != *digest {
-                    return Err(Fatal::Changed(path));
+                    return Err(changed());
                 }
                 match &read {
                     Ok(Some(bytes)) => parse::log_text(bytes)
                         .map(|t| Cow::Owned(t.to_owned()))
-                        .ok_or(Fatal::Changed(path)),
-                    _ => Err(Fatal::Changed(path)),
+                        .ok_or_else(changed),
+                    _ => Err(changed()),
                 }
             }
             LogText::Dropped => Err(Fatal::Bug("a client page of a note read without its log")),
@@ -919,23 +919,26 @@ fn read(
                 .then(|| crate::fresh::read_digest(&read, || std::fs::metadata(&f.path).ok()));
             let parsed = match read {
                 Ok(Some(bytes)) => busy.time(1, || {
-                    let mut p = parse::parse_note(&f.rel, &f.stem, &bytes, today, &config.kinds);
+                    // Its log text held (`Bodies`): always, never, or within the budget.
+                    let keep = match how.bodies {
+                        Bodies::Held => true,
+                        Bodies::Dropped => false,
+                        Bodies::OnDisk => {
+                            let len = bytes.len() as u64;
+                            held.fetch_add(len, Ordering::Relaxed) + len <= how.held_text
+                        }
+                    };
+                    let kinds = &config.kinds;
+                    let mut p =
+                        parse::parse_note_keeping(&f.rel, &f.stem, &bytes, today, kinds, keep);
                     if slim {
                         p.client = p.client.map(for_checks);
                     }
-                    if let Some(c) = &mut p.client {
-                        match (how.bodies, digest) {
-                            // Held while the texts held stay under the budget.
-                            (Bodies::OnDisk, Some(digest)) => {
-                                let len = bytes.len() as u64;
-                                if held.fetch_add(len, Ordering::Relaxed) + len > how.held_text {
-                                    let path = f.path.clone().into_boxed_path();
-                                    c.log = LogText::OnDisk { path, digest };
-                                }
-                            }
-                            (Bodies::Dropped, _) => c.log = LogText::Dropped,
-                            _ => {}
-                        }
+                    if let (Some(c), Bodies::OnDisk, Some(digest), false) =
+                        (&mut p.client, how.bodies, digest, keep)
+                    {
+                        let path = f.path.clone().into_boxed_path();
+                        c.log = LogText::OnDisk { path, digest };
                     }
                     p
                 }),

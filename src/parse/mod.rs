@@ -96,8 +96,22 @@ pub fn log_text(bytes: &[u8]) -> Option<&str> {
 }
 
 /// Parse one note. `file` is its path relative to the notes folder; `stem` its file
-/// name without `.md`, the default id; `kinds` the kinds notes may use.
+/// name without `.md`, the default id; `kinds` the kinds notes may use. The client holds
+/// its log text (`LogText::Held`).
 pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date, kinds: &KindTable) -> Parsed {
+    parse_note_keeping(file, stem, bytes, today, kinds, true)
+}
+
+/// `parse_note`; without `keep_text`, the client's log text is not copied
+/// (`LogText::Dropped`, for the caller to say where it is).
+pub fn parse_note_keeping(
+    file: &str,
+    stem: &str,
+    bytes: &[u8],
+    today: Date,
+    kinds: &KindTable,
+    keep_text: bool,
+) -> Parsed {
     let cx = Context { today, kinds };
     // Validated with SIMD first (most of a check's time used to be std's validation of
     // Chinese text); std says where a bad file goes wrong.
@@ -156,7 +170,9 @@ pub fn parse_note(file: &str, stem: &str, bytes: &[u8], today: Date, kinds: &Kin
     client.entries = log.entries;
     client.followups = log.followups;
     client.profile = log.profile;
-    client.log = crate::model::LogText::Held(split.body.into());
+    if keep_text {
+        client.log = crate::model::LogText::Held(split.body.into());
+    }
     diags.extend(log.diags);
     Parsed {
         client: Some(client),
