@@ -68,32 +68,49 @@ pub enum Kind {
     Custom(CustomKind),
 }
 
-/// A configured kind: its name (interned, see `CustomKind::new`) and whether it counts
-/// as contact with the client.
+/// A configured kind: its name and whether it counts as contact with the client,
+/// interned (see `CustomKind::new`) so that `Kind` is `Copy` and two words wide (every
+/// entry holds one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CustomKind {
+pub struct CustomKind(&'static CustomDef);
+
+/// What a configured kind is: compared, ordered and hashed by name, then `contact`.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomDef {
     pub name: &'static str,
     pub contact: bool,
 }
 
+impl std::ops::Deref for CustomKind {
+    type Target = CustomDef;
+    fn deref(&self) -> &CustomDef {
+        self.0
+    }
+}
+
 impl CustomKind {
-    /// A configured kind. Its name is interned: each distinct name is stored once for
-    /// the life of the process, so `Kind` stays `Copy` and a reloaded configuration
-    /// (`serve`) costs nothing new unless it names a new kind.
+    /// A configured kind. It is interned: each distinct name and `contact` is stored
+    /// once for the life of the process, so a reloaded configuration (`serve`) costs
+    /// nothing new unless it names a new kind.
     pub fn new(name: &str, contact: bool) -> CustomKind {
         use std::collections::BTreeSet;
         use std::sync::Mutex;
-        static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
-        let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
-        let name = match names.get(name) {
-            Some(&n) => n,
+        static KINDS: Mutex<BTreeSet<&'static CustomDef>> = Mutex::new(BTreeSet::new());
+        let mut kinds = KINDS.lock().unwrap_or_else(|e| e.into_inner());
+        let found = kinds
+            .iter()
+            .find(|k| k.name == name && k.contact == contact)
+            .copied();
+        let def = match found {
+            Some(k) => k,
             None => {
-                let n: &'static str = Box::leak(name.to_string().into_boxed_str());
-                names.insert(n);
-                n
+                let name: &'static str = Box::leak(name.to_string().into_boxed_str());
+                let k: &'static CustomDef = Box::leak(Box::new(CustomDef { name, contact }));
+                kinds.insert(k);
+                k
             }
         };
-        CustomKind { name, contact }
+        CustomKind(def)
     }
 }
 
@@ -592,18 +609,20 @@ pub struct Entry {
     pub date: Date,
     pub kind: Kind,
     /// People mentioned with `@`, resolved to their names on file where possible.
-    pub people: Vec<String>,
+    /// (Boxed slices and strings: every entry is held for the whole build, and a
+    /// vector's or a string's spare room and capacity field would be a quarter of it.)
+    pub people: Box<[String]>,
     /// The heading's text after the kind and mentions (Markdown, inline).
-    pub summary: String,
+    pub summary: Box<str>,
     /// 1-based line of the heading in the note file.
     pub line: usize,
     /// Where the entry's body (Markdown) sits in the client's log text: read it with
     /// `Span::of` on `Client::log`'s text.
     pub body: Span,
-    /// For deals: the amount found in the summary (`¥120,000`, `12万`).
-    pub amount: Option<f64>,
-    /// For feedback: the score found in the summary (`8/10`), out of 10.
-    pub score: Option<f64>,
+    /// The number found in the summary: a deal's amount (`¥120,000`, `12万`) or a
+    /// feedback's score out of 10 (`8/10`). One field, since an entry has one kind:
+    /// read it with `amount` and `score`.
+    pub figure: Option<f64>,
     /// The client started it: `inbound` or `客户主动` right after the kind.
     pub inbound: bool,
 }
@@ -693,6 +712,18 @@ impl Client {
     }
 }
 
+impl Entry {
+    /// For a deal, the amount found in its summary.
+    pub fn amount(&self) -> Option<f64> {
+        self.figure.filter(|_| self.kind == Kind::Deal)
+    }
+
+    /// For feedback, the score out of 10 found in its summary.
+    pub fn score(&self) -> Option<f64> {
+        self.figure.filter(|_| self.kind == Kind::Feedback)
+    }
+}
+
 #[cfg(test)]
 impl Entry {
     /// An entry with just a date and a kind, for tests elsewhere in the crate.
@@ -700,12 +731,11 @@ impl Entry {
         Entry {
             date: date.parse().unwrap_or_default(),
             kind,
-            people: Vec::new(),
-            summary: String::new(),
+            people: Box::default(),
+            summary: Box::default(),
             line: 1,
             body: Span::default(),
-            amount: None,
-            score: None,
+            figure: None,
             inbound: false,
         }
     }
@@ -798,6 +828,17 @@ mod tests {
         words.sort();
         words.dedup();
         assert_eq!(words.len(), n);
+    }
+
+    /// Every entry and follow-up of every note is held for a whole build (400,000
+    /// entries at 10,000 clients): their size is the build's memory.
+    /// (docs/performance.md, "Smaller records".)
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn held_records_stay_small() {
+        assert_eq!(size_of::<Kind>(), 16);
+        assert_eq!(size_of::<Entry>(), 88);
+        assert_eq!(size_of::<FollowUp>(), 64);
     }
 
     #[test]

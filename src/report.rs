@@ -117,7 +117,7 @@ pub struct ClientReport<'a> {
     pub entries: Entries<'a>,
     pub open_followups: Vec<FollowUpReport<'a>>,
     /// Every follow-up, open and done, in the note's order.
-    pub followups: Vec<FollowUpReport<'a>>,
+    pub followups: Followups<'a>,
     pub cadences: Vec<CadenceReport>,
     pub people: Vec<PersonReport<'a>>,
     pub no_decision_maker: bool,
@@ -190,6 +190,36 @@ impl<'a> Entries<'a> {
 }
 
 impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// A client's follow-ups as `FollowUpReport`s, made as they are read or serialised
+/// (like `Entries`: a copy of every item beside the notes' own is most of a large
+/// report's per-client part).
+#[derive(Clone, Copy)]
+pub struct Followups<'a> {
+    all: &'a [crate::model::FollowUp],
+    today: Date,
+}
+
+impl<'a> Followups<'a> {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = FollowUpReport<'a>> + 'a {
+        let today = self.today;
+        self.all.iter().map(move |f| followup(f, today))
+    }
+
+    pub fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+}
+
+impl Serialize for Followups<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter())
     }
@@ -691,7 +721,10 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                     .filter_map(|&i| c.followups.get(i))
                     .map(followup)
                     .collect(),
-                followups: c.followups.iter().map(followup).collect(),
+                followups: Followups {
+                    all: &c.followups,
+                    today,
+                },
                 cadences: s
                     .rhythms
                     .iter()

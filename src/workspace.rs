@@ -873,7 +873,7 @@ enum Bodies {
 /// this: the rest are read again for their pages. Which notes are held depends on the
 /// threads' order, but the pages do not: a text read again is checked to be the one
 /// parsed.
-const HELD_TEXT: u64 = 32 << 20;
+const HELD_TEXT: u64 = 12 << 20;
 
 fn read(
     root: &Path,

@@ -90,7 +90,7 @@ pub fn deals(client: &Client, today: Date) -> Vec<Deal> {
         out.push(Deal {
             entry: i,
             date: e.date,
-            amount: e.amount,
+            amount: e.amount(),
             touches: u32::try_from(touches).unwrap_or(u32::MAX),
             line: e.line,
             thanked,
@@ -159,7 +159,7 @@ pub fn latest_score(client: &Client, today: Date) -> Option<(Date, f64)> {
         .entries
         .iter()
         .filter(|e| e.kind == Kind::Feedback && e.date <= today)
-        .filter_map(|e| e.score.map(|s| (e.date, s)))
+        .filter_map(|e| e.score().map(|s| (e.date, s)))
         .max_by(|a, b| a.0.cmp(&b.0))
 }
 
@@ -250,7 +250,7 @@ mod tests {
             ],
             ..Client::default()
         };
-        c.entries[3].amount = Some(120_000.0);
+        c.entries[3].figure = Some(120_000.0);
         let ds = deals(&c, today);
         assert_eq!(ds.len(), 2);
         // First deal 09-10: earlier contacts 08-01, 06-01 (the note and the same-day call don't count... the call

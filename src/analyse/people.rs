@@ -149,7 +149,7 @@ mod tests {
         let mut c = Client {
             people: vec![wang, person("赵总", Some(Role::DecisionMaker))],
             entries: vec![Entry {
-                people: vec!["赵总".into()],
+                people: Box::new(["赵总".into()]),
                 ..Entry::bare("2026-11-01", Kind::Visit)
             }],
             ..Client::default()

@@ -127,7 +127,7 @@ pub fn feedback_trend(clients: &[Client], today: Date) -> Vec<FeedbackMonth> {
     let first = month_start(today, 11);
     let mut sums = [(0.0f64, 0u32); 12];
     for e in clients.iter().flat_map(|c| &c.entries) {
-        if let (Some(score), true) = (e.score, e.date >= first && e.date <= today) {
+        if let (Some(score), true) = (e.score(), e.date >= first && e.date <= today) {
             let m = (i32::from(e.date.year()) - i32::from(first.year())) * 12
                 + i32::from(e.date.month())
                 - i32::from(first.month());
@@ -284,8 +284,8 @@ mod tests {
             ("2025-04-01", 1.0),
             ("2026-04-01", 5.0),
         ] {
-            let mut e = Entry::bare(date, Kind::Call);
-            e.score = Some(score);
+            let mut e = Entry::bare(date, Kind::Feedback);
+            e.figure = Some(score);
             c.entries.push(e);
         }
         let t = feedback_trend(&[c], d("2026-03-31"));

@@ -93,7 +93,7 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
                 "client", "date", "text", "done", "missed", "line", "done_on",
             ])?;
             for c in &report.clients {
-                for f in &c.followups {
+                for f in c.followups.iter() {
                     w.record(&[
                         c.id,
                         &f.date.to_string(),

@@ -174,19 +174,19 @@ pub fn parse_heading(
         );
         deal = None;
     }
-    // Held for the whole build, like the entry: no room for more (a vector's first
-    // push makes room for four names).
-    mentioned.shrink_to_fit();
     Some(Some(Entry {
         date,
         kind,
-        people: mentioned,
+        people: mentioned.into_boxed_slice(),
         line: line_no,
         body: crate::model::Span::default(),
-        amount: deal,
-        score: (kind == Kind::Feedback).then(|| score(&summary)).flatten(),
+        figure: match kind {
+            Kind::Deal => deal,
+            Kind::Feedback => score(&summary),
+            _ => None,
+        },
         inbound,
-        summary,
+        summary: summary.into_boxed_str(),
     }))
 }
 
@@ -430,7 +430,7 @@ mod tests {
         let got: Vec<(Kind, bool, &str, usize)> = l
             .entries
             .iter()
-            .map(|e| (e.kind, e.inbound, e.summary.as_str(), e.people.len()))
+            .map(|e| (e.kind, e.inbound, &*e.summary, e.people.len()))
             .collect();
         assert_eq!(
             got,
@@ -466,7 +466,7 @@ mod tests {
         let got: Vec<(Kind, bool, &str)> = l
             .entries
             .iter()
-            .map(|e| (e.kind, e.inbound, e.summary.as_str()))
+            .map(|e| (e.kind, e.inbound, &*e.summary))
             .collect();
         assert_eq!(
             got,

@@ -486,12 +486,12 @@ mod tests {
         assert_eq!(l.entries.len(), 2);
         let e = &l.entries[0];
         assert_eq!((e.kind, e.line), (Kind::Visit, 13));
-        assert_eq!(e.people, vec!["王强", "Lena Fischer"]);
-        assert_eq!(e.summary, "brought **tea**");
+        assert_eq!(*e.people, ["王强", "Lena Fischer"]);
+        assert_eq!(&*e.summary, "brought **tea**");
         assert_eq!(e.body.of(body), "Talked.");
         assert_eq!(l.entries[1].body.of(body), "Short.");
         assert_eq!(l.entries[1].kind, Kind::Call);
-        assert_eq!(l.entries[1].people, vec!["Li Na"]);
+        assert_eq!(*l.entries[1].people, ["Li Na"]);
         assert_eq!(l.profile, "## Background\nA family firm.");
     }
 
@@ -499,7 +499,7 @@ mod tests {
     fn chinese_alias_glued_to_text() {
         let l = log("## 2026-11-02 拜访王总，带了茶叶\n");
         assert_eq!(l.entries[0].kind, Kind::Visit);
-        assert_eq!(l.entries[0].summary, "王总，带了茶叶");
+        assert_eq!(&*l.entries[0].summary, "王总，带了茶叶");
     }
 
     #[test]
@@ -556,8 +556,8 @@ mod tests {
             &[],
             &cx(),
         );
-        assert_eq!(d.entries[1].amount, Some(120_000.0));
-        assert_eq!(d.entries[0].score, Some(8.0));
+        assert_eq!(d.entries[1].amount(), Some(120_000.0));
+        assert_eq!(d.entries[0].score(), Some(8.0));
     }
 
     #[test]
