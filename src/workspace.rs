@@ -867,10 +867,11 @@ enum Bodies {
 }
 
 /// How many bytes of notes a build holds the log texts of (`Bodies::OnDisk`). Reading a
-/// note again costs about as much as reading it the first time (a tenth of a build's
-/// CPU time at 10,000 notes on our CI machine), so a team's notes up to about 4,000
-/// clients are held as before, and beyond that the memory held for the texts stays at
-/// this: the rest are read again for their pages. Which notes are held depends on the
+/// note again costs about as much as reading it the first time, so a small team's notes
+/// (1,000 clients of 40 entries are 9 MB) are all held and none read twice; beyond that
+/// the memory held for the texts stays at this, and the rest are read again for their
+/// pages. (At 32 MB, 10,000 clients held 20 MB more for no measurable time saved:
+/// docs/performance.md.) Which notes are held depends on the
 /// threads' order, but the pages do not: a text read again is checked to be the one
 /// parsed.
 const HELD_TEXT: u64 = 12 << 20;
