@@ -104,7 +104,11 @@ impl CustomKind {
         let def = match found {
             Some(k) => k,
             None => {
-                let name: &'static str = Box::leak(name.to_string().into_boxed_str());
+                // The same name with the other `contact` shares the name's one copy.
+                let name: &'static str = match kinds.iter().find(|k| k.name == name) {
+                    Some(k) => k.name,
+                    None => Box::leak(name.to_string().into_boxed_str()),
+                };
                 let k: &'static CustomDef = Box::leak(Box::new(CustomDef { name, contact }));
                 kinds.insert(k);
                 k
@@ -834,6 +838,17 @@ mod tests {
     /// entries at 10,000 clients): their size is the build's memory.
     /// (docs/performance.md, "Smaller records".)
     #[test]
+    fn a_figure_is_read_by_the_entry_kind() {
+        let mut e = Entry::bare("2026-11-02", Kind::Deal);
+        e.figure = Some(8.0);
+        assert_eq!((e.amount(), e.score()), (Some(8.0), None));
+        e.kind = Kind::Feedback;
+        assert_eq!((e.amount(), e.score()), (None, Some(8.0)));
+        e.kind = Kind::Call;
+        assert_eq!((e.amount(), e.score()), (None, None));
+    }
+
+    #[test]
     #[cfg(target_pointer_width = "64")]
     fn held_records_stay_small() {
         assert_eq!(size_of::<Kind>(), 16);
@@ -848,6 +863,13 @@ mod tests {
         // Interned: the same name is the same pointer.
         let again = CustomKind::new("dinner", true);
         assert!(std::ptr::eq(again.name, dinner.as_str()));
+        assert_eq!(Kind::Custom(again), dinner);
+        // The same name counted differently is another kind, sharing the name's copy;
+        // it sorts by name, then not counted before counted.
+        let other = CustomKind::new("dinner", false);
+        assert_ne!(Kind::Custom(other), dinner);
+        assert!(std::ptr::eq(other.name, again.name));
+        assert!(Kind::Custom(other) < dinner);
         assert_eq!(dinner.as_str(), "dinner");
         assert_eq!(dinner.alias_zh(), "dinner");
         assert!(dinner.is_contact() && !memo.is_contact());

@@ -115,7 +115,7 @@ pub struct ClientReport<'a> {
     pub referred_by: Option<&'a str>,
     /// The contact log as the note has it (each entry an `EntryReport`).
     pub entries: Entries<'a>,
-    pub open_followups: Vec<FollowUpReport<'a>>,
+    pub open_followups: Followups<'a>,
     /// Every follow-up, open and done, in the note's order.
     pub followups: Followups<'a>,
     pub cadences: Vec<CadenceReport>,
@@ -195,27 +195,43 @@ impl Serialize for Entries<'_> {
     }
 }
 
-/// A client's follow-ups as `FollowUpReport`s, made as they are read or serialised
-/// (like `Entries`: a copy of every item beside the notes' own is most of a large
-/// report's per-client part).
+/// Some of a client's follow-ups as `FollowUpReport`s, made as they are read or
+/// serialised (like `Entries`: a copy of every item beside the notes' own is most of a
+/// large report's per-client part): all of them, or those at `pick` (the open ones).
 #[derive(Clone, Copy)]
 pub struct Followups<'a> {
     all: &'a [crate::model::FollowUp],
+    /// Indices into `all`; `None`: every one, in order.
+    pick: Option<&'a [usize]>,
     today: Date,
 }
 
 impl<'a> Followups<'a> {
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = FollowUpReport<'a>> + 'a {
-        let today = self.today;
-        self.all.iter().map(move |f| followup(f, today))
+    pub fn iter(&self) -> impl Iterator<Item = FollowUpReport<'a>> + 'a {
+        let Followups { all, pick, today } = *self;
+        (0..self.len())
+            .filter_map(move |n| match pick {
+                Some(p) => all.get(*p.get(n)?),
+                None => all.get(n),
+            })
+            .map(move |f| followup(f, today))
+    }
+
+    /// The `n`th of them.
+    pub fn get(&self, n: usize) -> Option<FollowUpReport<'a>> {
+        let f = match self.pick {
+            Some(p) => self.all.get(*p.get(n)?),
+            None => self.all.get(n),
+        }?;
+        Some(followup(f, self.today))
     }
 
     pub fn len(&self) -> usize {
-        self.all.len()
+        self.pick.map_or(self.all.len(), <[usize]>::len)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.all.is_empty()
+        self.len() == 0
     }
 }
 
@@ -691,7 +707,6 @@ pub fn build(ws: &Workspace) -> Report<'_> {
         .zip(&ws.stats)
         .enumerate()
         .map(|(i, (c, s))| {
-            let followup = |f| followup(f, today);
             let keeping = pb.keeping.get(i);
             ClientReport {
                 id: &c.id,
@@ -715,14 +730,14 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                 tags: &c.tags,
                 referred_by: c.referred_by.as_deref(),
                 entries: Entries(&c.entries),
-                open_followups: s
-                    .open_followups
-                    .iter()
-                    .filter_map(|&i| c.followups.get(i))
-                    .map(followup)
-                    .collect(),
+                open_followups: Followups {
+                    all: &c.followups,
+                    pick: Some(&s.open_followups),
+                    today,
+                },
                 followups: Followups {
                     all: &c.followups,
+                    pick: None,
                     today,
                 },
                 cadences: s

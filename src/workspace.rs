@@ -868,10 +868,10 @@ enum Bodies {
 
 /// How many bytes of notes a build holds the log texts of (`Bodies::OnDisk`). Reading a
 /// note again costs about as much as reading it the first time, so a small team's notes
-/// (1,000 clients of 40 entries are 9 MB) are all held and none read twice; beyond that
+/// (1,000 clients of 40 entries are 8 MB) are all held and none read twice; beyond that
 /// the memory held for the texts stays at this, and the rest are read again for their
-/// pages. (At 32 MB, 10,000 clients held 20 MB more for no measurable time saved:
-/// docs/performance.md.) Which notes are held depends on the
+/// pages. At 32 MB, 10,000 clients held 20 MB more for no time saved that a benchmark
+/// could see (docs/performance.md). Which notes are held depends on the
 /// threads' order, but the pages do not: a text read again is checked to be the one
 /// parsed.
 const HELD_TEXT: u64 = 12 << 20;

@@ -151,7 +151,11 @@ pub fn upcoming(
         .enumerate()
         .flat_map_iter(|(i, c)| client_moments(i, c, today, days))
         .collect();
-    for h in holidays::between(today, add_days(today, days), custom) {
+    // Held for the whole build: room for exactly the holidays (a push past the clients'
+    // moments would double the vector).
+    let holidays = holidays::between(today, add_days(today, days), custom);
+    out.reserve_exact(holidays.len());
+    for h in holidays {
         out.push(Moment {
             date: h.date,
             kind: MomentKind::Holiday,
@@ -231,6 +235,7 @@ pub fn birthday_checks(client: &Client, today: Date) -> Vec<BirthdayCheck> {
         }
     }
     out.sort_by_key(|b| std::cmp::Reverse(b.date));
+    out.shrink_to_fit();
     out
 }
 

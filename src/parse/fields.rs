@@ -280,7 +280,7 @@ impl Reader<'_> {
             }
             return Vec::new();
         };
-        let mut people = Vec::new();
+        let mut people = Vec::with_capacity(items.len());
         // The list index of each person kept, for diagnostics after the loop.
         let mut items_of = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -352,7 +352,7 @@ impl Reader<'_> {
                 )),
             );
         }
-        // Held for the whole build: no room for more (pushing five makes room for eight).
+        // Held for the whole build: no room left by people who were dropped.
         people.shrink_to_fit();
         people
     }
