@@ -93,9 +93,9 @@ impl CustomKind {
     /// once for the life of the process, so a reloaded configuration (`serve`) costs
     /// nothing new unless it names a new kind.
     pub fn new(name: &str, contact: bool) -> CustomKind {
-        use std::collections::BTreeSet;
         use std::sync::Mutex;
-        static KINDS: Mutex<BTreeSet<&'static CustomDef>> = Mutex::new(BTreeSet::new());
+        // A handful at most (the configuration's `kinds:`), looked up when it is loaded.
+        static KINDS: Mutex<Vec<&'static CustomDef>> = Mutex::new(Vec::new());
         let mut kinds = KINDS.lock().unwrap_or_else(|e| e.into_inner());
         let found = kinds
             .iter()
@@ -110,7 +110,7 @@ impl CustomKind {
                     None => Box::leak(name.to_string().into_boxed_str()),
                 };
                 let k: &'static CustomDef = Box::leak(Box::new(CustomDef { name, contact }));
-                kinds.insert(k);
+                kinds.push(k);
                 k
             }
         };
@@ -834,9 +834,6 @@ mod tests {
         assert_eq!(words.len(), n);
     }
 
-    /// Every entry and follow-up of every note is held for a whole build (400,000
-    /// entries at 10,000 clients): their size is the build's memory.
-    /// (docs/performance.md, "Smaller records".)
     #[test]
     fn a_figure_is_read_by_the_entry_kind() {
         let mut e = Entry::bare("2026-11-02", Kind::Deal);
@@ -848,6 +845,9 @@ mod tests {
         assert_eq!((e.amount(), e.score()), (None, None));
     }
 
+    /// Every entry and follow-up of every note is held for a whole build (400,000
+    /// entries at 10,000 clients): their size is the build's memory.
+    /// (docs/performance.md, "Smaller records".)
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn held_records_stay_small() {

@@ -196,8 +196,8 @@ impl Serialize for Entries<'_> {
 }
 
 /// Some of a client's follow-ups as `FollowUpReport`s, made as they are read or
-/// serialised (like `Entries`: a copy of every item beside the notes' own is most of a
-/// large report's per-client part): all of them, or those at `pick` (the open ones).
+/// serialised (like `Entries`: a copy of every item beside the notes' own was a large
+/// part of the report's per-client memory): all of them, or those at `pick` (the open ones).
 #[derive(Clone, Copy)]
 pub struct Followups<'a> {
     all: &'a [crate::model::FollowUp],
@@ -208,13 +208,8 @@ pub struct Followups<'a> {
 
 impl<'a> Followups<'a> {
     pub fn iter(&self) -> impl Iterator<Item = FollowUpReport<'a>> + 'a {
-        let Followups { all, pick, today } = *self;
-        (0..self.len())
-            .filter_map(move |n| match pick {
-                Some(p) => all.get(*p.get(n)?),
-                None => all.get(n),
-            })
-            .map(move |f| followup(f, today))
+        let these = *self;
+        (0..self.len()).filter_map(move |n| these.get(n))
     }
 
     /// The `n`th of them.
