@@ -119,7 +119,7 @@ pub struct ClientReport<'a> {
     /// Every follow-up, open and done, in the note's order.
     pub followups: Followups<'a>,
     pub cadences: Vec<CadenceReport>,
-    pub people: Vec<PersonReport<'a>>,
+    pub people: PeopleReports<'a>,
     pub no_decision_maker: bool,
     pub stale_decision_makers: &'a [String],
     pub deals: Vec<DealReport>,
@@ -349,6 +349,63 @@ pub struct CadenceReport {
     pub days_overdue: i64,
 }
 
+/// A client's people as `PersonReport`s, made as they are read or serialised (like
+/// `Entries`): its people as the analysis knows them, with what the note says of each.
+#[derive(Clone, Copy)]
+pub struct PeopleReports<'a> {
+    stats: &'a [crate::analyse::people::PersonStats],
+    on_file: &'a [crate::model::Person],
+    today: Date,
+}
+
+impl<'a> PeopleReports<'a> {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = PersonReport<'a>> + 'a {
+        let PeopleReports {
+            stats,
+            on_file,
+            today,
+        } = *self;
+        stats.iter().map(move |p| {
+            let on_file = on_file.iter().find(|q| q.name == p.name);
+            PersonReport {
+                name: &p.name,
+                role: p.role.map(|r| r.as_str()),
+                title: on_file.and_then(|q| q.title.as_deref()),
+                last_mentioned: p.last_mentioned,
+                last_contacted: p.last_contacted,
+                kinds: KindNames(&p.kinds),
+                left: on_file.and_then(|q| q.left),
+                successor: on_file.and_then(|q| q.successor.as_deref()),
+                current: on_file.is_none_or(|q| q.current_on(today)),
+            }
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.stats.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stats.is_empty()
+    }
+}
+
+impl Serialize for PeopleReports<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// Kinds of contact, serialised as their names.
+#[derive(Clone, Copy)]
+pub struct KindNames<'a>(pub &'a [crate::model::Kind]);
+
+impl Serialize for KindNames<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|k| k.as_str()))
+    }
+}
+
 #[derive(Serialize)]
 pub struct PersonReport<'a> {
     pub name: &'a str,
@@ -358,7 +415,7 @@ pub struct PersonReport<'a> {
     pub last_mentioned: Option<Date>,
     #[serde(serialize_with = "iso_opt")]
     pub last_contacted: Option<Date>,
-    pub kinds: Vec<&'static str>,
+    pub kinds: KindNames<'a>,
     /// The day they left the client (null: still there), and who took over.
     #[serde(serialize_with = "iso_opt")]
     pub left: Option<Date>,
@@ -747,29 +804,11 @@ pub fn build(ws: &Workspace) -> Report<'_> {
                         days_overdue: r.days_overdue,
                     })
                     .collect(),
-                people: pb
-                    .people
-                    .get(i)
-                    .map(|p| {
-                        p.people
-                            .iter()
-                            .map(|p| {
-                                let on_file = c.people.iter().find(|q| q.name == p.name);
-                                PersonReport {
-                                    name: &p.name,
-                                    role: p.role.map(|r| r.as_str()),
-                                    title: on_file.and_then(|q| q.title.as_deref()),
-                                    last_mentioned: p.last_mentioned,
-                                    last_contacted: p.last_contacted,
-                                    kinds: p.kinds.iter().map(|k| k.as_str()).collect(),
-                                    left: on_file.and_then(|q| q.left),
-                                    successor: on_file.and_then(|q| q.successor.as_deref()),
-                                    current: on_file.is_none_or(|q| q.current_on(today)),
-                                }
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                people: PeopleReports {
+                    stats: pb.people.get(i).map_or(&[][..], |p| &p.people[..]),
+                    on_file: &c.people,
+                    today,
+                },
                 no_decision_maker: pb.people.get(i).is_some_and(|p| p.no_decision_maker),
                 stale_decision_makers: pb
                     .people

@@ -118,7 +118,7 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
                 "successor",
             ])?;
             for c in &report.clients {
-                for p in &c.people {
+                for p in c.people.iter() {
                     w.record(&[
                         c.id,
                         p.name,
