@@ -588,9 +588,10 @@ impl Span {
 }
 
 /// The text a client's entries' bodies are spans of: the note after its front matter.
-/// A build does not hold it: a parsed contact log's text is most of a build's memory,
-/// and only the client's own page shows it, so the page reads the note again and
-/// checks that it is the note that was parsed (`workspace::Workspace::log_text`).
+/// A build holds it only for its first notes (`workspace::HELD_TEXT`): a parsed contact
+/// log's text was most of a build's memory, and only the client's own page shows it, so
+/// for the rest the page reads the note again and checks that it is the note that was
+/// parsed (`workspace::Workspace::log_text`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum LogText {
     /// Held, as parsed.
