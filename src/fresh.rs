@@ -48,6 +48,9 @@ pub struct Record {
     pub diagnostics: usize,
     /// The user's templates that replaced built-in ones ("using your template …").
     pub templates: Vec<String>,
+    /// The pages made with a key (`write::page_key`), in path order: the next build may
+    /// link them without making them (`write::Staging::reuse_made`).
+    pub made: Vec<(String, crate::write::PageKey)>,
 }
 
 use crate::write::MARKER_TEXT as MARKER_HEAD;
@@ -67,6 +70,15 @@ impl Record {
         s.push_str(&format!("diagnostics {}\n", self.diagnostics));
         for t in &self.templates {
             s.push_str(&format!("template {t}\n"));
+        }
+        for (rel, key) in &self.made {
+            s.push_str("page ");
+            for b in key {
+                s.push_str(&format!("{b:02x}"));
+            }
+            s.push(' ');
+            s.push_str(rel);
+            s.push('\n');
         }
         s
     }
@@ -91,12 +103,29 @@ impl Record {
                     r.templates.push(value.to_string());
                     continue;
                 }
+                "page" => {
+                    let (key, rel) = value.split_once(' ')?;
+                    r.made.push((rel.to_string(), page_key(key)?));
+                    continue;
+                }
                 _ => return None,
             }
             seen += 1;
         }
         (seen == 5).then_some(r)
     }
+}
+
+/// A page key (`write::PageKey`) from its 32 hex digits.
+fn page_key(value: &str) -> Option<crate::write::PageKey> {
+    let mut key = [0u8; 16];
+    if value.len() != 2 * key.len() {
+        return None;
+    }
+    for (n, b) in key.iter_mut().enumerate() {
+        *b = u8::from_str_radix(value.get(2 * n..2 * n + 2)?, 16).ok()?;
+    }
+    Some(key)
 }
 
 fn hex(value: &str) -> Option<Digest> {
@@ -134,6 +163,12 @@ impl Head {
     /// Is this the same as `other`: did nothing it covers change in between?
     pub fn same(&self, other: &Head) -> bool {
         self.0.clone().finalize() == other.0.clone().finalize()
+    }
+
+    /// Its digest (what every client page is made from besides its view and its note:
+    /// `render::MadeFrom`).
+    pub fn digest(&self) -> [u8; 32] {
+        *self.0.clone().finalize().as_bytes()
     }
 }
 
@@ -184,6 +219,17 @@ impl NoteDigests {
 
     pub fn is_empty(&self) -> bool {
         self.rels.is_empty()
+    }
+
+    /// Each note's digest by its path in the folder; none unless every note has one.
+    pub fn by_file(&self) -> Option<std::collections::HashMap<&str, [u8; 32]>> {
+        (self.rels.len() == self.notes.len()).then(|| {
+            self.rels
+                .iter()
+                .map(String::as_str)
+                .zip(self.notes.iter().copied())
+                .collect()
+        })
     }
 }
 
@@ -291,7 +337,7 @@ pub fn recorded(site: &Path) -> Option<Record> {
     let mut old = previous.file(Path::new(crate::write::MARKER))?;
     let mut text = String::new();
     (&mut old.file)
-        .take(1 << 20)
+        .take(1 << 28)
         .read_to_string(&mut text)
         .ok()?;
     Record::parse(&text)
@@ -374,6 +420,10 @@ mod tests {
             files: 11,
             diagnostics: 3,
             templates: vec!["client.html".into()],
+            made: vec![
+                ("clients/a.html".into(), [7; 16]),
+                ("clients/b c.html".into(), [0xab; 16]),
+            ],
         }
     }
 
@@ -389,6 +439,14 @@ mod tests {
         assert_eq!(Record::parse(&format!("{}odd line\n", r.marker())), None);
         let bad = r.marker().replace(&"a".repeat(64), &"A".repeat(64));
         assert_eq!(Record::parse(&bad), None);
+        assert!(
+            r.marker()
+                .contains(&format!("page {} clients/b c.html\n", "ab".repeat(16)))
+        );
+        let short_key = r.marker().replace(&"ab".repeat(16), &"ab".repeat(15));
+        assert_eq!(Record::parse(&short_key), None);
+        let odd_key = r.marker().replace(&"ab".repeat(16), &"zz".repeat(16));
+        assert_eq!(Record::parse(&odd_key), None);
         assert_eq!(Record::parse(MARKER_HEAD), None);
     }
 

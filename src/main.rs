@@ -684,7 +684,19 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
             timings.lap("print diagnostics");
-            let staging = write::prepare(&out, &notes)?;
+            let mut staging = write::prepare(&out, &notes)?;
+            // The pages the previous build made, by what they were made from: one made
+            // from the same is linked without being made (`render::MadeFrom`).
+            if let Some(record) = recorded {
+                staging.recall(record.made.into_iter().collect());
+            }
+            let made = match (&head, &note_digests) {
+                (Some(head), Some(notes)) => notes.by_file().map(|notes| render::MadeFrom {
+                    head: head.digest(),
+                    notes,
+                }),
+                _ => None,
+            };
             timings.lap("prepare the staging folder");
             // The one report every page and feed of the site is rendered from.
             let report = report::build(&ws);
@@ -695,9 +707,17 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             let built = with_progress(
                 "writing pages",
                 || (staging.pages().min(total), total),
-                || render::render_site_timed(&ws, &report, lang, &staging, &busy),
+                || render::render_site_timed(&ws, &report, lang, &staging, made.as_ref(), &busy),
             )?;
-            timings.lap_busy("render and write", &busy);
+            timings.lap_busy_said(
+                "render and write",
+                &busy,
+                format!(
+                    "{} of {} client pages linked unmade",
+                    built.unmade,
+                    ws.clients.len()
+                ),
+            );
             let after = settings.map(|s| fresh::head(&notes, s, render::templates::digest(&notes)));
             let inputs = match (head, after, note_digests) {
                 (Some(head), Some(after), Some(notes)) if head.same(&after) => {
@@ -713,6 +733,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                     files: built.files,
                     diagnostics: ws.diags.len(),
                     templates: built.overridden.clone(),
+                    made: staging.made(),
                 };
                 staging.seal(&record.marker()).map_err(|source| Fatal::Io {
                     path: staging.path_of(write::MARKER),

@@ -34,6 +34,8 @@ struct Stage {
     wall: Duration,
     /// Parts of a parallel stage, each summed over the threads.
     parts: Vec<(&'static str, Duration)>,
+    /// What else the stage says about itself (after the parts).
+    said: String,
 }
 
 impl Timings {
@@ -60,15 +62,20 @@ impl Timings {
 
     /// The stage `name` ended now (it began where the last one ended).
     pub fn lap(&mut self, name: &'static str) {
-        self.lap_with(name, None);
+        self.lap_with(name, None, String::new());
     }
 
     /// The parallel stage `name` ended now; `busy` holds its parts' thread time.
     pub fn lap_busy(&mut self, name: &'static str, busy: &Busy) {
-        self.lap_with(name, Some(busy));
+        self.lap_with(name, Some(busy), String::new());
     }
 
-    fn lap_with(&mut self, name: &'static str, busy: Option<&Busy>) {
+    /// `lap_busy`, the stage saying `said` about itself after its parts.
+    pub fn lap_busy_said(&mut self, name: &'static str, busy: &Busy, said: String) {
+        self.lap_with(name, Some(busy), said);
+    }
+
+    fn lap_with(&mut self, name: &'static str, busy: Option<&Busy>, said: String) {
         let Some(clock) = &mut self.clock else { return };
         let now = Instant::now();
         let parts = busy.map_or_else(Vec::new, Busy::parts);
@@ -76,6 +83,7 @@ impl Timings {
             name,
             wall: now - clock.last,
             parts,
+            said,
         });
         clock.last = now;
     }
@@ -125,7 +133,11 @@ impl Timings {
                     .iter()
                     .map(|(n, d)| format!("{n} {}", ms(*d).trim_start()))
                     .collect();
-                let _ = write!(out, "  (summed over threads: {})", parts.join(", "));
+                let _ = write!(out, "  (summed over threads: {}", parts.join(", "));
+                if !s.said.is_empty() {
+                    let _ = write!(out, "; {}", s.said);
+                }
+                out.push(')');
             }
             out.push('\n');
         }

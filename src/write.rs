@@ -16,6 +16,11 @@
 //! with one link are reused, and whatever is odd falls back to writing. Nothing is ever
 //! written into an existing file of the staging folder, so a link to an old file is
 //! never written through.
+//!
+//! A page can also be reused without being made at all (`Staging::reuse_made`): the
+//! build that wrote it recorded a key (`page_key`) over what the page was made from and
+//! the bytes it wrote, and a later build that would make the page from the same links
+//! the old file once its bytes, read back, give that key again.
 
 use std::fs;
 use std::io;
@@ -91,8 +96,31 @@ pub struct Staging {
     /// Each file written or linked (the marker aside) and the digest of its bytes, for
     /// the marker's record (`fresh`).
     digests: std::sync::Mutex<Vec<(String, [u8; 32])>>,
+    /// The previous build's page keys, by file (`recall`), and this build's.
+    made_before: std::collections::HashMap<String, PageKey>,
+    made: std::sync::Mutex<Vec<(String, PageKey)>>,
+    /// How many pages were linked without being made (`reuse_made`).
+    unmade: AtomicUsize,
     committed: bool,
 }
+
+/// A key over what a page was made from and the bytes it became: the first half of
+/// BLAKE3 over both digests.
+pub type PageKey = [u8; 16];
+
+/// The key of a page made from `made_from` into bytes whose digest is `bytes`.
+pub fn page_key(made_from: &[u8; 32], bytes: &[u8; 32]) -> PageKey {
+    let mut h = blake3::Hasher::new();
+    h.update(b"touchbase page 1");
+    h.update(made_from);
+    h.update(bytes);
+    let mut key = [0; 16];
+    key.copy_from_slice(h.finalize().as_bytes().get(..16).unwrap_or(&[0; 16]));
+    key
+}
+
+/// The largest page read back to be reused without being made (`reuse_made`).
+const REUSE_MAX: u64 = 64 << 20;
 
 /// What the marker file says first (a build then adds its record: `fresh::Record`).
 pub const MARKER_TEXT: &str =
@@ -139,6 +167,9 @@ pub fn prepare(out: &Path, notes_root: &Path) -> Result<Staging, Fatal> {
         unchanged: AtomicUsize::new(0),
         previous,
         digests: std::sync::Mutex::new(Vec::new()),
+        made_before: std::collections::HashMap::new(),
+        made: std::sync::Mutex::new(Vec::new()),
+        unmade: AtomicUsize::new(0),
         committed: false,
     };
     let marker = Path::new(MARKER);
@@ -402,14 +433,92 @@ impl Staging {
     /// Write `bytes` at `rel` (a `/`-separated relative path) inside the site: a link
     /// to the previous site's file when it holds exactly these bytes, else a new file.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_digested(rel, bytes, *blake3::hash(bytes).as_bytes())
+    }
+
+    fn write_digested(&self, rel: &str, bytes: &[u8], digest: [u8; 32]) -> io::Result<()> {
         let rel_path = checked(rel)?;
         let unchanged = self.reuse(rel_path, bytes);
         if !unchanged {
             self.put(rel_path, bytes)?;
         }
         self.count(rel, unchanged);
-        self.digested(rel, *blake3::hash(bytes).as_bytes());
+        self.digested(rel, digest);
         Ok(())
+    }
+
+    /// The page keys the previous site's marker recorded (`fresh::Record::made`): pages
+    /// made from the same inputs may then be linked without being made
+    /// (`reuse_made`).
+    pub fn recall(&mut self, made: std::collections::HashMap<String, PageKey>) {
+        self.made_before = made;
+    }
+
+    /// Does the previous build's page `rel` have a key? (Else `reuse_made` is false
+    /// whatever the page is made from.)
+    pub fn made_before(&self, rel: &str) -> bool {
+        self.made_before.contains_key(rel)
+    }
+
+    /// Link the previous site's `rel` when the previous build made it from `made_from`
+    /// too (its recorded key) and its bytes, read back now, are the ones it wrote. True
+    /// when linked: the page is then counted, digested and keyed as if written.
+    pub fn reuse_made(&self, rel: &str, made_from: &[u8; 32]) -> io::Result<bool> {
+        use io::Read;
+        let rel_path = checked(rel)?;
+        let (Some(previous), Some(recorded)) = (&self.previous, self.made_before.get(rel)) else {
+            return Ok(false);
+        };
+        let Some(mut old) = previous.file(rel_path).filter(|f| f.len <= REUSE_MAX) else {
+            return Ok(false);
+        };
+        thread_local! {
+            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let Some((read, digest)) = BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            let read = (&mut old.file).take(old.len).read_to_end(bytes).ok()?;
+            Some((read as u64, *blake3::hash(bytes).as_bytes()))
+        }) else {
+            return Ok(false);
+        };
+        if read != old.len
+            || page_key(made_from, &digest) != *recorded
+            || !previous.link(rel_path, &old, &self.dir.join(rel_path))
+        {
+            return Ok(false);
+        }
+        self.count(rel, true);
+        self.digested(rel, digest);
+        self.keyed(rel, *recorded);
+        self.unmade.fetch_add(1, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// How many pages were linked without being made (`reuse_made`) so far.
+    pub fn unmade(&self) -> usize {
+        self.unmade.load(Ordering::Relaxed)
+    }
+
+    /// `write`, and record the page's key: made from `made_from`.
+    pub fn write_made(&self, rel: &str, bytes: &[u8], made_from: &[u8; 32]) -> io::Result<()> {
+        let digest = *blake3::hash(bytes).as_bytes();
+        self.write_digested(rel, bytes, digest)?;
+        self.keyed(rel, page_key(made_from, &digest));
+        Ok(())
+    }
+
+    fn keyed(&self, rel: &str, key: PageKey) {
+        if let Ok(mut m) = self.made.lock() {
+            m.push((rel.to_string(), key));
+        }
+    }
+
+    /// Every page keyed so far (`write_made`, `reuse_made`), in path order.
+    pub fn made(&self) -> Vec<(String, PageKey)> {
+        let mut made = self.made.lock().map(|m| m.clone()).unwrap_or_default();
+        made.sort_unstable();
+        made
     }
 
     fn digested(&self, rel: &str, digest: [u8; 32]) {

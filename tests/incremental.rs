@@ -284,3 +284,162 @@ fn a_previous_folder_not_ours_is_not_read() {
     assert_eq!(r.status.code(), Some(2));
     assert_eq!(changes(&before, &tree(&out)).0, Vec::<String>::new());
 }
+
+/// Build `notes` into `out` as a user would (no `--force`: pages made from the same
+/// as the previous build's are linked unmade), with `--timings`; its stderr.
+fn build_keyed(notes: &Path, out: &Path, more: &[&str]) -> String {
+    let r = Command::new(bin())
+        .env_remove("TOUCHBASE_TIMINGS")
+        .args(["build", "--timings"])
+        .arg(notes)
+        .arg("--out")
+        .arg(out)
+        .args(["--today", TODAY, "--lang", "en"])
+        .args(more)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr).into_owned();
+    assert_eq!(r.status.code(), Some(0), "{stderr}");
+    stderr
+}
+
+/// "N of M client pages linked unmade", from the timings.
+fn unmade(stderr: &str) -> (usize, usize) {
+    let said = stderr
+        .lines()
+        .find_map(|l| l.split_once(" client pages linked unmade)"))
+        .and_then(|(head, _)| head.rsplit("; ").next())
+        .unwrap_or_else(|| panic!("no count of pages linked unmade: {stderr}"));
+    let (n, m) = said.split_once(" of ").unwrap();
+    (n.parse().unwrap(), m.parse().unwrap())
+}
+
+/// Only the bytes of every file, marker included.
+fn bytes_of(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree(root).into_iter().map(|(k, (_, b))| (k, b)).collect()
+}
+
+/// The site a full build (`--force`, nothing reused) writes from `notes`, as bytes.
+fn full_build(notes: &Path, tmp: &Path) -> BTreeMap<String, Vec<u8>> {
+    let out = tmp.join("full");
+    build(notes, &out, TODAY, "en");
+    let site = bytes_of(&out);
+    fs::remove_dir_all(&out).unwrap();
+    site
+}
+
+fn log_call(notes: &Path, client: &str) {
+    let r = Command::new(bin())
+        .args(["log", client, "call", "checked in on the order"])
+        .args(["--date", "2026-11-20", "--notes"])
+        .arg(notes)
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+}
+
+#[test]
+fn an_edit_makes_only_the_client_page_it_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let first = build_keyed(&notes, &out, &[]);
+    let (none, clients) = unmade(&first);
+    assert_eq!(none, 0, "a first build makes every page");
+    assert!(clients > 10, "{first}");
+    let marker = fs::read_to_string(out.join(".touchbase-site")).unwrap();
+    assert_eq!(
+        marker.lines().filter(|l| l.starts_with("page ")).count(),
+        clients,
+        "every client page is keyed: {marker}"
+    );
+    let before = tree(&out);
+    log_call(&notes, "hangzhou-lvjian");
+    let line = build_keyed(&notes, &out, &[]);
+    assert_eq!(unmade(&line), (clients - 1, clients), "{line}");
+    let after = tree(&out);
+    let (new_inode, new_bytes) = changes(&before, &after);
+    assert_eq!(new_inode, new_bytes, "exactly the changed files are new");
+    assert!(new_inode.contains(&"clients/hangzhou-lvjian.html".to_string()));
+    assert!(!new_inode.contains(&"clients/alpine-tools.html".to_string()));
+    // Byte for byte what a build that makes every page writes, the marker included.
+    assert_eq!(bytes_of(&out), full_build(&notes, tmp.path()));
+    // `--force` makes every page again, and writes the same.
+    let forced = build_keyed(&notes, &out, &["--force"]);
+    assert_eq!(unmade(&forced), (0, clients), "{forced}");
+    assert_eq!(bytes_of(&out), full_build(&notes, tmp.path()));
+}
+
+#[test]
+fn a_page_that_shows_another_note_is_made_again_when_that_note_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    // Two clients were referred by 华东建材: their pages show its name.
+    let note = notes.join("wang-lei/huadong-jiancai.md");
+    let text = fs::read_to_string(&note).unwrap();
+    fs::write(
+        &note,
+        text.replacen("name: 华东建材集团有限公司", "name: 华东建材集团", 1),
+    )
+    .unwrap();
+    let line = build_keyed(&notes, &out, &[]);
+    let (n, _) = unmade(&line);
+    assert!(n <= clients - 3, "its page and the two it referred: {line}");
+    assert!(n > 0, "{line}");
+    let site = bytes_of(&out);
+    for page in ["sujia-wuye", "jinling-zhuangshi"] {
+        let html = String::from_utf8_lossy(&site[&format!("clients/{page}.html")]).into_owned();
+        assert!(html.contains("华东建材集团<"), "{page} shows the new name");
+        assert!(!html.contains("华东建材集团有限公司"), "{page}");
+    }
+    assert_eq!(site, full_build(&notes, tmp.path()));
+}
+
+#[test]
+fn a_page_changed_in_the_site_is_made_again_not_linked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    // Someone edits a page of the site in place (the same length, one letter).
+    let page = out.join("clients/alpine-tools.html");
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(html.contains("Alpine Tools AG"));
+    fs::write(
+        &page,
+        html.replacen("Alpine Tools AG", "Alpine Tools AX", 1),
+    )
+    .unwrap();
+    log_call(&notes, "hangzhou-lvjian");
+    let line = build_keyed(&notes, &out, &[]);
+    assert_eq!(unmade(&line), (clients - 2, clients), "{line}");
+    let site = bytes_of(&out);
+    assert!(!String::from_utf8_lossy(&site["clients/alpine-tools.html"]).contains("AX"));
+    assert_eq!(site, full_build(&notes, tmp.path()));
+}
+
+#[test]
+fn with_a_template_of_yours_every_page_is_made() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    fs::create_dir_all(notes.join("templates")).unwrap();
+    let mut client =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/client.html"))
+            .unwrap();
+    assert!(client.contains("{% block content %}"), "{client}");
+    client = client.replacen("{% block content %}", "{% block content %}<p>ours</p>", 1);
+    fs::write(notes.join("templates/client.html"), client).unwrap();
+    let first = build_keyed(&notes, &out, &[]);
+    let (_, clients) = unmade(&first);
+    let marker = fs::read_to_string(out.join(".touchbase-site")).unwrap();
+    assert!(!marker.contains("\npage "), "no page keyed: {marker}");
+    log_call(&notes, "hangzhou-lvjian");
+    let line = build_keyed(&notes, &out, &[]);
+    assert_eq!(unmade(&line), (0, clients), "{line}");
+    let site = bytes_of(&out);
+    assert!(String::from_utf8_lossy(&site["clients/alpine-tools.html"]).contains("<p>ours</p>"));
+    assert_eq!(site, full_build(&notes, tmp.path()));
+}

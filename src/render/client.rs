@@ -66,13 +66,11 @@ pub struct ClientPage {
     pub problems: Vec<DiagView>,
 }
 
-/// Client `i`'s page; `log` is its log text (`Workspace::log_text`).
-pub fn client_page(
-    site: &Site<'_>,
-    i: usize,
-    diags: &[&Diagnostic],
-    log: &str,
-) -> Option<ClientPage> {
+/// Client `i`'s page, but its contact log: `log_html` is left empty, for the caller to
+/// fill from the client's log text (`log_html`). Everything else the page shows is
+/// here, so that this view and the note's bytes are what the page is made from
+/// (`Renderer::made_from`).
+pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<ClientPage> {
     let ws = site.ws;
     let lang = site.lang;
     let c: &Client = ws.clients.get(i)?;
@@ -282,7 +280,7 @@ pub fn client_page(
                 format!("{base}{}", path.join("/"))
             })
             .unwrap_or_default(),
-        log_html: log_html(lang, c, log, ws.today),
+        log_html: String::new(),
         entry_count: c.entries.len(),
         people_html: String::new(),
         profile_html: markdown::to_html_section(without_background_heading(&c.profile)),

@@ -109,6 +109,9 @@ pub struct Built {
     /// Of those, how many are the previous site's files, linked because their bytes
     /// did not change (`files - unchanged` were written anew).
     pub unchanged: usize,
+    /// Of those, how many client pages were linked without being made at all: made from
+    /// the same as the previous build's (`Staging::reuse_made`).
+    pub unmade: usize,
     pub overridden: Vec<String>,
 }
 
@@ -131,6 +134,8 @@ struct Common<'a> {
 thread_local! {
     /// One page's HTML at a time, per rendering thread, reused from page to page.
     static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// One client page's view, serialised to be hashed (`Renderer::made_from`).
+    static VIEW_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// One site's pages and files, each rendered on demand from the report: `build` writes
@@ -154,6 +159,29 @@ pub struct Renderer<'a> {
     events: std::sync::OnceLock<Vec<crate::output::ics::CalEvent>>,
     /// The user's wording (`labels:`), installed while this renderer lives.
     _labels: i18n::Installed,
+    /// What every client page is made from besides its view and its note, when pages
+    /// are keyed (`made_from`).
+    made: Option<Made<'a>>,
+}
+
+/// What a build's client pages are made from besides each one's view: the inputs but
+/// the notes (`fresh::Head`'s digest: touchbase, the settings, `touchbase.yaml`, the
+/// templates), and each note's digest by its file.
+pub struct MadeFrom<'a> {
+    pub head: [u8; 32],
+    pub notes: std::collections::HashMap<&'a str, [u8; 32]>,
+}
+
+/// `MadeFrom` with what every page's context starts from (`Common`) hashed in.
+struct Made<'a> {
+    common: blake3::Hasher,
+    notes: &'a std::collections::HashMap<&'a str, [u8; 32]>,
+}
+
+/// A client page's view, its log still to add (`Renderer::client_page_view`).
+struct ClientView {
+    page: client::ClientPage,
+    pb: client_playbook::ClientPlaybook,
 }
 
 /// The missed follow-ups page's data.
@@ -170,6 +198,17 @@ const ASSETS: [&str; 2] = ["assets/style.css", "assets/app.js"];
 
 impl<'a> Renderer<'a> {
     pub fn new(ws: &'a Workspace, report: &'a Report<'a>, lang: Lang) -> Result<Self, Fatal> {
+        Self::new_made(ws, report, lang, None)
+    }
+
+    /// `new`, with client pages keyed by what they are made from (`made_from`), when
+    /// `made` says what that is besides each page's view and note.
+    pub fn new_made(
+        ws: &'a Workspace,
+        report: &'a Report<'a>,
+        lang: Lang,
+        made: Option<&'a MadeFrom<'a>>,
+    ) -> Result<Self, Fatal> {
         let labels_guard = i18n::Installed::new(&ws.config.labels);
         let labels = i18n::table(lang);
         let tpl = templates::load(&ws.root.join("templates"), &labels, lang, report.today)?;
@@ -205,6 +244,20 @@ impl<'a> Renderer<'a> {
         };
         let mut base =
             Context::from_serialize(&common).map_err(|e| templates::template_error(&e, &[]))?;
+        // A user's template may read the full context (`client`, with every entry's
+        // HTML), which the view leaves out: then no page is keyed.
+        let made = made.filter(|_| !tpl.full_context).and_then(|m| {
+            let mut h = blake3::Hasher::new();
+            h.update(b"touchbase client page 1");
+            h.update(&m.head);
+            h.update(lang.code().as_bytes());
+            h.update(&[u8::from(tpl.uses_labels)]);
+            serde_json::to_writer(&mut h, &common).ok()?;
+            Some(Made {
+                common: h,
+                notes: &m.notes,
+            })
+        });
         if tpl.uses_labels {
             base.insert("t", &labels);
         }
@@ -238,6 +291,7 @@ impl<'a> Renderer<'a> {
             team: std::sync::OnceLock::new(),
             events: std::sync::OnceLock::new(),
             _labels: labels_guard,
+            made,
         };
         // The navigation is the same on every page of a kind (its root and current
         // entry): rendered once per kind from `partials/nav.html`, and placed by that
@@ -559,14 +613,59 @@ impl<'a> Renderer<'a> {
     }
 
     fn client_page(&self, i: usize) -> Result<Vec<u8>, Fatal> {
+        self.client_page_of(i, self.client_page_view(i)?)
+    }
+
+    /// Client `i`'s page view: all it shows but its log.
+    fn client_page_view(&self, i: usize) -> Result<ClientView, Fatal> {
         let site = &self.site;
         let c = site.ws.clients.get(i).ok_or(Fatal::Bug("client index"))?;
         let empty = Vec::new();
         let diags = self.by_file.get(c.file.as_str()).unwrap_or(&empty);
+        let page = client::client_page(site, i, diags).ok_or(Fatal::Bug("client page"))?;
+        let pb = client_playbook::client(site, i).ok_or(Fatal::Bug("client playbook"))?;
+        Ok(ClientView { page, pb })
+    }
+
+    /// What client `i`'s page, as `view` shows it, is made from: none unless pages are
+    /// keyed. The view (every figure, link and name from other notes the page shows) and
+    /// the note's bytes (its log), with the settings, configuration, templates and every
+    /// page's common context: the same digest makes the same bytes.
+    fn made_from(&self, i: usize, view: &ClientView) -> Option<[u8; 32]> {
+        let made = self.made.as_ref()?;
+        let c = self.site.ws.clients.get(i)?;
+        let note = made.notes.get(c.file.as_str())?;
+        let mut h = made.common.clone();
+        h.update(note);
+        h.update(&(c.file.len() as u64).to_le_bytes());
+        h.update(c.file.as_bytes());
+        // Serialised whole, then hashed in one go: many small updates cost more.
+        VIEW_BUFFER.with_borrow_mut(|buffer| {
+            buffer.clear();
+            serde_json::to_writer(
+                &mut *buffer,
+                &WithPlaybook {
+                    page: &view.page,
+                    p: None,
+                    team: None,
+                    pb: Some(&view.pb),
+                },
+            )
+            .ok()?;
+            h.update(buffer);
+            Some(*h.finalize().as_bytes())
+        })
+    }
+
+    /// Client `i`'s page from its view: its log added, rendered (before the control
+    /// check of `file`).
+    fn client_page_of(&self, i: usize, view: ClientView) -> Result<Vec<u8>, Fatal> {
+        let site = &self.site;
+        let c = site.ws.clients.get(i).ok_or(Fatal::Bug("client index"))?;
+        let ClientView { page: mut base, pb } = view;
         // The bodies of its entries: read again from the note when not held.
         let log = site.ws.log_text(i)?;
-        let base = client::client_page(site, i, diags, &log).ok_or(Fatal::Bug("client page"))?;
-        let pb = client_playbook::client(site, i).ok_or(Fatal::Bug("client playbook"))?;
+        base.log_html = client::log_html(site.lang, c, &log, site.ws.today);
         let page = WithPlaybook {
             page: &base,
             p: None,
@@ -591,6 +690,12 @@ impl<'a> Renderer<'a> {
             _ => self.render("client.html", "../", "clients", &c.name, "c", &page, &[]),
         }
     }
+
+    /// The client index of the page `rel` (`clients/<slug>.html`), if it is one.
+    fn client_index(&self, rel: &str) -> Option<usize> {
+        let slug = rel.strip_prefix("clients/")?.strip_suffix(".html")?;
+        self.client_of.get(slug).copied()
+    }
 }
 
 /// Render every page of `report` (built from `ws`) into `staging`.
@@ -600,23 +705,42 @@ pub fn render_site(
     lang: Lang,
     staging: &Staging,
 ) -> Result<Built, Fatal> {
-    render_site_timed(ws, report, lang, staging, &crate::timings::Busy::off())
+    render_site_timed(
+        ws,
+        report,
+        lang,
+        staging,
+        None,
+        &crate::timings::Busy::off(),
+    )
 }
 
 /// The parts of `render_site_timed`'s thread time, in the order of `Busy` indices.
-pub const RENDER_PARTS: [&str; 4] = ["set up", "render pages", "write pages", "feeds"];
+pub const RENDER_PARTS: [&str; 5] = [
+    "set up",
+    "render pages",
+    "write pages",
+    "feeds",
+    "client views",
+];
 
-/// `render_site`, adding each thread's time spent rendering pages, writing them and
-/// streaming the calendar feeds (rendered as written) to `busy` (`RENDER_PARTS`).
+/// `render_site`, adding each thread's time spent rendering pages, writing them,
+/// streaming the calendar feeds (rendered as written) and making the keyed client
+/// pages' views and keys to `busy` (`RENDER_PARTS`).
+///
+/// With `made`, client pages are keyed by what they are made from (`Renderer::made_from`):
+/// a page the previous build made from the same is linked from the previous site
+/// without its log or template being rendered (`Staging::reuse_made`).
 pub fn render_site_timed(
     ws: &Workspace,
     report: &Report<'_>,
     lang: Lang,
     staging: &Staging,
+    made: Option<&MadeFrom<'_>>,
     busy: &crate::timings::Busy,
 ) -> Result<Built, Fatal> {
     // Templates compiled, the tables every page looks things up in.
-    let r = busy.time(0, || Renderer::new(ws, report, lang))?;
+    let r = busy.time(0, || Renderer::new_made(ws, report, lang, made))?;
     let io = |rel: &str| {
         let path = staging.path_of(rel);
         move |source| Fatal::Io { path, source }
@@ -629,6 +753,29 @@ pub fn render_site_timed(
                 r.write_feed(feed, &mut file).map_err(io(rel))?;
                 file.finish().map_err(io(rel))
             });
+        }
+        if let Some(i) = r.made.as_ref().and_then(|_| r.client_index(rel)) {
+            let (view, from) = busy.time(4, || {
+                r.client_page_view(i).map(|view| {
+                    let from = r.made_from(i, &view);
+                    (view, from)
+                })
+            })?;
+            if let Some(from) = &from
+                && busy.time(2, || staging.reuse_made(rel, from).map_err(io(rel)))?
+            {
+                return Ok(());
+            }
+            let bytes = busy.time(1, || r.client_page_of(i, view).map(visible_controls))?;
+            let written = busy.time(2, || {
+                match &from {
+                    Some(from) => staging.write_made(rel, &bytes, from),
+                    None => staging.write(rel, &bytes),
+                }
+                .map_err(io(rel))
+            });
+            PAGE_BUFFER.with_borrow_mut(|buffer| *buffer = bytes);
+            return written;
         }
         let bytes = busy
             .time(1, || r.file(rel))?
@@ -659,6 +806,7 @@ pub fn render_site_timed(
         pages,
         files: staging.pages() + staging.other_files(),
         unchanged: staging.unchanged(),
+        unmade: staging.unmade(),
         overridden: r.tpl.overridden.clone(),
     })
 }
