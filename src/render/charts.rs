@@ -104,12 +104,22 @@ fn frame(cache: &FrameCache, size: (u32, u32), n: usize, y_max: u32) -> Option<F
     Some(f)
 }
 
-/// A number with one decimal, without the slow exact float formatting.
-fn px(v: f64) -> String {
-    let tenths = (v * 10.0).round() as i64;
-    let sign = if tenths < 0 { "-" } else { "" };
-    let t = tenths.abs();
-    format!("{sign}{}.{}", t / 10, t % 10)
+/// A number with one decimal, without the slow exact float formatting, written where
+/// it is formatted (no string of its own: a chart has a hundred of them).
+fn px(v: f64) -> Px {
+    Px((v * 10.0).round() as i64)
+}
+
+/// A number in tenths, shown with one decimal (`px`).
+#[derive(Clone, Copy)]
+struct Px(i64);
+
+impl std::fmt::Display for Px {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let t = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{}", t / 10, t % 10)
+    }
 }
 
 pub fn bar_chart(cache: &FrameCache, c: &BarChart<'_>) -> String {
@@ -404,9 +414,11 @@ mod tests {
 
     #[test]
     fn one_decimal() {
-        assert_eq!(px(12.34), "12.3");
-        assert_eq!(px(-0.05), "-0.1");
-        assert_eq!(px(7.0), "7.0");
+        assert_eq!(px(12.34).to_string(), "12.3");
+        assert_eq!(px(-0.05).to_string(), "-0.1");
+        assert_eq!(px(7.0).to_string(), "7.0");
+        assert_eq!(px(-12.0).to_string(), "-12.0");
+        assert_eq!(px(0.04).to_string(), "0.0");
     }
 
     #[test]

@@ -87,22 +87,17 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
     let referrer = c.referred_by.as_deref().and_then(|r| ws.client_index(r));
     let first_month = month_start(ws.today, 23);
     let expected = 30.436875 / s.cadence.approx_days();
+    let colon = i18n::label(lang, "colon");
     let bars: Vec<Bar> = s
         .monthly
         .iter()
         .enumerate()
-        .map(|(m, &n)| {
-            let month = first_month
-                .checked_add(jiff::Span::new().months(m as i64))
-                .unwrap_or(first_month);
-            Bar {
-                value: n,
-                title: format!(
-                    "{}{}{n}",
-                    super::format::year_month(lang, month.year(), month.month()),
-                    i18n::label(lang, "colon")
-                ),
-            }
+        .map(|(m, &n)| Bar {
+            value: n,
+            title: format!(
+                "{}{colon}{n}",
+                site.months.get(m).map_or("", String::as_str)
+            ),
         })
         .collect();
     let expected_text = format!("{expected:.1}");
@@ -111,14 +106,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         &BarChart {
             label: i18n::label(lang, "monthly_chart"),
             bars: &bars,
-            x_labels: &|m| {
-                (m % 3 == 0).then(|| {
-                    first_month
-                        .checked_add(jiff::Span::new().months(m as i64))
-                        .map(|d| super::format::year_month(lang, d.year(), d.month()))
-                        .unwrap_or_default()
-                })
-            },
+            x_labels: &|m| (m % 3 == 0).then(|| site.months.get(m).cloned().unwrap_or_default()),
             reference: Some((
                 expected,
                 format!(
@@ -292,6 +280,20 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
     };
     page.people_html = super::fragments::people_table(lang, &page.people);
     Some(page)
+}
+
+/// The months of a client's monthly chart (`ClientStats::monthly`: the 24 up to and
+/// including today's), named in `lang`: the same on every client page, so named once.
+pub fn chart_months(lang: Lang, today: crate::model::Date) -> Vec<String> {
+    let first_month = month_start(today, 23);
+    (0..24)
+        .map(|m| {
+            first_month
+                .checked_add(jiff::Span::new().months(m))
+                .map(|d| super::format::year_month(lang, d.year(), d.month()))
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// The cadence of the rhythm the status comes from, in words: "every 14 days", or

@@ -226,6 +226,7 @@ impl<'a> Renderer<'a> {
             },
             frames: charts::FrameCache::default(),
             rep_slugs: rep_pages::rep_slugs(&ws.playbook.books),
+            months: client::chart_months(lang, ws.today),
         };
         let (errors, warnings) = crate::diag::counts(&ws.diags);
         let site_title = ws

@@ -103,6 +103,8 @@ pub struct Site<'a> {
     pub frames: charts::FrameCache,
     /// Page names of the reps, in `playbook.books` order.
     pub rep_slugs: Vec<String>,
+    /// The months of every client's monthly chart, named (`client::chart_months`).
+    pub months: Vec<String>,
 }
 
 impl Site<'_> {
