@@ -19,7 +19,10 @@
 //! stale site (the build takes `head` again once it has rendered, and records nothing
 //! when it changed). Any doubt (no marker, another touchbase, a file edited, added or
 //! removed, a link or anything odd in the site, a folder or note that cannot be read)
-//! means a full build. The site's files are opened as the previous site's are for reuse
+//! means a full build. A build that writes still makes only the client pages whose keys
+//! (`write::page_key`, one `page` line each in the marker: `Record::made`) changed;
+//! `render::Renderer::made_from` says what a key covers. The site's files are opened as
+//! the previous site's are for reuse
 //! (`write::Previous`: from folder handles, never following a symlink); the walk that
 //! lists them follows no link either, and a link anywhere in the site fails it.
 
