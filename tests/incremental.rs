@@ -288,13 +288,18 @@ fn a_previous_folder_not_ours_is_not_read() {
 /// Build `notes` into `out` as a user would (no `--force`: pages made from the same
 /// as the previous build's are linked unmade), with `--timings`; its stderr.
 fn build_keyed(notes: &Path, out: &Path, more: &[&str]) -> String {
+    build_keyed_as(notes, out, (TODAY, "en"), more)
+}
+
+/// `build_keyed` on another day or in another language.
+fn build_keyed_as(notes: &Path, out: &Path, (today, lang): (&str, &str), more: &[&str]) -> String {
     let r = Command::new(bin())
         .env_remove("TOUCHBASE_TIMINGS")
         .args(["build", "--timings"])
         .arg(notes)
         .arg("--out")
         .arg(out)
-        .args(["--today", TODAY, "--lang", "en"])
+        .args(["--today", today, "--lang", lang])
         .args(more)
         .output()
         .unwrap();
@@ -442,4 +447,32 @@ fn with_a_template_of_yours_every_page_is_made() {
     let site = bytes_of(&out);
     assert!(String::from_utf8_lossy(&site["clients/alpine-tools.html"]).contains("<p>ours</p>"));
     assert_eq!(site, full_build(&notes, tmp.path()));
+}
+
+#[test]
+fn another_day_language_or_configuration_makes_every_page_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    // Control: nothing changed but one note, so the keys are used at all.
+    log_call(&notes, "hangzhou-lvjian");
+    assert_eq!(unmade(&build_keyed(&notes, &out, &[])).0, clients - 1);
+    // The next day: every page says another day.
+    let day = build_keyed_as(&notes, &out, ("2026-11-23", "en"), &[]);
+    assert_eq!(unmade(&day), (0, clients), "{day}");
+    // Chinese: every page in another language.
+    let zh = build_keyed_as(&notes, &out, ("2026-11-23", "zh"), &[]);
+    assert_eq!(unmade(&zh), (0, clients), "{zh}");
+    // `touchbase.yaml` changed, even by a comment: every page is made again.
+    let config = notes.join("touchbase.yaml");
+    let mut text = fs::read_to_string(&config).unwrap();
+    text.push_str("\n# a comment\n");
+    fs::write(&config, text).unwrap();
+    let again = build_keyed_as(&notes, &out, ("2026-11-23", "zh"), &[]);
+    assert_eq!(unmade(&again), (0, clients), "{again}");
+    // And with nothing changed since, none is.
+    log_call(&notes, "hangzhou-lvjian");
+    let edit = build_keyed_as(&notes, &out, ("2026-11-23", "zh"), &[]);
+    assert_eq!(unmade(&edit), (clients - 1, clients), "{edit}");
 }
