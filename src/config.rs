@@ -164,19 +164,37 @@ const PRIVACY_FIELDS: [&str; 8] = [
 /// Load `touchbase.yaml` from `root` if there is one. Errors are returned as
 /// diagnostics; any error means the configuration is unusable.
 pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    load_digested(root).0
+}
+
+/// `load`, and the digest of what it read (`discover::read_digest`, or
+/// `discover::unread_digest` when it read nothing): a build records the configuration
+/// it used, not the file as it is later (`fresh::head_of`).
+pub fn load_digested(root: &Path) -> (Result<Config, Vec<Diagnostic>>, [u8; 32]) {
     // Only a regular file inside the notes folder is read: a link to elsewhere (or a
     // pipe) is refused, and, like any unusable configuration, stops the command.
-    let path = match crate::discover::resolve(root, &root.join(FILE_NAME)) {
-        crate::discover::Resolved::Missing => return Ok(Config::default()),
+    let resolved = crate::discover::resolve(root, &root.join(FILE_NAME));
+    let path = match &resolved {
+        crate::discover::Resolved::Missing => {
+            return (
+                Ok(Config::default()),
+                crate::discover::unread_digest(&resolved),
+            );
+        }
         crate::discover::Resolved::Skipped(why) => {
-            return Err(vec![
-                Diagnostic::error(FILE_NAME, format!("not read: {why}"))
-                    .help("make touchbase.yaml a plain file in the notes folder"),
-            ]);
+            return (
+                Err(vec![
+                    Diagnostic::error(FILE_NAME, format!("not read: {why}"))
+                        .help("make touchbase.yaml a plain file in the notes folder"),
+                ]),
+                crate::discover::unread_digest(&resolved),
+            );
         }
         crate::discover::Resolved::File(p) => p,
     };
-    match crate::parse::read_limited(&path, CONFIG_SIZE) {
+    let read = crate::parse::read_limited(path, CONFIG_SIZE);
+    let digest = crate::discover::read_digest(&read, || std::fs::metadata(path).ok());
+    let config = match read {
         Ok(None) => Err(vec![Diagnostic::error(
             FILE_NAME,
             format!(
@@ -192,7 +210,8 @@ pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
             FILE_NAME,
             format!("cannot read: {e}"),
         )]),
-    }
+    };
+    (config, digest)
 }
 
 /// What `Checker::error_on` looks for on a line: the `nth` (0-based) `word` after

@@ -41,6 +41,50 @@ pub enum Resolved {
     Skipped(String),
 }
 
+/// The digest of what `parse::read_limited` gave for a file of the notes folder (a
+/// build's record of its inputs, `fresh`): the bytes, or that the file is too large (with
+/// its size from `meta`), or the error.
+pub fn read_digest(
+    read: &std::io::Result<Option<Vec<u8>>>,
+    meta: impl FnOnce() -> Option<std::fs::Metadata>,
+) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    match read {
+        Ok(Some(bytes)) => {
+            h.update(b"bytes");
+            h.update(bytes);
+        }
+        Ok(None) => {
+            h.update(b"too large");
+            h.update(&meta().map_or(0, |m| m.len()).to_le_bytes());
+        }
+        Err(e) => {
+            h.update(b"error");
+            h.update(e.to_string().as_bytes());
+        }
+    }
+    *h.finalize().as_bytes()
+}
+
+/// The digest of a file that `resolved` says is not read: missing, or skipped and why
+/// (`read_digest` is for one that is read).
+pub fn unread_digest(resolved: &Resolved) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    match resolved {
+        Resolved::Missing => {
+            h.update(b"missing");
+        }
+        Resolved::Skipped(why) => {
+            h.update(b"skipped");
+            h.update(why.as_bytes());
+        }
+        Resolved::File(_) => {
+            h.update(b"file");
+        }
+    }
+    *h.finalize().as_bytes()
+}
+
 /// Resolve `path` (under `root`) and say whether it may be read. `root` need not be
 /// resolved already.
 pub fn resolve(root: &Path, path: &Path) -> Resolved {

@@ -16,8 +16,9 @@
 //! build --force` builds anyway). A build that does write takes its notes' digests from
 //! the bytes it parses (`workspace::read_notes_for_site`) and the rest (`head`) before
 //! it reads, so a file edited during a build makes the next one a full build, never a
-//! stale site (the build takes `head` again once it has rendered, and records nothing
-//! when it changed). Any doubt (no marker, another touchbase, a file edited, added or
+//! stale site (once it has rendered, the build takes `head` again from the digests of
+//! the `touchbase.yaml` it parsed and the templates it loaded, `head_of`, and records
+//! nothing when that differs: a file edited and edited back meanwhile is caught too). Any doubt (no marker, another touchbase, a file edited, added or
 //! removed, a link or anything odd in the site, a folder or note that cannot be read)
 //! means a full build. A build that writes still makes only the client pages whose keys
 //! (`write::page_key`, one `page` line each in the marker: `Record::made`) changed;
@@ -151,9 +152,10 @@ pub struct Settings {
 }
 
 /// The inputs' digest but the notes: touchbase, the settings, `touchbase.yaml` and the
-/// `templates/` folder. A build takes it before it reads them and again after it has
-/// rendered, and records nothing unless the two are the same, so that a file edited
-/// meanwhile makes the next build a full one rather than leave a page stale.
+/// `templates/` folder. A build takes it before it reads them (`head`) and again after
+/// it has rendered, from the digests of what it parsed and loaded (`head_of`), and
+/// records nothing unless the two are the same, so that a file edited meanwhile makes
+/// the next build a full one rather than leave a page stale.
 #[derive(Debug, Clone)]
 pub struct Head(blake3::Hasher);
 
@@ -178,17 +180,25 @@ impl Head {
 /// See `Head`. `templates` is the templates folder's digest as the build reads it
 /// (`render::templates::digest`).
 pub fn head(root: &Path, settings: Settings, templates: [u8; 32]) -> Head {
+    let config = root.join(crate::config::FILE_NAME);
+    head_of(
+        settings,
+        file_digest(root, &config, crate::config::CONFIG_SIZE),
+        templates,
+    )
+}
+
+/// `head` from the digests of `touchbase.yaml` and the templates as a build used them
+/// (`workspace::Checked::config_digest`, `render::Built::templates`): what the build's record says it
+/// was made from, whatever the files say by the time it is written.
+pub fn head_of(settings: Settings, config: [u8; 32], templates: [u8; 32]) -> Head {
     let mut h = blake3::Hasher::new();
     field(&mut h, b"touchbase inputs 1");
     field(&mut h, BUILD_ID.as_bytes());
     field(&mut h, settings.today.to_string().as_bytes());
     field(&mut h, settings.since.to_string().as_bytes());
     field(&mut h, settings.lang.code().as_bytes());
-    let config = root.join(crate::config::FILE_NAME);
-    field(
-        &mut h,
-        &file_digest(root, &config, crate::config::CONFIG_SIZE),
-    );
+    field(&mut h, &config);
     field(&mut h, &templates);
     Head(h)
 }
@@ -279,45 +289,18 @@ pub fn inputs(
 /// The digest of what reading `path` gives: its bytes, or that it is too large (with
 /// its size), missing or unreadable (with why).
 fn file_digest(root: &Path, path: &Path, limit: u64) -> [u8; 32] {
-    match crate::discover::resolve(root, path) {
+    let resolved = crate::discover::resolve(root, path);
+    match &resolved {
         crate::discover::Resolved::File(p) => {
-            read_digest(&crate::parse::read_limited(&p, limit), || {
-                std::fs::metadata(&p).ok()
+            read_digest(&crate::parse::read_limited(p, limit), || {
+                std::fs::metadata(p).ok()
             })
         }
-        crate::discover::Resolved::Missing => *blake3::hash(b"missing").as_bytes(),
-        crate::discover::Resolved::Skipped(why) => {
-            let mut h = blake3::Hasher::new();
-            h.update(b"skipped");
-            h.update(why.as_bytes());
-            *h.finalize().as_bytes()
-        }
+        _ => crate::discover::unread_digest(&resolved),
     }
 }
 
-/// The digest of what `parse::read_limited` gave: the bytes, or that the note is too
-/// large (with its size from `meta`), or the error.
-pub fn read_digest(
-    read: &std::io::Result<Option<Vec<u8>>>,
-    meta: impl FnOnce() -> Option<std::fs::Metadata>,
-) -> [u8; 32] {
-    let mut h = blake3::Hasher::new();
-    match read {
-        Ok(Some(bytes)) => {
-            h.update(b"bytes");
-            h.update(bytes);
-        }
-        Ok(None) => {
-            h.update(b"too large");
-            h.update(&meta().map_or(0, |m| m.len()).to_le_bytes());
-        }
-        Err(e) => {
-            h.update(b"error");
-            h.update(e.to_string().as_bytes());
-        }
-    }
-    *h.finalize().as_bytes()
-}
+pub use crate::discover::read_digest;
 
 /// The output digest of a site's files: each file's path (relative, `/`-separated)
 /// and bytes, in path order. `files` is (path, digest of its bytes), in any order.
@@ -410,6 +393,55 @@ fn verified(site: &Path, marker: &Record) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_configuration_is_recorded_as_it_was_read() {
+        use crate::config::{CONFIG_SIZE, FILE_NAME, load_digested};
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let file = root.join(FILE_NAME);
+        let now = || file_digest(root, &file, CONFIG_SIZE);
+        // Missing, plain, not UTF-8, too large: what the build read is what `head` digests.
+        let (config, missing) = load_digested(root);
+        assert!(config.is_ok());
+        assert_eq!(missing, now());
+        std::fs::write(&file, "title: A\n").unwrap();
+        let (config, a) = load_digested(root);
+        assert_eq!(config.unwrap().title.as_deref(), Some("A"));
+        assert_eq!(a, now());
+        std::fs::write(&file, [0xff, 0xfe]).unwrap();
+        let (config, bad) = load_digested(root);
+        assert!(config.is_err());
+        assert_eq!(bad, now());
+        std::fs::write(&file, vec![b'#'; CONFIG_SIZE as usize + 1]).unwrap();
+        let (config, large) = load_digested(root);
+        assert!(config.is_err());
+        assert_eq!(large, now());
+        // Control: each differs from the others, and from the file once it is edited.
+        let all = [missing, a, bad, large];
+        for (i, x) in all.iter().enumerate() {
+            for y in all.get(i + 1..).unwrap_or_default() {
+                assert_ne!(x, y);
+            }
+        }
+        std::fs::write(&file, "title: B\n").unwrap();
+        assert_ne!(a, now());
+        std::fs::write(&file, "title: A\n").unwrap();
+        assert_eq!(a, now(), "edited back: the same bytes, the same digest");
+        // A link (to outside the folder) is not read, and says so in its digest.
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            let target = outside.path().join("x.yaml");
+            std::fs::write(&target, "title: A\n").unwrap();
+            std::fs::remove_file(&file).unwrap();
+            std::os::unix::fs::symlink(&target, &file).unwrap();
+            let (config, link) = load_digested(root);
+            assert!(config.is_err());
+            assert_eq!(link, now());
+            assert!(!all.contains(&link));
+        }
+    }
 
     fn bytes_digest(bytes: &[u8]) -> [u8; 32] {
         *blake3::hash(bytes).as_bytes()

@@ -680,6 +680,7 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             };
             let mut checked = read_notes(&notes, today, since, true, &mut timings)?;
             let note_digests = checked.digests.take();
+            let config_digest = checked.config_digest;
             let ws = checked.analyse(&mut timings);
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
@@ -718,7 +719,10 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
                     ws.clients.len()
                 ),
             );
-            let after = settings.map(|s| fresh::head(&notes, s, render::templates::digest(&notes)));
+            // What the build used: the configuration it parsed and the templates it
+            // loaded. When that is not what was digested before it read them (a file
+            // edited meanwhile, even edited back), nothing is recorded.
+            let after = settings.map(|s| fresh::head_of(s, config_digest, built.templates));
             let inputs = match (head, after, note_digests) {
                 (Some(head), Some(after), Some(notes)) if head.same(&after) => {
                     fresh::combine(head, &notes)

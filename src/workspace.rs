@@ -703,6 +703,8 @@ pub struct Checked {
     pub files: usize,
     /// What `fresh` digests of the notes, when asked for (`read_notes_for_site`).
     pub digests: Option<crate::fresh::NoteDigests>,
+    /// The digest of `touchbase.yaml` as it was read (`config::load_digested`).
+    pub config_digest: [u8; 32],
     sources: DiagSources,
 }
 
@@ -723,6 +725,7 @@ impl Checked {
             files,
             sources,
             digests: _,
+            config_digest: _,
         } = self;
         let stats: Vec<ClientStats> = clients
             .par_iter()
@@ -888,7 +891,8 @@ fn read(
     if !root.is_dir() {
         return Err(Fatal::NoFolder(root.to_path_buf()));
     }
-    let config = config::load(root).map_err(Fatal::Config)?;
+    let (config, config_digest) = config::load_digested(root);
+    let config = config.map_err(Fatal::Config)?;
     let today = today.unwrap_or_else(|| local_today(&config));
     let since = since.unwrap_or_else(|| week_before(today));
     if since > today {
@@ -1006,6 +1010,7 @@ fn read(
         diags,
         files: files.len(),
         digests,
+        config_digest,
         sources,
     })
 }

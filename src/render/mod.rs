@@ -113,6 +113,8 @@ pub struct Built {
     /// the same as the previous build's (`Staging::reuse_made`).
     pub unmade: usize,
     pub overridden: Vec<String>,
+    /// The digest of the templates folder as this build read it (`fresh::head_of`).
+    pub templates: [u8; 32],
 }
 
 /// Page names for the clients: slugs of their ids, made unique in id order.
@@ -809,6 +811,7 @@ pub fn render_site_timed(
         unchanged: staging.unchanged(),
         unmade: staging.unmade(),
         overridden: r.tpl.overridden.clone(),
+        templates: r.tpl.digest,
     })
 }
 

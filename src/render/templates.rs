@@ -147,6 +147,8 @@ pub struct Templates {
     /// lists behind each partial): whenever any user template is in use. The embedded
     /// templates with their fast paths read none of it, so it is not built for them.
     pub full_context: bool,
+    /// The digest of the templates folder as it was read (`UserFiles::digest`).
+    pub digest: [u8; 32],
 }
 
 /// What the user's `templates/` folder holds that can be used, and what cannot.
@@ -376,6 +378,7 @@ pub fn load(
     today: crate::model::Date,
 ) -> Result<Templates, crate::workspace::Fatal> {
     let user = scan(dir);
+    let digest = user.digest;
     let mut sources: BTreeMap<String, String> = BTreeMap::new();
     for (name, text) in EMBEDDED {
         sources.insert((*name).to_string(), (*text).to_string());
@@ -427,6 +430,7 @@ pub fn load(
         script,
         overridden,
         full_context,
+        digest,
     })
 }
 
