@@ -171,25 +171,26 @@ pub fn missed_rows(
 ) -> (Vec<MissedRow>, usize) {
     let lang = site.lang;
     let clients = &site.report.clients;
-    // Sorted by what is cheap to compare; only the rows shown are rendered.
-    let mut keys: Vec<(i64, bool, &str, usize, usize)> = clients
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| keep(*i))
-        .flat_map(|(i, c)| {
-            c.open_followups
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.missed)
-                .map(move |(n, f)| (-f.days_late, c.tier != Some("key"), c.name, i, n))
-        })
-        .collect();
-    let total = keys.len();
-    if keys.len() > cap && cap > 0 {
-        keys.select_nth_unstable(cap - 1);
+    // Sorted by what is cheap to compare; only the rows shown are rendered, and only
+    // the `cap` first keys are held (a large team misses hundreds of thousands).
+    let mut kept: std::collections::BinaryHeap<(i64, bool, &str, usize, usize)> =
+        std::collections::BinaryHeap::with_capacity(cap.saturating_add(1).min(1 << 16));
+    let mut total = 0;
+    for (i, c) in clients.iter().enumerate().filter(|(i, _)| keep(*i)) {
+        for (n, f) in c
+            .open_followups
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.missed)
+        {
+            total += 1;
+            kept.push((-f.days_late, c.tier != Some("key"), c.name, i, n));
+            if kept.len() > cap {
+                kept.pop();
+            }
+        }
     }
-    keys.truncate(cap);
-    keys.sort_unstable();
+    let keys = kept.into_sorted_vec();
     let rows = keys
         .into_iter()
         .filter_map(|(_, _, _, i, n)| {
