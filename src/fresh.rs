@@ -126,6 +126,12 @@ fn page_key(value: &str) -> Option<crate::write::PageKey> {
     if value.len() != 2 * key.len() {
         return None;
     }
+    if !value
+        .bytes()
+        .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return None;
+    }
     for (n, b) in key.iter_mut().enumerate() {
         *b = u8::from_str_radix(value.get(2 * n..2 * n + 2)?, 16).ok()?;
     }
@@ -233,17 +239,6 @@ impl NoteDigests {
     pub fn is_empty(&self) -> bool {
         self.rels.is_empty()
     }
-
-    /// Each note's digest by its path in the folder; none unless every note has one.
-    pub fn by_file(&self) -> Option<std::collections::HashMap<&str, [u8; 32]>> {
-        (self.rels.len() == self.notes.len()).then(|| {
-            self.rels
-                .iter()
-                .map(String::as_str)
-                .zip(self.notes.iter().copied())
-                .collect()
-        })
-    }
 }
 
 /// The inputs' digest: `head` and the notes. None unless every note has its digest.
@@ -321,11 +316,17 @@ pub fn output(mut files: Vec<(String, [u8; 32])>) -> Digest {
 pub fn recorded(site: &Path) -> Option<Record> {
     let previous = crate::write::Previous::open(site, site)?;
     let mut old = previous.file(Path::new(crate::write::MARKER))?;
+    // About 70 bytes a client page: 64 MB is a million clients. A marker cut at the
+    // limit is no record at all.
+    const LIMIT: u64 = 64 << 20;
     let mut text = String::new();
     (&mut old.file)
-        .take(1 << 28)
+        .take(LIMIT + 1)
         .read_to_string(&mut text)
         .ok()?;
+    if text.len() as u64 > LIMIT {
+        return None;
+    }
     Record::parse(&text)
 }
 
@@ -482,6 +483,12 @@ mod tests {
         assert_eq!(Record::parse(&short_key), None);
         let odd_key = r.marker().replace(&"ab".repeat(16), &"zz".repeat(16));
         assert_eq!(Record::parse(&odd_key), None);
+        let upper = r.marker().replace(&"ab".repeat(16), &"AB".repeat(16));
+        assert_eq!(Record::parse(&upper), None);
+        let plus = r
+            .marker()
+            .replace(&"ab".repeat(16), &format!("+b{}", "ab".repeat(15)));
+        assert_eq!(Record::parse(&plus), None);
         assert_eq!(Record::parse(MARKER_HEAD), None);
     }
 

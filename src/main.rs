@@ -691,13 +691,9 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             if let Some(record) = recorded {
                 staging.recall(record.made.into_iter().collect());
             }
-            let made = match (&head, &note_digests) {
-                (Some(head), Some(notes)) => notes.by_file().map(|notes| render::MadeFrom {
-                    head: head.digest(),
-                    notes,
-                }),
-                _ => None,
-            };
+            let made = head.as_ref().map(|head| render::MadeFrom {
+                head: head.digest(),
+            });
             timings.lap("prepare the staging folder");
             // The one report every page and feed of the site is rendered from.
             let report = report::build(&ws);

@@ -696,6 +696,10 @@ pub struct Client {
     pub profile: String,
     /// The text the entries' bodies are spans of (`Entry::body`).
     pub log: LogText,
+    /// BLAKE3 of that text, when it was kept (`LogText::Held` at first): what a client
+    /// page's key covers of the note besides its view (`render::Renderer::made_from`),
+    /// so that the key depends on no front-matter value the page masks.
+    pub log_digest: Option<[u8; 32]>,
     /// Positions of some front-matter values.
     pub anchors: Vec<Anchor>,
 }

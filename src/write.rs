@@ -454,12 +454,6 @@ impl Staging {
         self.made_before = made;
     }
 
-    /// Does the previous build's page `rel` have a key? (Else `reuse_made` is false
-    /// whatever the page is made from.)
-    pub fn made_before(&self, rel: &str) -> bool {
-        self.made_before.contains_key(rel)
-    }
-
     /// Link the previous site's `rel` when the previous build made it from `made_from`
     /// too (its recorded key) and its bytes, read back now, are the ones it wrote. True
     /// when linked: the page is then counted, digested and keyed as if written.
@@ -472,16 +466,12 @@ impl Staging {
         let Some(mut old) = previous.file(rel_path).filter(|f| f.len <= REUSE_MAX) else {
             return Ok(false);
         };
-        thread_local! {
-            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        let Some((read, digest)) = BYTES.with_borrow_mut(|bytes| {
-            bytes.clear();
-            let read = (&mut old.file).take(old.len).read_to_end(bytes).ok()?;
-            Some((read as u64, *blake3::hash(bytes).as_bytes()))
-        }) else {
+        // Hashed as it is read: the page is never held.
+        let mut hasher = blake3::Hasher::new();
+        let Ok(read) = io::copy(&mut (&mut old.file).take(old.len), &mut hasher) else {
             return Ok(false);
         };
+        let digest = *hasher.finalize().as_bytes();
         if read != old.len
             || page_key(made_from, &digest) != *recorded
             || !previous.link(rel_path, &old, &self.dir.join(rel_path))

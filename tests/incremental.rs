@@ -476,3 +476,111 @@ fn another_day_language_or_configuration_makes_every_page_again() {
     let edit = build_keyed_as(&notes, &out, ("2026-11-23", "zh"), &[]);
     assert_eq!(unmade(&edit), (clients - 1, clients), "{edit}");
 }
+
+#[test]
+fn an_entry_body_edited_alone_makes_that_page_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    // Only the text of an old entry's body: no figure, date or count changes, so the
+    // view is the same and only the log text's digest in the key tells.
+    let note = notes.join("anna-li/alpine-tools.md");
+    let text = fs::read_to_string(&note).unwrap();
+    assert!(text.contains("Claudia wants a price list"));
+    fs::write(
+        &note,
+        text.replacen(
+            "Claudia wants a price list",
+            "Claudia needs a price list",
+            1,
+        ),
+    )
+    .unwrap();
+    let line = build_keyed(&notes, &out, &[]);
+    assert_eq!(unmade(&line), (clients - 1, clients), "{line}");
+    let site = bytes_of(&out);
+    let page = String::from_utf8_lossy(&site["clients/alpine-tools.html"]).into_owned();
+    assert!(
+        page.contains("Claudia needs a price list"),
+        "the new text is shown"
+    );
+    assert_eq!(site, full_build(&notes, tmp.path()));
+}
+
+#[test]
+fn an_error_in_another_note_makes_every_page_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    let before = bytes_of(&out);
+    // A bad date in one note: every page's navigation counts the error.
+    let note = notes.join("anna-li/harbor-foods.md");
+    let text = fs::read_to_string(&note).unwrap();
+    fs::write(
+        &note,
+        text.replacen("## 2026-10-05 call", "## 2026-13-05 call", 1),
+    )
+    .unwrap();
+    let r = Command::new(bin())
+        .env_remove("TOUCHBASE_TIMINGS")
+        .args(["build", "--timings"])
+        .arg(&notes)
+        .arg("--out")
+        .arg(&out)
+        .args(["--today", TODAY, "--lang", "en"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr).into_owned();
+    assert_eq!(r.status.code(), Some(1), "an error: {stderr}");
+    assert_eq!(unmade(&stderr), (0, clients), "{stderr}");
+    let site = bytes_of(&out);
+    for (rel, bytes) in &site {
+        if rel.starts_with("clients/") {
+            assert_ne!(Some(bytes), before.get(rel), "{rel} shows the error count");
+        }
+    }
+    // What a full build writes (it exits 1 too, so not through `full_build`).
+    let full = tmp.path().join("full");
+    let r = Command::new(bin())
+        .args(["build", "--force"])
+        .arg(&notes)
+        .arg("--out")
+        .arg(&full)
+        .args(["--today", TODAY, "--lang", "en"])
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(1));
+    assert_eq!(site, bytes_of(&full));
+}
+
+#[test]
+fn odd_pages_in_the_previous_site_are_made_again_not_linked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    // One page a symlink to a copy of itself outside the site, another with a second
+    // name outside it: the same bytes, so only how they are held is odd.
+    let outside = tmp.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    let linked = out.join("clients/alpine-tools.html");
+    fs::copy(&linked, outside.join("copy.html")).unwrap();
+    fs::remove_file(&linked).unwrap();
+    std::os::unix::fs::symlink(outside.join("copy.html"), &linked).unwrap();
+    let shared = out.join("clients/bellwether-diagnostics.html");
+    fs::hard_link(&shared, outside.join("second-name.html")).unwrap();
+    log_call(&notes, "hangzhou-lvjian");
+    let line = build_keyed(&notes, &out, &[]);
+    assert_eq!(unmade(&line), (clients - 3, clients), "{line}");
+    for page in [&linked, &shared] {
+        let m = fs::symlink_metadata(page).unwrap();
+        assert!(
+            m.is_file() && m.nlink() == 1,
+            "{} is a page of its own",
+            page.display()
+        );
+    }
+    assert_eq!(bytes_of(&out), full_build(&notes, tmp.path()));
+}

@@ -172,6 +172,7 @@ pub fn parse_note_keeping(
     client.profile = log.profile;
     if keep_text {
         client.log = crate::model::LogText::Held(split.body.into());
+        client.log_digest = Some(*blake3::hash(split.body.as_bytes()).as_bytes());
     }
     diags.extend(log.diags);
     Parsed {

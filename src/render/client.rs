@@ -334,6 +334,11 @@ fn without_background_heading(profile: &str) -> &str {
 
 /// The contact log, newest first, as an ordered list of entries. `log` is the client's
 /// log text (`Workspace::log_text`).
+///
+/// A rebuild links a client page unmade when its key is unchanged, and the key covers
+/// what this reads (`Renderer::made_from`): the language, the day, each entry's day,
+/// kind, line, people, summary and body span, and the log text. Anything else this
+/// comes to read must go into the key too, or pages go stale.
 pub fn log_html(lang: Lang, c: &Client, log: &str, today: crate::model::Date) -> String {
     use super::escape;
     use std::fmt::Write as _;

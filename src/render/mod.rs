@@ -163,21 +163,19 @@ pub struct Renderer<'a> {
     _labels: i18n::Installed,
     /// What every client page is made from besides its view and its note, when pages
     /// are keyed (`made_from`).
-    made: Option<Made<'a>>,
+    made: Option<Made>,
 }
 
-/// What a build's client pages are made from besides each one's view: the inputs but
-/// the notes (`fresh::Head`'s digest: touchbase, the settings, `touchbase.yaml`, the
-/// templates), and each note's digest by its file.
-pub struct MadeFrom<'a> {
+/// What a build's client pages are made from besides each one's view and contact log:
+/// the inputs but the notes (`fresh::Head`'s digest: touchbase, the settings,
+/// `touchbase.yaml`, the templates).
+pub struct MadeFrom {
     pub head: [u8; 32],
-    pub notes: std::collections::HashMap<&'a str, [u8; 32]>,
 }
 
 /// `MadeFrom` with what every page's context starts from (`Common`) hashed in.
-struct Made<'a> {
+struct Made {
     common: blake3::Hasher,
-    notes: &'a std::collections::HashMap<&'a str, [u8; 32]>,
 }
 
 /// A client page's view, its log still to add (`Renderer::client_page_view`).
@@ -209,7 +207,7 @@ impl<'a> Renderer<'a> {
         ws: &'a Workspace,
         report: &'a Report<'a>,
         lang: Lang,
-        made: Option<&'a MadeFrom<'a>>,
+        made: Option<&MadeFrom>,
     ) -> Result<Self, Fatal> {
         let labels_guard = i18n::Installed::new(&ws.config.labels);
         let labels = i18n::table(lang);
@@ -256,10 +254,7 @@ impl<'a> Renderer<'a> {
             h.update(lang.code().as_bytes());
             h.update(&[u8::from(tpl.uses_labels)]);
             serde_json::to_writer(&mut h, &common).ok()?;
-            Some(Made {
-                common: h,
-                notes: &m.notes,
-            })
+            Some(Made { common: h })
         });
         if tpl.uses_labels {
             base.insert("t", &labels);
@@ -394,6 +389,10 @@ impl<'a> Renderer<'a> {
 
     /// Render template `name` as a page at `root` (`""` or `"../"`), its navigation at
     /// `nav`, with `data` as `key` and `more` besides.
+    ///
+    /// What this adds to a page's context beside `base` (root, nav, the navigation's
+    /// HTML, the title) follows from the settings and the page's view; a client page's
+    /// key (`made_from`) relies on that. Anything else added here must go into the key.
     #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
@@ -631,17 +630,41 @@ impl<'a> Renderer<'a> {
     }
 
     /// What client `i`'s page, as `view` shows it, is made from: none unless pages are
-    /// keyed. The view (every figure, link and name from other notes the page shows) and
-    /// the note's bytes (its log), with the settings, configuration, templates and every
-    /// page's common context: the same digest makes the same bytes.
+    /// keyed. Every input of the page must be in here, or a page is linked stale:
+    /// - the settings, configuration, templates and every page's common context
+    ///   (`Made::common`, with `nav_html` and the labels following from them);
+    /// - the view: every figure, name, link and chart the page shows, those from other
+    ///   notes included, exactly as the template sees them (`page_title` is its name);
+    /// - what `client::log_html` reads besides the language and the day: each entry's
+    ///   day, kind, line, people, summary and body span, and the log text's digest.
+    ///
+    /// The note's other bytes are not in it: the front matter holds what the page masks,
+    /// and the view already has what the page shows of it.
     fn made_from(&self, i: usize, view: &ClientView) -> Option<[u8; 32]> {
         let made = self.made.as_ref()?;
         let c = self.site.ws.clients.get(i)?;
-        let note = made.notes.get(c.file.as_str())?;
         let mut h = made.common.clone();
-        h.update(note);
-        h.update(&(c.file.len() as u64).to_le_bytes());
-        h.update(c.file.as_bytes());
+        let field = |h: &mut blake3::Hasher, bytes: &[u8]| {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        field(&mut h, &c.log_digest?);
+        field(&mut h, c.file.as_bytes());
+        field(&mut h, c.name.as_bytes());
+        h.update(&(c.entries.len() as u64).to_le_bytes());
+        for e in &c.entries {
+            field(&mut h, e.date.to_string().as_bytes());
+            field(&mut h, e.kind.as_str().as_bytes());
+            h.update(&[u8::from(e.kind.is_contact())]);
+            h.update(&(e.line as u64).to_le_bytes());
+            h.update(&(e.people.len() as u64).to_le_bytes());
+            for p in &e.people {
+                field(&mut h, p.as_bytes());
+            }
+            field(&mut h, e.summary.as_bytes());
+            h.update(&e.body.start.to_le_bytes());
+            h.update(&e.body.end.to_le_bytes());
+        }
         // Serialised whole, then hashed in one go: many small updates cost more.
         VIEW_BUFFER.with_borrow_mut(|buffer| {
             buffer.clear();
@@ -655,7 +678,11 @@ impl<'a> Renderer<'a> {
                 },
             )
             .ok()?;
-            h.update(buffer);
+            field(&mut h, buffer);
+            // One unusually large view does not keep its room for the rest.
+            if buffer.capacity() > 1 << 22 {
+                *buffer = Vec::new();
+            }
             Some(*h.finalize().as_bytes())
         })
     }
@@ -739,7 +766,7 @@ pub fn render_site_timed(
     report: &Report<'_>,
     lang: Lang,
     staging: &Staging,
-    made: Option<&MadeFrom<'_>>,
+    made: Option<&MadeFrom>,
     busy: &crate::timings::Busy,
 ) -> Result<Built, Fatal> {
     // Templates compiled, the tables every page looks things up in.
