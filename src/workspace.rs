@@ -944,6 +944,9 @@ fn read(
                     {
                         let path = f.path.clone().into_boxed_path();
                         c.log = LogText::OnDisk { path, digest };
+                        // The held text's digest (`parse_note_keeping`), for the page key.
+                        c.log_digest = parse::log_text(&bytes)
+                            .map(|text| *blake3::hash(text.as_bytes()).as_bytes());
                     }
                     p
                 }),
@@ -1226,6 +1229,13 @@ mod tests {
         assert_eq!(on_disk(&held), 0);
         assert_eq!(on_disk(&again), again.clients.len());
         assert!((1..again.clients.len()).contains(&on_disk(&some)));
+        // Held or not, every log text has the same digest (what a page's key covers).
+        let digests = |ws: &Workspace| -> Vec<Option<[u8; 32]>> {
+            ws.clients.iter().map(|c| c.log_digest).collect()
+        };
+        assert!(digests(&held).iter().all(Option::is_some));
+        assert_eq!(digests(&again), digests(&held));
+        assert_eq!(digests(&some), digests(&held));
         let pages = seen(&held);
         assert!(
             pages.contains("<strong>这是第二次给我们介绍客户了</strong>"),
