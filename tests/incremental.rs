@@ -292,7 +292,20 @@ fn build_keyed(notes: &Path, out: &Path, more: &[&str]) -> String {
 }
 
 /// `build_keyed` on another day or in another language.
-fn build_keyed_as(notes: &Path, out: &Path, (today, lang): (&str, &str), more: &[&str]) -> String {
+fn build_keyed_as(notes: &Path, out: &Path, today_lang: (&str, &str), more: &[&str]) -> String {
+    let (code, stderr) = run_build(notes, out, today_lang, more);
+    assert_eq!(code, Some(0), "{stderr}");
+    stderr
+}
+
+/// `touchbase build --timings NOTES --out OUT --today … --lang …` and `more`: its exit
+/// status and stderr.
+fn run_build(
+    notes: &Path,
+    out: &Path,
+    (today, lang): (&str, &str),
+    more: &[&str],
+) -> (Option<i32>, String) {
     let r = Command::new(bin())
         .env_remove("TOUCHBASE_TIMINGS")
         .args(["build", "--timings"])
@@ -303,9 +316,10 @@ fn build_keyed_as(notes: &Path, out: &Path, (today, lang): (&str, &str), more: &
         .args(more)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&r.stderr).into_owned();
-    assert_eq!(r.status.code(), Some(0), "{stderr}");
-    stderr
+    (
+        r.status.code(),
+        String::from_utf8_lossy(&r.stderr).into_owned(),
+    )
 }
 
 /// "N of M client pages linked unmade", from the timings.
@@ -523,17 +537,8 @@ fn an_error_in_another_note_makes_every_page_again() {
         text.replacen("## 2026-10-05 call", "## 2026-13-05 call", 1),
     )
     .unwrap();
-    let r = Command::new(bin())
-        .env_remove("TOUCHBASE_TIMINGS")
-        .args(["build", "--timings"])
-        .arg(&notes)
-        .arg("--out")
-        .arg(&out)
-        .args(["--today", TODAY, "--lang", "en"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&r.stderr).into_owned();
-    assert_eq!(r.status.code(), Some(1), "an error: {stderr}");
+    let (code, stderr) = run_build(&notes, &out, (TODAY, "en"), &[]);
+    assert_eq!(code, Some(1), "an error: {stderr}");
     assert_eq!(unmade(&stderr), (0, clients), "{stderr}");
     let site = bytes_of(&out);
     for (rel, bytes) in &site {
@@ -543,15 +548,8 @@ fn an_error_in_another_note_makes_every_page_again() {
     }
     // What a full build writes (it exits 1 too, so not through `full_build`).
     let full = tmp.path().join("full");
-    let r = Command::new(bin())
-        .args(["build", "--force"])
-        .arg(&notes)
-        .arg("--out")
-        .arg(&full)
-        .args(["--today", TODAY, "--lang", "en"])
-        .output()
-        .unwrap();
-    assert_eq!(r.status.code(), Some(1));
+    let (code, _) = run_build(&notes, &full, (TODAY, "en"), &["--force"]);
+    assert_eq!(code, Some(1));
     assert_eq!(site, bytes_of(&full));
 }
 
