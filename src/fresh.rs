@@ -165,7 +165,8 @@ pub struct Settings {
 #[derive(Debug, Clone)]
 pub struct Head(blake3::Hasher);
 
-fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
+/// `bytes` into `h`, its length first, so that no two sequences of fields hash alike.
+pub fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
     h.update(&(bytes.len() as u64).to_le_bytes());
     h.update(bytes);
 }

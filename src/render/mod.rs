@@ -644,10 +644,7 @@ impl<'a> Renderer<'a> {
         let made = self.made.as_ref()?;
         let c = self.site.ws.clients.get(i)?;
         let mut h = made.common.clone();
-        let field = |h: &mut blake3::Hasher, bytes: &[u8]| {
-            h.update(&(bytes.len() as u64).to_le_bytes());
-            h.update(bytes);
-        };
+        let field = crate::fresh::field;
         field(&mut h, &c.log_digest?);
         field(&mut h, c.file.as_bytes());
         field(&mut h, c.name.as_bytes());
@@ -784,7 +781,9 @@ pub fn render_site_timed(
                 file.finish().map_err(io(rel))
             });
         }
-        if let Some(i) = r.made.as_ref().and_then(|_| r.client_index(rel)) {
+        // A client page: its view first, then (when pages are keyed) its key, and
+        // only when that is not the previous build's is it rendered.
+        if let Some(i) = r.client_index(rel) {
             let (view, from) = busy.time(4, || {
                 r.client_page_view(i).map(|view| {
                     let from = r.made_from(i, &view);
