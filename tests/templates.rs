@@ -209,6 +209,31 @@ fn an_override_of_each_partial_shows_where_it_is_used() {
     }
 }
 
+/// The embedded client list makes its rows straight into the page, where its partial's
+/// stub leaves a slot; a copy of the page as the user's own gets them through Tera.
+/// Both are the same page, in both languages, and the slot never shows.
+#[test]
+fn the_client_list_is_the_same_made_in_place_or_through_a_page_of_yours() {
+    let (_d, notes) = example_copy();
+    let plain: Vec<_> = ["en", "zh"]
+        .map(|lang| build_into(&notes, lang, &format!("plain-{lang}")))
+        .into_iter()
+        .collect();
+    let page = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/clients.html"))
+        .unwrap();
+    put(&notes, "templates/clients.html", page);
+    for (lang, (plain, _, _)) in ["en", "zh"].into_iter().zip(plain) {
+        let (site, log, code) = build(&notes, lang);
+        assert_eq!(code, 0, "{log}");
+        assert!(log.contains("using your template clients.html"), "{log}");
+        let made = read(&plain, "clients.html");
+        assert_eq!(made, read(&site, "clients.html"), "{lang}");
+        assert!(!made.contains("touchbase:client-rows"), "{lang}");
+        // Every client is a row (the example has 17).
+        assert_eq!(made.matches("<tr data-s=").count(), 17, "{lang}");
+    }
+}
+
 #[test]
 fn new_templates_can_be_included_and_page_overrides_keep_the_fast_paths() {
     let (_d, notes) = example_copy();

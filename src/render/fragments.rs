@@ -330,10 +330,36 @@ fn row_tail(out: &mut String, lang: Lang, today: Date, labels: &TailLabels, r: &
 /// filters and sorts on.
 pub fn client_rows(lang: Lang, today: Date, rows: &[ListRow]) -> String {
     let mut out = String::with_capacity(rows.len() * 700);
-    let warn = escape(label(lang, "problems_in_note"));
-    let owner = escape(label(lang, "owner"));
-    let labels = TailLabels::new(lang);
+    let w = ClientRows::new(lang, today);
     for l in rows {
+        w.row(&mut out, l);
+    }
+    out
+}
+
+/// Writes the client list's rows one at a time (`client_rows`), for a list too large to
+/// hold as rows first: the labels every row repeats, escaped once.
+pub struct ClientRows {
+    lang: Lang,
+    today: Date,
+    warn: String,
+    owner: String,
+    labels: TailLabels,
+}
+
+impl ClientRows {
+    pub fn new(lang: Lang, today: Date) -> ClientRows {
+        ClientRows {
+            lang,
+            today,
+            warn: escape(label(lang, "problems_in_note")),
+            owner: escape(label(lang, "owner")),
+            labels: TailLabels::new(lang),
+        }
+    }
+
+    /// Row `l`, appended to `out`.
+    pub fn row(&self, out: &mut String, l: &ListRow) {
         let r = &l.row;
         let _ = write!(
             out,
@@ -348,16 +374,20 @@ pub fn client_rows(lang: Lang, today: Date, rows: &[ListRow]) -> String {
             escape(&r.name)
         );
         if r.problems {
-            let _ = write!(out, " <span class=\"warn-dot\" title=\"{warn}\">!</span>");
+            let _ = write!(
+                out,
+                " <span class=\"warn-dot\" title=\"{}\">!</span>",
+                self.warn
+            );
         }
         let _ = write!(
             out,
-            "</th>\n<td data-label=\"{owner}\">{}</td>\n",
+            "</th>\n<td data-label=\"{}\">{}</td>\n",
+            self.owner,
             escape(&r.owner)
         );
-        row_tail(&mut out, lang, today, &labels, r, "\n");
+        row_tail(out, self.lang, self.today, &self.labels, r, "\n");
     }
-    out
 }
 
 /// The rows of a rep's client table.

@@ -530,15 +530,28 @@ impl<'a> Renderer<'a> {
                 self.fixed(referrals_page, "refs", &rep_pages::referrals(site))?
             }
             _ if rel == clients.path => {
-                let list = rows::client_list(site, order);
                 if full {
+                    let list = rows::client_list(site, order);
                     let with = WithRows {
                         page: &list,
                         rows: &list.rows,
                     };
                     self.fixed(clients, "l", &with)?
                 } else {
-                    self.fixed(clients, "l", &list)?
+                    // The rows are made into the page where its partial's stub put the slot.
+                    let list = rows::client_list_slotted(site, order);
+                    let page = self.fixed(clients, "l", &list)?;
+                    let mut html =
+                        String::from_utf8(page).map_err(|_| Fatal::Bug("a page not UTF-8"))?;
+                    let at = html
+                        .find(rows::ROWS_SLOT)
+                        .ok_or(Fatal::Bug("the client list without its rows"))?;
+                    let tail = html.split_off(at + rows::ROWS_SLOT.len());
+                    html.truncate(at);
+                    html.reserve(order.len() * 700 + tail.len());
+                    rows::write_client_rows(site, order, &mut html);
+                    html.push_str(&tail);
+                    html.into_bytes()
                 }
             }
             _ if rel == problems.path => {
@@ -803,15 +816,14 @@ pub fn render_site_timed(
                 }
                 .map_err(io(rel))
             });
-            PAGE_BUFFER.with_borrow_mut(|buffer| *buffer = bytes);
+            keep_page_buffer(bytes);
             return written;
         }
         let bytes = busy
             .time(1, || r.file(rel))?
             .ok_or(Fatal::Bug("a listed file has no content"))?;
         let written = busy.time(2, || staging.write(rel, &bytes).map_err(io(rel)));
-        // The page's buffer goes back to this thread for the next page.
-        PAGE_BUFFER.with_borrow_mut(|buffer| *buffer = bytes);
+        keep_page_buffer(bytes);
         written
     };
     // The overview pages (one after another: each page's data is dropped once written,
@@ -840,6 +852,17 @@ pub fn render_site_timed(
         templates: r.tpl.digest,
     })
 }
+
+/// A page's buffer goes back to this thread for its next page, unless it grew past
+/// `KEPT_PAGE_BUFFER`: the client list's (8 MB at 10,000 clients) would otherwise stay
+/// with its thread to the end of the build.
+fn keep_page_buffer(bytes: Vec<u8>) {
+    if bytes.capacity() <= KEPT_PAGE_BUFFER {
+        PAGE_BUFFER.with_borrow_mut(|buffer| *buffer = bytes);
+    }
+}
+
+const KEPT_PAGE_BUFFER: usize = 1 << 20;
 
 /// A page's data with the practices added beside its own fields.
 #[derive(Serialize)]

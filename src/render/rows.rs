@@ -65,7 +65,53 @@ pub struct ClientList {
     pub tags: Vec<String>,
 }
 
+/// The client list, its rows in `order`, each held and also made into `rows_html`: for
+/// a user's templates, which may loop over `rows`.
 pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
+    let rows: Vec<ListRow> = order.iter().filter_map(|&i| list_row(site, i)).collect();
+    ClientList {
+        rows_html: super::fragments::client_rows(site.lang, site.report.today, &rows),
+        count: rows.len(),
+        rows,
+        ..list_filters(site)
+    }
+}
+
+/// What the embedded `clients.html` is rendered with: the client list without its rows,
+/// `rows_html` being `ROWS_SLOT`, for `write_client_rows` to fill in after Tera. A team's
+/// rows are most of the page (8 MB at 10,000 clients); made straight into the page,
+/// they are not held as rows, then as HTML, then as the template context's copy.
+pub fn client_list_slotted(site: &Site<'_>, order: &[usize]) -> ClientList {
+    ClientList {
+        rows_html: ROWS_SLOT.to_string(),
+        count: order.iter().filter(|&&i| listed(site, i)).count(),
+        rows: Vec::new(),
+        ..list_filters(site)
+    }
+}
+
+/// The mark the embedded `clients.html` is rendered with where its rows go. It cannot
+/// come from a note: everything a note says is escaped, and this starts with `<`.
+pub const ROWS_SLOT: &str = "<!--touchbase:client-rows-->";
+
+/// The client list's rows in `order`, appended to `out` one at a time, as
+/// `client_list`'s `rows_html` has them.
+pub fn write_client_rows(site: &Site<'_>, order: &[usize], out: &mut String) {
+    let w = super::fragments::ClientRows::new(site.lang, site.report.today);
+    for &i in order {
+        if let Some(l) = list_row(site, i) {
+            w.row(out, &l);
+        }
+    }
+}
+
+/// Client `i` has a row on the list (it has one exactly when it is in the report).
+fn listed(site: &Site<'_>, i: usize) -> bool {
+    site.ws.clients.get(i).is_some() && site.report.clients.get(i).is_some()
+}
+
+/// The owners and tags the list's filters offer (and no rows).
+fn list_filters(site: &Site<'_>) -> ClientList {
     let ws = site.ws;
     let owners: std::collections::BTreeSet<String> =
         ws.clients.iter().filter_map(|c| c.owner.clone()).collect();
@@ -74,49 +120,35 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
         .iter()
         .flat_map(|c| c.tags.iter().cloned())
         .collect();
-    let rows: Vec<ListRow> = order
-        .iter()
-        .filter_map(|&i| {
-            let c = ws.clients.get(i)?;
-            let mut search = format!("{} {} {}", c.name, c.id, c.tags.join(" "));
-            for p in &c.people {
-                search.push(' ');
-                search.push_str(&p.name);
-            }
-            Some(ListRow {
-                row: row(site, i, "")?,
-                search: search.to_lowercase(),
-                tags: c.tags.join("|"),
-                cadence_days: site
-                    .report
-                    .clients
-                    .get(i)?
-                    .standing
-                    .cadence
-                    .approx_days()
-                    .round() as u32,
-                followup: if site
-                    .report
-                    .clients
-                    .get(i)?
-                    .open_followups
-                    .iter()
-                    .any(|f| f.missed)
-                {
-                    "missed"
-                } else {
-                    ""
-                },
-            })
-        })
-        .collect();
     ClientList {
-        rows_html: super::fragments::client_rows(site.lang, site.report.today, &rows),
-        count: rows.len(),
-        rows,
+        rows_html: String::new(),
+        rows: Vec::new(),
+        count: 0,
         owners: owners.into_iter().collect(),
         tags: tags.into_iter().collect(),
     }
+}
+
+/// Client `i`'s row on the list.
+fn list_row(site: &Site<'_>, i: usize) -> Option<ListRow> {
+    let c = site.ws.clients.get(i)?;
+    let report = site.report.clients.get(i)?;
+    let mut search = format!("{} {} {}", c.name, c.id, c.tags.join(" "));
+    for p in &c.people {
+        search.push(' ');
+        search.push_str(&p.name);
+    }
+    Some(ListRow {
+        row: row(site, i, "")?,
+        search: search.to_lowercase(),
+        tags: c.tags.join("|"),
+        cadence_days: report.standing.cadence.approx_days().round() as u32,
+        followup: if report.open_followups.iter().any(|f| f.missed) {
+            "missed"
+        } else {
+            ""
+        },
+    })
 }
 
 /// A diagnostic for a page, personal data in its quoted line masked (`privacy`), then
