@@ -34,12 +34,7 @@ impl<'a> Lines<'a> {
     fn new(text: &'a str, first_line: usize) -> Lines<'a> {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Lines {
             text,
             starts,
@@ -119,9 +114,14 @@ fn simple_structure(body: &str) -> Option<(Vec<Heading>, Tasks)> {
     let mut headings = Vec::new();
     let mut tasks = Vec::new();
     let mut offset = 0;
-    for raw in body.split_inclusive('\n') {
+    // Line by line (`split_inclusive('\n')`, with memchr's faster search).
+    let ends = memchr::memchr_iter(b'\n', body.as_bytes())
+        .map(|i| i + 1)
+        .chain(std::iter::once(body.len()));
+    for end in ends {
         let start = offset;
-        offset += raw.len();
+        let raw = body.get(start..end)?;
+        offset = end;
         let line = raw.trim_end_matches(['\n', '\r']);
         if line.trim().is_empty() {
             continue;
