@@ -329,13 +329,16 @@ fn row_tail(out: &mut String, lang: Lang, today: Date, labels: &TailLabels, r: &
 /// The rows of the client list (`clients.html`), with the `data-` attributes its script
 /// filters and sorts on.
 pub fn client_rows(lang: Lang, today: Date, rows: &[ListRow]) -> String {
-    let mut out = String::with_capacity(rows.len() * 700);
+    let mut out = String::with_capacity(rows.len() * CLIENT_ROW_BYTES);
     let w = ClientRows::new(lang, today);
     for l in rows {
         w.row(&mut out, l);
     }
     out
 }
+
+/// About how long a client list row is, to make room for a list at once.
+pub const CLIENT_ROW_BYTES: usize = 700;
 
 /// Writes the client list's rows one at a time (`client_rows`), for a list too large to
 /// hold as rows first: the labels every row repeats, escaped once.

@@ -541,17 +541,8 @@ impl<'a> Renderer<'a> {
                     // The rows are made into the page where its partial's stub put the slot.
                     let list = rows::client_list_slotted(site, order);
                     let page = self.fixed(clients, "l", &list)?;
-                    let mut html =
-                        String::from_utf8(page).map_err(|_| Fatal::Bug("a page not UTF-8"))?;
-                    let at = html
-                        .find(rows::ROWS_SLOT)
-                        .ok_or(Fatal::Bug("the client list without its rows"))?;
-                    let tail = html.split_off(at + rows::ROWS_SLOT.len());
-                    html.truncate(at);
-                    html.reserve(order.len() * 700 + tail.len());
-                    rows::write_client_rows(site, order, &mut html);
-                    html.push_str(&tail);
-                    html.into_bytes()
+                    rows::fill_client_rows(site, order, page)
+                        .ok_or(Fatal::Bug("the client list without its rows"))?
                 }
             }
             _ if rel == problems.path => {

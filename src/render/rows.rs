@@ -69,40 +69,52 @@ pub struct ClientList {
 /// a user's templates, which may loop over `rows`.
 pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
     let rows: Vec<ListRow> = order.iter().filter_map(|&i| list_row(site, i)).collect();
+    let (owners, tags) = list_filters(site);
     ClientList {
         rows_html: super::fragments::client_rows(site.lang, site.report.today, &rows),
         count: rows.len(),
         rows,
-        ..list_filters(site)
+        owners,
+        tags,
     }
 }
 
 /// What the embedded `clients.html` is rendered with: the client list without its rows,
-/// `rows_html` being `ROWS_SLOT`, for `write_client_rows` to fill in after Tera. A team's
+/// `rows_html` being `ROWS_SLOT`, for `fill_client_rows` to fill in after Tera. A team's
 /// rows are most of the page (8 MB at 10,000 clients); made straight into the page,
 /// they are not held as rows, then as HTML, then as the template context's copy.
 pub fn client_list_slotted(site: &Site<'_>, order: &[usize]) -> ClientList {
+    let (owners, tags) = list_filters(site);
     ClientList {
         rows_html: ROWS_SLOT.to_string(),
         count: order.iter().filter(|&&i| listed(site, i)).count(),
         rows: Vec::new(),
-        ..list_filters(site)
+        owners,
+        tags,
     }
 }
 
 /// The mark the embedded `clients.html` is rendered with where its rows go. It cannot
 /// come from a note: everything a note says is escaped, and this starts with `<`.
-pub const ROWS_SLOT: &str = "<!--touchbase:client-rows-->";
+const ROWS_SLOT: &str = "<!--touchbase:client-rows-->";
 
-/// The client list's rows in `order`, appended to `out` one at a time, as
-/// `client_list`'s `rows_html` has them.
-pub fn write_client_rows(site: &Site<'_>, order: &[usize], out: &mut String) {
+/// `page` (rendered from `client_list_slotted`) with the client list's rows in `order`
+/// made into its slot one at a time, as `client_list`'s `rows_html` has them. None when
+/// the page is not UTF-8 or has no slot.
+pub fn fill_client_rows(site: &Site<'_>, order: &[usize], page: Vec<u8>) -> Option<Vec<u8>> {
+    let mut html = String::from_utf8(page).ok()?;
+    let at = html.find(ROWS_SLOT)?;
+    let tail = html.split_off(at + ROWS_SLOT.len());
+    html.truncate(at);
+    html.reserve(order.len() * super::fragments::CLIENT_ROW_BYTES + tail.len());
     let w = super::fragments::ClientRows::new(site.lang, site.report.today);
     for &i in order {
         if let Some(l) = list_row(site, i) {
-            w.row(out, &l);
+            w.row(&mut html, &l);
         }
     }
+    html.push_str(&tail);
+    Some(html.into_bytes())
 }
 
 /// Client `i` has a row on the list (it has one exactly when it is in the report).
@@ -110,8 +122,8 @@ fn listed(site: &Site<'_>, i: usize) -> bool {
     site.ws.clients.get(i).is_some() && site.report.clients.get(i).is_some()
 }
 
-/// The owners and tags the list's filters offer (and no rows).
-fn list_filters(site: &Site<'_>) -> ClientList {
+/// The owners and the tags the list's filters offer.
+fn list_filters(site: &Site<'_>) -> (Vec<String>, Vec<String>) {
     let ws = site.ws;
     let owners: std::collections::BTreeSet<String> =
         ws.clients.iter().filter_map(|c| c.owner.clone()).collect();
@@ -120,13 +132,7 @@ fn list_filters(site: &Site<'_>) -> ClientList {
         .iter()
         .flat_map(|c| c.tags.iter().cloned())
         .collect();
-    ClientList {
-        rows_html: String::new(),
-        rows: Vec::new(),
-        count: 0,
-        owners: owners.into_iter().collect(),
-        tags: tags.into_iter().collect(),
-    }
+    (owners.into_iter().collect(), tags.into_iter().collect())
 }
 
 /// Client `i`'s row on the list.
