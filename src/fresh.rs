@@ -171,6 +171,32 @@ pub fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
     h.update(bytes);
 }
 
+/// What a client page's key covers of its entries (`render::Renderer::made_from`):
+/// each entry's day, kind (and whether it counts as contact), line, people, summary and
+/// body span, in order. Held or let go of (`model::ShedLog`), a log gives the same.
+pub fn entry_heads(entries: &[crate::model::Entry]) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    h.update(&(entries.len() as u64).to_le_bytes());
+    for e in entries {
+        h.update(&e.date.year().to_le_bytes());
+        h.update(&[
+            e.date.month().to_le_bytes()[0],
+            e.date.day().to_le_bytes()[0],
+        ]);
+        field(&mut h, e.kind.as_str().as_bytes());
+        h.update(&[u8::from(e.kind.is_contact())]);
+        h.update(&(e.line as u64).to_le_bytes());
+        h.update(&(e.people.len() as u64).to_le_bytes());
+        for p in &e.people {
+            field(&mut h, p.as_bytes());
+        }
+        field(&mut h, e.summary.as_bytes());
+        h.update(&e.body.start.to_le_bytes());
+        h.update(&e.body.end.to_le_bytes());
+    }
+    *h.finalize().as_bytes()
+}
+
 impl Head {
     /// Is this the same as `other`: did nothing it covers change in between?
     pub fn same(&self, other: &Head) -> bool {

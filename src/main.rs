@@ -681,7 +681,11 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             let mut checked = read_notes(&notes, today, since, true, &mut timings)?;
             let note_digests = checked.digests.take();
             let config_digest = checked.config_digest;
-            let ws = checked.analyse(&mut timings);
+            let mut ws = checked.analyse(&mut timings);
+            // Only each client's own page reads its entries from here on: let go of
+            // those of the logs left in their notes (read again for the page anyway).
+            ws.shed_logs();
+            timings.lap("let go of entries");
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
             timings.lap("print diagnostics");

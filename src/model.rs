@@ -657,6 +657,20 @@ pub struct Anchor {
     pub source: String,
 }
 
+/// What a build keeps of a contact log it let go of once the analysis is done
+/// (`workspace::Workspace::shed_logs`). Only the client's own page shows its entries
+/// after that, and it parses them again from its note (a log left in its note,
+/// `LogText::OnDisk`, is read again for that page anyway), so the 400,000 entries of
+/// 10,000 clients are not held while the site is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShedLog {
+    /// How many entries there were.
+    pub entries: usize,
+    /// `fresh::entry_heads` of them: what a client page's key covers of the entries,
+    /// and what the entries parsed again must give.
+    pub heads: [u8; 32],
+}
+
 /// One client note, as understood.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Client {
@@ -702,6 +716,10 @@ pub struct Client {
     pub log_digest: Option<[u8; 32]>,
     /// Positions of some front-matter values.
     pub anchors: Vec<Anchor>,
+    /// Set when a build let go of `entries` after the analysis (`ShedLog`): `entries`
+    /// is then empty, and the client page parses them again from the note
+    /// (`workspace::Workspace::log`).
+    pub shed: Option<ShedLog>,
 }
 
 impl Client {
@@ -714,6 +732,11 @@ impl Client {
                 .as_ref()
                 .and_then(|l| l.date)
                 .is_none_or(|d| d <= day)
+    }
+
+    /// How many entries its contact log has, held or let go of (`ShedLog`).
+    pub fn entry_count(&self) -> usize {
+        self.shed.map_or(self.entries.len(), |s| s.entries)
     }
 
     pub fn anchor(&self, key: &str) -> Option<&Anchor> {

@@ -113,7 +113,9 @@ pub struct ClientReport<'a> {
     pub since: Option<Date>,
     pub tags: &'a [String],
     pub referred_by: Option<&'a str>,
-    /// The contact log as the note has it (each entry an `EntryReport`).
+    /// The contact log as the note has it (each entry an `EntryReport`). Empty in a
+    /// build for a client whose entries it let go of after the analysis
+    /// (`model::ShedLog`): its page reads them again (`Workspace::log`).
     pub entries: Entries<'a>,
     pub open_followups: Followups<'a>,
     /// Every follow-up, open and done, in the note's order.
@@ -169,6 +171,11 @@ pub struct ClientReport<'a> {
 pub struct Entries<'a>(&'a [crate::model::Entry]);
 
 impl<'a> Entries<'a> {
+    /// These entries, as a report shows them.
+    pub fn of(entries: &'a [crate::model::Entry]) -> Entries<'a> {
+        Entries(entries)
+    }
+
     pub fn iter(&self) -> impl ExactSizeIterator<Item = EntryReport<'a>> + 'a {
         self.0.iter().map(|e| EntryReport {
             date: e.date,
@@ -891,18 +898,7 @@ pub fn build(ws: &Workspace) -> Report<'_> {
         })
         .collect();
     let moment = |m| moment(ws, m);
-    let stamp = ws
-        .clients
-        .iter()
-        .flat_map(|c| {
-            c.entries
-                .iter()
-                .map(|e| e.date)
-                .chain(c.followups.iter().map(|f| f.date))
-        })
-        .filter(|d| *d <= today)
-        .max()
-        .unwrap_or(today);
+    let stamp = ws.team.newest.unwrap_or(today);
     Report {
         today,
         upcoming: pb.upcoming.iter().map(moment).collect(),

@@ -47,6 +47,13 @@ pub struct Workspace {
     sources: DiagSources,
 }
 
+/// A client's contact log for its page (`Workspace::log`): its entries, and the text their
+/// bodies are spans of (`model::Span::of`).
+pub struct Log<'a> {
+    pub entries: std::borrow::Cow<'a, [crate::model::Entry]>,
+    pub text: std::borrow::Cow<'a, str>,
+}
+
 /// The diagnostics of a workspace by where they come from: the notes folder (discovery,
 /// templates), and each note's own (keyed by file). The rest (references, referral
 /// cycles) are worked out again from the clients.
@@ -68,6 +75,9 @@ pub struct Playbook {
     pub scores: Vec<Option<(Date, f64)>>,
     pub birthdays: Vec<Vec<BirthdayCheck>>,
     pub given_up: Vec<bool>,
+    /// Per client: contacts in the last 90 days and in the 90 days before
+    /// (`book::recent_rates`).
+    pub rates: Vec<(u32, u32)>,
     pub cooling: Vec<usize>,
     /// Per client: is it cooling off? (the same as `cooling`, for lookups)
     pub is_cooling: Vec<bool>,
@@ -282,11 +292,15 @@ fn playbook(
                 out
             }
         };
+    let rates: Vec<(u32, u32)> = clients
+        .par_iter()
+        .map(|c| book::recent_rates(c, today))
+        .collect();
     // The team-wide parts are independent of each other: compute them side by side.
     let ((cooling, calendar), ((coverage, next_holidays), books)) = rayon::join(
         || {
             rayon::join(
-                || book::cooling(clients, today),
+                || book::cooling(clients, &rates),
                 || moments::upcoming(clients, today, CALENDAR_DAYS, &config.holidays),
             )
         },
@@ -342,6 +356,7 @@ fn playbook(
         scores,
         birthdays,
         given_up,
+        rates,
         cooling,
         is_cooling: vec![false; clients.len()],
         drift_of: vec![None; clients.len()],
@@ -578,6 +593,61 @@ impl Workspace {
             }
             LogText::Dropped => Err(Fatal::Bug("a client page of a note read without its log")),
         }
+    }
+
+    /// Client `i`'s contact log for its page: its entries and the text their bodies are
+    /// spans of. When the build let go of the entries (`shed_logs`), they are parsed
+    /// again from the note read again (`log_text`), and must be what was parsed before.
+    pub fn log(&self, i: usize) -> Result<Log<'_>, Fatal> {
+        use std::borrow::Cow;
+        let c = self.clients.get(i).ok_or(Fatal::Bug("client index"))?;
+        let Some(shed) = c.shed else {
+            return Ok(Log {
+                text: self.log_text(i)?,
+                entries: Cow::Borrowed(&c.entries),
+            });
+        };
+        let LogText::OnDisk { path, digest } = &c.log else {
+            return Err(Fatal::Bug("entries let go of from a log not in its note"));
+        };
+        let changed = || Fatal::Changed(path.to_path_buf());
+        let read = parse::read_limited(path, self.config.limits.note_size);
+        if crate::fresh::read_digest(&read, || None) != *digest {
+            return Err(changed());
+        }
+        let Ok(Some(bytes)) = &read else {
+            return Err(changed());
+        };
+        let text = parse::log_text(bytes).ok_or_else(changed)?;
+        let kinds = &self.config.kinds;
+        let entries = parse::entries_again(&c.file, bytes, &c.people, self.today, kinds)
+            .ok_or_else(changed)?;
+        // The same bytes, people, day and kinds: the same entries (checked, as a page
+        // showing other entries than its key covers would be stale for ever).
+        if entries.len() != shed.entries || crate::fresh::entry_heads(&entries) != shed.heads {
+            return Err(Fatal::Bug("a contact log parsed again gave other entries"));
+        }
+        Ok(Log {
+            text: Cow::Owned(text.to_owned()),
+            entries: Cow::Owned(entries),
+        })
+    }
+
+    /// Let go of the entries of every client whose log is left in its note
+    /// (`LogText::OnDisk`), once the analysis is done: after this only a client's own page
+    /// reads its entries, through `log` (`model::ShedLog`). What the team pages show of
+    /// entries is in the analysis (`Team::recent`, `Team::newest`, the playbook), and the
+    /// report's `entries` of these clients are empty.
+    pub fn shed_logs(&mut self) {
+        self.clients.par_iter_mut().for_each(|c| {
+            if matches!(c.log, LogText::OnDisk { .. }) && c.shed.is_none() {
+                c.shed = Some(crate::model::ShedLog {
+                    entries: c.entries.len(),
+                    heads: crate::fresh::entry_heads(&c.entries),
+                });
+                c.entries = Vec::new();
+            }
+        });
     }
 
     pub fn client_index(&self, id: &str) -> Option<usize> {
@@ -1035,10 +1105,11 @@ impl Workspace {
     /// the team's figures and practices, and the diagnostics. The result is what `load`
     /// would give (`an_updated_note_gives_what_a_full_load_gives` checks it). Returns
     /// false, changing nothing, when one note cannot say it all: the file is not a
-    /// known client's note, it is gone or no longer read, its id changed or is shared.
+    /// known client's note, it is gone or no longer read, its id changed or is shared,
+    /// or the workspace let go of entries (`shed_logs`: the team's figures need them all).
     /// Then load the folder again.
     pub fn update_note(&mut self, rel: &str) -> bool {
-        if self.sources.duplicate_ids {
+        if self.sources.duplicate_ids || self.clients.iter().any(|c| c.shed.is_some()) {
             return false;
         }
         let Some(i) = self.clients.iter().position(|c| c.file == rel) else {
@@ -1183,17 +1254,49 @@ mod tests {
     fn seen(ws: &Workspace) -> String {
         let report = crate::report::build(ws);
         let diags: Vec<String> = ws.diags.iter().map(|d| d.render(false)).collect();
-        let mut out = format!(
-            "{}\n{}\n{:?}",
+        format!(
+            "{}\n{}\n{:?}{}",
             serde_json::to_string(&report).unwrap(),
             diags.join("\n"),
-            crate::diag::counts(&ws.diags)
-        );
-        let site = crate::render::Renderer::new(ws, &report, crate::config::Lang::En).unwrap();
-        for rel in site.files() {
-            let bytes = site.file(&rel).unwrap().unwrap();
-            out.push_str(&rel);
-            out.push_str(&String::from_utf8_lossy(&bytes));
+            crate::diag::counts(&ws.diags),
+            site_seen(ws)
+        )
+    }
+
+    /// `a` and `b` are the same; else where they first differ.
+    fn same(a: &str, b: &str, what: &str) {
+        if a != b {
+            let at = a
+                .bytes()
+                .zip(b.bytes())
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
+            let near = |s: &str| {
+                let from = (at.saturating_sub(120)..=at).find(|&i| s.is_char_boundary(i));
+                let to = (at + 120..s.len() + 1).find(|&i| s.is_char_boundary(i));
+                s.get(from.unwrap_or(0)..to.unwrap_or(s.len()))
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            panic!(
+                "{what} differ at byte {at}:\n{}\n----\n{}",
+                near(a),
+                near(b)
+            );
+        }
+    }
+
+    /// Every file of the site, each after its path, in English and in Chinese.
+    fn site_seen(ws: &Workspace) -> String {
+        let report = crate::report::build(ws);
+        let mut out = String::new();
+        for lang in [crate::config::Lang::En, crate::config::Lang::Zh] {
+            let site = crate::render::Renderer::new(ws, &report, lang).unwrap();
+            for rel in site.files() {
+                let bytes = site.file(&rel).unwrap().unwrap();
+                out.push_str(&rel);
+                out.push_str(&String::from_utf8_lossy(&bytes));
+            }
         }
         out
     }
@@ -1279,6 +1382,71 @@ mod tests {
         // Control: put back, it reads again.
         std::fs::write(&path, text).unwrap();
         assert!(again.log_text(i).is_ok());
+    }
+
+    #[test]
+    fn entries_let_go_of_give_the_pages_held_ones_give() {
+        let dir = copy_examples();
+        // A template of yours reads the report's entries (`client.entries`) too.
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        let mine = "{% for e in client.entries %}[{{ e.date }} {{ e.kind }} \
+                    {{ e.summary_html | safe }} {{ e.html | safe }}]{% endfor %}";
+        let held = for_site(dir.path(), u64::MAX);
+        let mut shed = for_site(dir.path(), 0);
+        let mut some = for_site(dir.path(), 20_000);
+        shed.shed_logs();
+        some.shed_logs();
+        let let_go = |ws: &Workspace| ws.clients.iter().filter(|c| c.shed.is_some()).count();
+        // Control: only logs left in their notes are let go of, and then all their entries.
+        assert_eq!(let_go(&shed), shed.clients.len());
+        assert!((1..some.clients.len()).contains(&let_go(&some)));
+        assert!(shed.clients.iter().all(|c| c.entries.is_empty()));
+        let counts =
+            |ws: &Workspace| -> Vec<usize> { ws.clients.iter().map(Client::entry_count).collect() };
+        assert!(counts(&held).iter().sum::<usize>() > 50);
+        assert_eq!(counts(&shed), counts(&held));
+        // Shed again: nothing more is let go of.
+        shed.shed_logs();
+        assert_eq!(counts(&shed), counts(&held));
+
+        let pages = site_seen(&held);
+        assert!(pages.contains("<strong>这是第二次给我们介绍客户了</strong>"));
+        same(&site_seen(&shed), &pages, "pages of entries let go of");
+        same(&site_seen(&some), &pages, "pages of some entries let go of");
+        std::fs::write(dir.path().join("templates/client.html"), mine).unwrap();
+        let pages = site_seen(&held);
+        assert!(
+            pages.contains("[2026-11-12 visit"),
+            "the template shows entries"
+        );
+        same(
+            &site_seen(&shed),
+            &pages,
+            "pages of yours of entries let go of",
+        );
+        std::fs::remove_dir_all(dir.path().join("templates")).unwrap();
+
+        // Each page's entries are the ones parsed before: a note edited since, or entries
+        // that do not give what was kept of them, make no page.
+        let i = shed.client_index("huadong-jiancai").unwrap();
+        assert!(shed.log(i).is_ok());
+        let mut wrong = shed.clients[i].shed.unwrap();
+        wrong.heads[0] ^= 1;
+        let kept = shed.clients[i].shed.replace(wrong);
+        assert!(matches!(shed.log(i), Err(Fatal::Bug(_))));
+        shed.clients[i].shed = kept;
+        assert!(shed.log(i).is_ok());
+        let path = dir.path().join(&shed.clients[i].file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("第二次", "第三次")).unwrap();
+        assert!(matches!(shed.log(i), Err(Fatal::Changed(_))));
+        std::fs::write(&path, text).unwrap();
+        assert!(shed.log(i).is_ok());
+        // A workspace that let go of entries cannot be brought up to date one note at a
+        // time (the team's figures need every entry); a held one can.
+        assert!(!shed.update_note(&shed.clients[i].file.clone()));
+        let mut held = held;
+        assert!(held.update_note(&held.clients[i].file.clone()));
     }
 
     #[test]

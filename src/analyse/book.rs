@@ -23,22 +23,21 @@ pub fn recent_rates(client: &Client, today: Date) -> (u32, u32) {
     (recent, before)
 }
 
-/// Cooling off: fewer than half as many contacts in the last 90 days as in the 90 before.
-pub fn is_cooling(client: &Client, today: Date) -> bool {
-    let (recent, before) = recent_rates(client, today);
+/// Cooling off: fewer than half as many contacts in the last 90 days as in the 90 before
+/// (`recent_rates`).
+pub fn is_cooling((recent, before): (u32, u32)) -> bool {
     before > 0 && recent * 2 < before
 }
 
-/// Cooling clients, key clients first, then the steepest drop.
-pub fn cooling(clients: &[Client], today: Date) -> Vec<usize> {
+/// Cooling clients, key clients first, then the steepest drop. `rates[i]` is client
+/// `i`'s `recent_rates`.
+pub fn cooling(clients: &[Client], rates: &[(u32, u32)]) -> Vec<usize> {
     let mut out: Vec<(bool, i64, usize)> = clients
         .iter()
+        .zip(rates)
         .enumerate()
-        .filter(|(_, c)| is_cooling(c, today))
-        .map(|(i, c)| {
-            let (r, b) = recent_rates(c, today);
-            (c.tier != Some(Tier::Key), i64::from(r) - i64::from(b), i)
-        })
+        .filter(|(_, (_, r))| is_cooling(**r))
+        .map(|(i, (c, &(r, b)))| (c.tier != Some(Tier::Key), i64::from(r) - i64::from(b), i))
         .collect();
     out.sort();
     out.into_iter().map(|(_, _, i)| i).collect()
@@ -227,13 +226,15 @@ mod tests {
             ..Client::default()
         };
         assert_eq!(recent_rates(&c, today), (1, 4));
-        assert!(is_cooling(&c, today));
+        assert!(is_cooling(recent_rates(&c, today)));
         let warm = Client {
             entries: vec![e("2026-11-01"), e("2026-10-01"), e("2026-07-01")],
             ..Client::default()
         };
-        assert!(!is_cooling(&warm, today));
-        assert_eq!(cooling(&[warm, c], today), vec![1]);
+        assert!(!is_cooling(recent_rates(&warm, today)));
+        let clients = [warm, c];
+        let rates: Vec<_> = clients.iter().map(|c| recent_rates(c, today)).collect();
+        assert_eq!(cooling(&clients, &rates), vec![1]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod trend;
 
 use std::collections::BTreeMap;
 
-use crate::model::{Cadence, Client, Date, Kind, TierCadences};
+use crate::model::{Cadence, Client, Date, Entry, Kind, TierCadences};
 use rayon::prelude::*;
 
 /// Where a client stands against its cadence.
@@ -254,8 +254,12 @@ pub struct Team {
     pub status_counts: Vec<(Status, usize)>,
     pub contacts_12m: u32,
     pub entries_total: usize,
-    /// (client index, entry index) of the most recent contacts, newest first.
-    pub recent: Vec<(usize, usize)>,
+    /// The most recent contacts (client index, the entry), newest first: copies, as a
+    /// build lets go of most entries before it renders (`model::ShedLog`).
+    pub recent: Vec<(usize, Entry)>,
+    /// The day the newest entry or follow-up is dated, up to today: a timestamp that
+    /// changes only when the notes do.
+    pub newest: Option<Date>,
 }
 
 pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count: usize) -> Team {
@@ -281,12 +285,14 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
         recent.truncate(recent_count);
     };
     /// One part's counts: contacts per week, entries per kind (built-in kinds by their
-    /// index, configured ones by name), the newest contacts, entries in all.
+    /// index, configured ones by name), the newest contacts, entries in all, and the
+    /// newest day of an entry or follow-up.
     type Part = (
         Vec<u32>,
         ([u32; Kind::ALL.len()], BTreeMap<Kind, u32>),
         Vec<(Date, usize, usize)>,
         usize,
+        Option<Date>,
     );
     let empty = || -> Part {
         (
@@ -294,19 +300,23 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
             ([0u32; Kind::ALL.len()], BTreeMap::new()),
             Vec::new(),
             0,
+            None,
         )
     };
     // Client by client on every core (400,000 entries at 10,000 clients), then added up.
-    let (weekly, kinds, mut recent, entries_total) = clients
+    let (weekly, kinds, mut recent, entries_total, newest) = clients
         .par_iter()
         .enumerate()
         .fold(empty, |mut part, (ci, c)| {
-            let (weekly, kinds, recent, total) = &mut part;
+            let (weekly, kinds, recent, total, newest) = &mut part;
             *total += c.entries.len();
+            let followed = c.followups.iter().map(|f| f.date).filter(|&d| d <= today);
+            *newest = (*newest).max(followed.max());
             for (ei, e) in c.entries.iter().enumerate() {
                 if e.date > today {
                     continue;
                 }
+                *newest = (*newest).max(Some(e.date));
                 if e.date > year_ago {
                     match e.kind.index() {
                         Some(k) => {
@@ -343,6 +353,7 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
             a.2.extend(b.2);
             keep_first(&mut a.2);
             a.3 += b.3;
+            a.4 = a.4.max(b.4);
             a
         });
     keep_first(&mut recent);
@@ -366,7 +377,14 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
             .map(|&s| (s, stats.iter().filter(|x| x.status == s).count()))
             .collect(),
         entries_total,
-        recent: recent.into_iter().map(|(_, c, e)| (c, e)).collect(),
+        recent: recent
+            .into_iter()
+            .filter_map(|(_, ci, ei)| {
+                let e = clients.get(ci)?.entries.get(ei)?;
+                Some((ci, e.clone()))
+            })
+            .collect(),
+        newest,
     }
 }
 
@@ -595,6 +613,31 @@ mod tests {
         assert_eq!(t.weekly[50], 0);
         assert_eq!(t.first_week, d("2025-11-24"));
         assert_eq!(t.kinds.len(), 3);
-        assert_eq!(t.recent, vec![(0, 1), (0, 0)]);
+        let recent: Vec<(usize, Date, Kind)> =
+            t.recent.iter().map(|(c, e)| (*c, e.date, e.kind)).collect();
+        assert_eq!(
+            recent,
+            vec![
+                (0, d("2026-11-22"), Kind::Wechat),
+                (0, d("2026-11-16"), Kind::Call)
+            ]
+        );
+        assert_eq!(t.newest, Some(d("2026-11-22")));
+        // The newest day is a follow-up's when that is newer, up to today only.
+        let follow = |date: &str| FollowUp {
+            date: d(date),
+            text: "a".into(),
+            done: false,
+            done_on: None,
+            line: 1,
+            entry_line: None,
+        };
+        let mut c = client(None, vec![entry("2026-11-16", Kind::Call)]);
+        c.followups = vec![follow("2026-11-20"), follow("2026-11-30")];
+        let t = team(std::slice::from_ref(&c), &stats, today, 10);
+        assert_eq!(t.newest, Some(d("2026-11-20")));
+        c.followups.clear();
+        let t = team(std::slice::from_ref(&c), &stats, today, 10);
+        assert_eq!(t.newest, Some(d("2026-11-16")));
     }
 }

@@ -95,6 +95,22 @@ pub fn log_text(bytes: &[u8]) -> Option<&str> {
     Some(frontmatter::split(without_bom(text)).body)
 }
 
+/// The contact log of a note's bytes parsed again, as `parse_note` parsed it for a client
+/// with `people` on file: its entries (`model::ShedLog`). None when the bytes are not
+/// UTF-8.
+pub fn entries_again(
+    file: &str,
+    bytes: &[u8],
+    people: &[crate::model::Person],
+    today: Date,
+    kinds: &KindTable,
+) -> Option<Vec<crate::model::Entry>> {
+    let text = simdutf8::basic::from_utf8(bytes).ok()?;
+    let split = frontmatter::split(without_bom(text));
+    let cx = Context { today, kinds };
+    Some(log::parse_log(file, split.body, split.body_line, people, &cx).entries)
+}
+
 /// Parse one note. `file` is its path relative to the notes folder; `stem` its file
 /// name without `.md`, the default id; `kinds` the kinds notes may use. The client holds
 /// its log text (`LogText::Held`).

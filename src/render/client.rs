@@ -13,7 +13,7 @@ use crate::analyse::moments::MomentKind;
 use crate::analyse::{ClientStats, month_start};
 use crate::config::Lang;
 use crate::diag::Diagnostic;
-use crate::model::{Birthday, Client};
+use crate::model::{Birthday, Client, Entry};
 
 #[derive(Serialize)]
 pub struct ClientPage {
@@ -269,7 +269,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
             })
             .unwrap_or_default(),
         log_html: String::new(),
-        entry_count: c.entries.len(),
+        entry_count: c.entry_count(),
         people_html: String::new(),
         profile_html: markdown::to_html_section(without_background_heading(&c.profile)),
         monthly_svg,
@@ -339,11 +339,11 @@ fn without_background_heading(profile: &str) -> &str {
 /// what this reads (`Renderer::made_from`): the language, the day, each entry's day,
 /// kind, line, people, summary and body span, and the log text. Anything else this
 /// comes to read must go into the key too, or pages go stale.
-pub fn log_html(lang: Lang, c: &Client, log: &str, today: crate::model::Date) -> String {
+pub fn log_html(lang: Lang, entries: &[Entry], log: &str, today: crate::model::Date) -> String {
     use super::escape;
     use std::fmt::Write as _;
     let mut out = String::with_capacity(
-        c.entries
+        entries
             .iter()
             .map(|e| e.body.of(log).len() + 200)
             .sum::<usize>()
@@ -351,7 +351,7 @@ pub fn log_html(lang: Lang, c: &Client, log: &str, today: crate::model::Date) ->
     );
     out.push_str("<ol class=\"log\">\n");
     let sep = i18n::label(lang, "list_sep");
-    for e in &c.entries {
+    for e in entries {
         let counts = e.kind.is_contact() && e.date <= today;
         let _ = write!(
             out,
@@ -396,14 +396,16 @@ pub fn log_html(lang: Lang, c: &Client, log: &str, today: crate::model::Date) ->
 /// The client page's `client`: the client's `report::ClientReport` (the same values as
 /// the JSON export), with what its partials show added: per person the masked details of
 /// the people table, per entry its HTML, per follow-up its text as HTML, per deal its
-/// amount and thank-you in words, and the role map, moments and birthdays.
+/// amount and thank-you in words, and the role map, moments and birthdays. `log` is its
+/// contact log as `Workspace::log` gives it: the report's `entries` are those, also when
+/// the build let go of them (`model::ShedLog`).
 pub fn context(
     site: &Site<'_>,
     i: usize,
     report: &crate::report::ClientReport<'_>,
     page: &ClientPage,
     pb: &super::client_playbook::ClientPlaybook,
-    log: &str,
+    log: &crate::workspace::Log<'_>,
 ) -> Result<serde_json::Value, serde_json::Error> {
     use serde_json::{Value, json};
     let lang = site.lang;
@@ -415,6 +417,13 @@ pub fn context(
     let Some(obj) = v.as_object_mut() else {
         return Ok(v);
     };
+    if c.shed.is_some() {
+        obj.insert(
+            "entries".into(),
+            serde_json::to_value(crate::report::Entries::of(&log.entries))?,
+        );
+    }
+    let (entries, log) = (&log.entries[..], &log.text[..]);
     // Adds `extra`'s fields to the n-th object of the list `key`.
     fn add(obj: &mut serde_json::Map<String, Value>, key: &str, n: usize, extra: Value) {
         if let (Some(Value::Object(item)), Value::Object(extra)) = (
@@ -443,7 +452,7 @@ pub fn context(
         });
         add(obj, "people", n, extra);
     }
-    for (n, e) in c.entries.iter().enumerate() {
+    for (n, e) in entries.iter().enumerate() {
         let body = e.body.of(log);
         let html = if body.trim().is_empty() {
             String::new()

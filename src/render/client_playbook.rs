@@ -132,7 +132,7 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
         flags.push(label(lang, "no_dm").to_string());
     }
     if pb.is_cooling.get(i).copied().unwrap_or(false) {
-        let (r, b) = crate::analyse::book::recent_rates(c, ws.today);
+        let (r, b) = pb.rates.get(i).copied().unwrap_or_default();
         flags.push(format!(
             "{}{}",
             label(lang, "cooling"),

@@ -578,9 +578,8 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
         .team
         .recent
         .iter()
-        .filter_map(|&(ci, ei)| {
-            let c = ws.clients.get(ci)?;
-            let e = c.entries.get(ei)?;
+        .filter_map(|(ci, e)| {
+            let (ci, c) = (*ci, ws.clients.get(*ci)?);
             Some(RecentRow {
                 date: e.date.to_string(),
                 client: c.name.clone(),

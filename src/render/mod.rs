@@ -640,7 +640,8 @@ impl<'a> Renderer<'a> {
     /// - the view: every figure, name, link and chart the page shows, those from other
     ///   notes included, exactly as the template sees them (`page_title` is its name);
     /// - what `client::log_html` reads besides the language and the day: each entry's
-    ///   day, kind, line, people, summary and body span, and the log text's digest.
+    ///   day, kind, line, people, summary and body span (`fresh::entry_heads`, kept when
+    ///   the build let go of the entries: `model::ShedLog`), and the log text's digest.
     ///
     /// The note's other bytes are not in it: the front matter holds what the page masks,
     /// and the view already has what the page shows of it.
@@ -652,20 +653,10 @@ impl<'a> Renderer<'a> {
         field(&mut h, &c.log_digest?);
         field(&mut h, c.file.as_bytes());
         field(&mut h, c.name.as_bytes());
-        h.update(&(c.entries.len() as u64).to_le_bytes());
-        for e in &c.entries {
-            field(&mut h, e.date.to_string().as_bytes());
-            field(&mut h, e.kind.as_str().as_bytes());
-            h.update(&[u8::from(e.kind.is_contact())]);
-            h.update(&(e.line as u64).to_le_bytes());
-            h.update(&(e.people.len() as u64).to_le_bytes());
-            for p in &e.people {
-                field(&mut h, p.as_bytes());
-            }
-            field(&mut h, e.summary.as_bytes());
-            h.update(&e.body.start.to_le_bytes());
-            h.update(&e.body.end.to_le_bytes());
-        }
+        let heads = c
+            .shed
+            .map_or_else(|| crate::fresh::entry_heads(&c.entries), |s| s.heads);
+        field(&mut h, &heads);
         // Serialised whole, then hashed in one go: many small updates cost more.
         VIEW_BUFFER.with_borrow_mut(|buffer| {
             buffer.clear();
@@ -694,9 +685,9 @@ impl<'a> Renderer<'a> {
         let site = &self.site;
         let c = site.ws.clients.get(i).ok_or(Fatal::Bug("client index"))?;
         let ClientView { page: mut base, pb } = view;
-        // The bodies of its entries: read again from the note when not held.
-        let log = site.ws.log_text(i)?;
-        base.log_html = client::log_html(site.lang, c, &log, site.ws.today);
+        // Its entries and their bodies: read again from the note when not held.
+        let log = site.ws.log(i)?;
+        base.log_html = client::log_html(site.lang, &log.entries, &log.text, site.ws.today);
         let page = WithPlaybook {
             page: &base,
             p: None,

@@ -349,10 +349,7 @@ pub fn practices(
         .copied()
         .filter(|&i| keep(i))
         .map(|i| {
-            let (r, b) = ws
-                .clients
-                .get(i)
-                .map_or((0, 0), |c| crate::analyse::book::recent_rates(c, ws.today));
+            let (r, b) = pb.rates.get(i).copied().unwrap_or_default();
             (i, format!("{r} / {b}"))
         })
         .collect();
