@@ -579,19 +579,25 @@ impl Workspace {
         match &c.log {
             LogText::Held(text) => Ok(Cow::Borrowed(text)),
             LogText::OnDisk { path, digest } => {
-                let changed = || Fatal::Changed(path.to_path_buf());
-                let read = parse::read_limited(path, self.config.limits.note_size);
-                if crate::fresh::read_digest(&read, || None) != *digest {
-                    return Err(changed());
-                }
-                match &read {
-                    Ok(Some(bytes)) => parse::log_text(bytes)
-                        .map(|t| Cow::Owned(t.to_owned()))
-                        .ok_or_else(changed),
-                    _ => Err(changed()),
-                }
+                let bytes = self.note_again(path, digest)?;
+                parse::log_text(&bytes)
+                    .map(|t| Cow::Owned(t.to_owned()))
+                    .ok_or_else(|| Fatal::Changed(path.to_path_buf()))
             }
             LogText::Dropped => Err(Fatal::Bug("a client page of a note read without its log")),
+        }
+    }
+
+    /// The note at `path` read again, which must still be the note parsed (its
+    /// `fresh::read_digest` is `digest`), else `Fatal::Changed`.
+    fn note_again(&self, path: &Path, digest: &[u8; 32]) -> Result<Vec<u8>, Fatal> {
+        let read = parse::read_limited(path, self.config.limits.note_size);
+        if crate::fresh::read_digest(&read, || None) != *digest {
+            return Err(Fatal::Changed(path.to_path_buf()));
+        }
+        match read {
+            Ok(Some(bytes)) => Ok(bytes),
+            _ => Err(Fatal::Changed(path.to_path_buf())),
         }
     }
 
@@ -611,13 +617,7 @@ impl Workspace {
             return Err(Fatal::Bug("entries let go of from a log not in its note"));
         };
         let changed = || Fatal::Changed(path.to_path_buf());
-        let read = parse::read_limited(path, self.config.limits.note_size);
-        if crate::fresh::read_digest(&read, || None) != *digest {
-            return Err(changed());
-        }
-        let Ok(Some(bytes)) = &read else {
-            return Err(changed());
-        };
+        let bytes = &self.note_again(path, digest)?;
         let text = parse::log_text(bytes).ok_or_else(changed)?;
         let kinds = &self.config.kinds;
         let entries = parse::entries_again(&c.file, bytes, &c.people, self.today, kinds)
