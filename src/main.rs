@@ -682,10 +682,13 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             let note_digests = checked.digests.take();
             let config_digest = checked.config_digest;
             let mut ws = checked.analyse(&mut timings);
-            // Only each client's own page reads its entries from here on: let go of
-            // those of the logs left in their notes (read again for the page anyway).
-            ws.shed_logs();
-            timings.lap("let go of entries");
+            // The entries of the logs left in their notes were let go of as they were
+            // read (each page reads its own again): the dashboard's few newest contacts
+            // are read again from theirs.
+            ws.fill_recent()?;
+            // Nothing from here on computes a figure (renderers only show the report).
+            ws.drop_ticks();
+            timings.lap("read the newest contacts again");
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
             timings.lap("print diagnostics");

@@ -657,11 +657,40 @@ pub struct Anchor {
     pub source: String,
 }
 
-/// What a build keeps of a contact log it let go of once the analysis is done
-/// (`workspace::Workspace::shed_logs`). Only the client's own page shows its entries
-/// after that, and it parses them again from its note (a log left in its note,
-/// `LogText::OnDisk`, is read again for that page anyway), so the 400,000 entries of
-/// 10,000 clients are not held while the site is rendered.
+/// What the figures across clients read of one entry (`Client::ticks`): its day, kind,
+/// figure and whether the client started it, without its text. A build keeps these
+/// for a log it let go of (`ShedLog`), a tenth of the entries' memory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tick {
+    pub date: Date,
+    pub kind: Kind,
+    pub inbound: bool,
+    /// As `Entry::figure`.
+    pub figure: Option<f64>,
+}
+
+impl Tick {
+    pub fn of(e: &Entry) -> Tick {
+        Tick {
+            date: e.date,
+            kind: e.kind,
+            inbound: e.inbound,
+            figure: e.figure,
+        }
+    }
+
+    /// As `Entry::score`.
+    pub fn score(&self) -> Option<f64> {
+        self.figure.filter(|_| self.kind == Kind::Feedback)
+    }
+}
+
+/// What a build keeps of a contact log it let go of as soon as it has read the note and
+/// worked out the client's own figures (`workspace::How::stream`): how many entries,
+/// their heads, and their ticks for the figures across clients. Only the client's own
+/// page shows its entries after that, and it parses them again from its note (a log
+/// left in its note, `LogText::OnDisk`, is read again for that page anyway), so the
+/// 400,000 entries of 10,000 clients are never all held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShedLog {
     /// How many entries there were.
@@ -669,6 +698,9 @@ pub struct ShedLog {
     /// `fresh::entry_heads` of them: what a client page's key covers of the entries,
     /// and what the entries parsed again must give.
     pub heads: [u8; 32],
+    /// Whether `Client::ticks` are still held: a build lets go of them too once the
+    /// analysis is done (`workspace::Workspace::drop_ticks`).
+    pub ticked: bool,
 }
 
 /// One client note, as understood.
@@ -720,6 +752,9 @@ pub struct Client {
     /// is then empty, and the client page parses them again from the note
     /// (`workspace::Workspace::log`).
     pub shed: Option<ShedLog>,
+    /// What the team's figures read of the entries let go of (`ShedLog`), newest first
+    /// like `entries`: empty while `entries` are held. Read both through `ticks`.
+    pub ticks: Box<[Tick]>,
 }
 
 impl Client {
@@ -732,6 +767,19 @@ impl Client {
                 .as_ref()
                 .and_then(|l| l.date)
                 .is_none_or(|d| d <= day)
+    }
+
+    /// What the team's figures read of its entries, newest first, whether the entries
+    /// are held or were let go of (`ShedLog`): the figures come out the same either way.
+    pub fn ticks(&self) -> impl DoubleEndedIterator<Item = Tick> + '_ {
+        debug_assert!(
+            self.shed.is_none_or(|s| s.ticked),
+            "ticks read after the analysis let go of them"
+        );
+        self.entries
+            .iter()
+            .map(Tick::of)
+            .chain(self.ticks.iter().copied())
     }
 
     /// How many entries its contact log has, held or let go of (`ShedLog`).
@@ -776,6 +824,47 @@ impl Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "ticks read after the analysis let go of them")]
+    fn ticks_let_go_of_are_not_read() {
+        let c = Client {
+            shed: Some(ShedLog {
+                entries: 1,
+                heads: [0; 32],
+                ticked: false,
+            }),
+            ..Client::default()
+        };
+        let _ = c.ticks().count();
+    }
+
+    #[test]
+    fn ticks_are_the_entries_held_or_kept() {
+        let entries = vec![
+            Entry::bare("2026-11-02", Kind::Visit),
+            Entry::bare("2026-10-01", Kind::Call),
+        ];
+        let held = Client {
+            entries: entries.clone(),
+            ..Client::default()
+        };
+        let kept = Client {
+            ticks: entries.iter().map(Tick::of).collect(),
+            shed: Some(ShedLog {
+                entries: 2,
+                heads: [0; 32],
+                ticked: true,
+            }),
+            ..Client::default()
+        };
+        let dates = |c: &Client| c.ticks().map(|t| t.date.to_string()).collect::<Vec<_>>();
+        assert_eq!(dates(&held), ["2026-11-02", "2026-10-01"]);
+        assert_eq!(dates(&kept), dates(&held));
+        // Control: neither held nor kept, none.
+        assert_eq!(dates(&Client::default()).len(), 0);
+    }
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()

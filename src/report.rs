@@ -114,7 +114,7 @@ pub struct ClientReport<'a> {
     pub tags: &'a [String],
     pub referred_by: Option<&'a str>,
     /// The contact log as the note has it (each entry an `EntryReport`). Empty in a
-    /// build for a client whose entries it let go of after the analysis
+    /// build for a client whose entries it let go of as it read the note
     /// (`model::ShedLog`): its page reads them again (`Workspace::log`).
     pub entries: Entries<'a>,
     pub open_followups: Followups<'a>,

@@ -9,11 +9,7 @@ use super::{ClientStats, Status, counts, days_between};
 /// Contacts in the last 90 days and in the 90 days before.
 pub fn recent_rates(client: &Client, today: Date) -> (u32, u32) {
     let (mut recent, mut before) = (0, 0);
-    for e in client
-        .entries
-        .iter()
-        .filter(|e| counts(e.kind, e.date, today))
-    {
+    for e in client.ticks().filter(|e| counts(e.kind, e.date, today)) {
         match days_between(e.date, today) {
             0..90 => recent += 1,
             90..180 => before += 1,

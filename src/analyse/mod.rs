@@ -143,12 +143,7 @@ pub fn client_stats(client: &Client, today: Date, cadences: &TierCadences) -> Cl
     let cadence = client
         .cadence
         .unwrap_or_else(|| cadences.for_tier(client.tier));
-    let contacts = || {
-        client
-            .entries
-            .iter()
-            .filter(|e| counts(e.kind, e.date, today))
-    };
+    let contacts = || client.ticks().filter(|e| counts(e.kind, e.date, today));
     let last_contact = contacts().map(|e| e.date).max();
     let plain_due = last_contact.and_then(|d| cadence.add_to(d));
     let mut rhythms = vec![Rhythm {
@@ -256,19 +251,28 @@ pub struct Team {
     pub entries_total: usize,
     /// The most recent contacts (client index, the entry), newest first: copies, as a
     /// build lets go of most entries before it renders (`model::ShedLog`).
+    /// Those of clients whose entries were let go of while reading (`ShedLog`) are
+    /// missing until the notes are read again for them (`Workspace::fill_recent`).
     pub recent: Vec<(usize, Entry)>,
+    /// Where the most recent contacts are: (client index, index into its entries).
+    pub recent_at: Vec<(usize, usize)>,
     /// The day the newest entry or follow-up is dated, up to today: a timestamp that
     /// changes only when the notes do.
     pub newest: Option<Date>,
 }
 
-pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count: usize) -> Team {
+/// Monday of the first of the 52 weeks up to `today`'s (`Team::first_week`).
+pub fn first_week(today: Date) -> Date {
     let monday = today
         .checked_sub(jiff::Span::new().days(i64::from(today.weekday().to_monday_zero_offset())))
         .unwrap_or(today);
-    let first_week = monday
+    monday
         .checked_sub(jiff::Span::new().weeks(51))
-        .unwrap_or(monday);
+        .unwrap_or(monday)
+}
+
+pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count: usize) -> Team {
+    let first_week = first_week(today);
     let year_ago = today
         .checked_sub(jiff::Span::new().days(365))
         .unwrap_or(today);
@@ -309,10 +313,10 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
         .enumerate()
         .fold(empty, |mut part, (ci, c)| {
             let (weekly, kinds, recent, total, newest) = &mut part;
-            *total += c.entries.len();
+            *total += c.entry_count();
             let followed = c.followups.iter().map(|f| f.date).filter(|&d| d <= today);
             *newest = (*newest).max(followed.max());
-            for (ei, e) in c.entries.iter().enumerate() {
+            for (ei, e) in c.ticks().enumerate() {
                 if e.date > today {
                     continue;
                 }
@@ -378,12 +382,13 @@ pub fn team(clients: &[Client], stats: &[ClientStats], today: Date, recent_count
             .collect(),
         entries_total,
         recent: recent
-            .into_iter()
-            .filter_map(|(_, ci, ei)| {
+            .iter()
+            .filter_map(|&(_, ci, ei)| {
                 let e = clients.get(ci)?.entries.get(ei)?;
                 Some((ci, e.clone()))
             })
             .collect(),
+        recent_at: recent.into_iter().map(|(_, ci, ei)| (ci, ei)).collect(),
         newest,
     }
 }

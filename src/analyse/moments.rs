@@ -183,8 +183,7 @@ pub fn greeted(client: &Client, date: Date, before: i64, after: i64, today: Date
 /// The first greeting or gift logged from `from` to `to` (both included).
 fn greeted_between(client: &Client, from: Date, to: Date, today: Date) -> Option<Date> {
     client
-        .entries
-        .iter()
+        .ticks()
         .filter(|e| matches!(e.kind, Kind::Greeting | Kind::Gift) && counts(e.kind, e.date, today))
         .map(|e| e.date)
         .find(|d| *d >= from && *d <= to)
@@ -244,8 +243,7 @@ pub fn birthday_checks(client: &Client, today: Date) -> Vec<BirthdayCheck> {
 fn eligible(client: &Client, holiday: Date, today: Date) -> bool {
     client.tier != Some(Tier::Dormant)
         && client
-            .entries
-            .iter()
+            .ticks()
             .any(|e| counts(e.kind, e.date, today) && e.date <= holiday)
 }
 

@@ -105,10 +105,25 @@ fn flow_of(days: &[Date], date: Date, today: Date) -> DealFlow {
 /// The client's risks. `revenue_year` is the year revenue is compared on (the 80/20
 /// year, else last year), `deals` its deals (`deals::deals`).
 pub fn risks(client: &Client, deals: &[Deal], revenue_year: i32, today: Date) -> Risks {
-    let mut flags = Vec::new();
-    if revenue_change(client, revenue_year).is_some_and(|c| c <= REVENUE_DROP) {
-        flags.push(Flag::RevenueDrop);
+    let mut risks = risks_but_revenue(client, deals, today);
+    revenue_drop(&mut risks, client, revenue_year);
+    risks
+}
+
+/// Add the revenue flag to `risks_but_revenue`'s risks, where `risks` has it: the two
+/// make `risks`.
+pub fn revenue_drop(risks: &mut Risks, client: &Client, revenue_year: i32) {
+    if revenue_change(client, revenue_year).is_some_and(|c| c <= REVENUE_DROP)
+        && !risks.flags.contains(&Flag::RevenueDrop)
+    {
+        risks.flags.insert(0, Flag::RevenueDrop);
     }
+}
+
+/// The client's risks but the revenue flag, which depends on every client's revenue
+/// (`revenue_drop` adds it): all of them that read its entries.
+pub fn risks_but_revenue(client: &Client, deals: &[Deal], today: Date) -> Risks {
+    let mut flags = Vec::new();
     let current = |name: &str| {
         client
             .people

@@ -126,7 +126,7 @@ pub struct FeedbackMonth {
 pub fn feedback_trend(clients: &[Client], today: Date) -> Vec<FeedbackMonth> {
     let first = month_start(today, 11);
     let mut sums = [(0.0f64, 0u32); 12];
-    for e in clients.iter().flat_map(|c| &c.entries) {
+    for e in clients.iter().flat_map(Client::ticks) {
         if let (Some(score), true) = (e.score(), e.date >= first && e.date <= today) {
             let m = (i32::from(e.date.year()) - i32::from(first.year())) * 12
                 + i32::from(e.date.month())

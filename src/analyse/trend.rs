@@ -21,7 +21,7 @@ pub type WeekStatuses = [Option<Status>; WEEKS];
 
 /// The day a client is known from (None: no date says; it counts always).
 pub fn known_from(client: &Client) -> Option<Date> {
-    let first_entry = client.entries.iter().map(|e| e.date).min();
+    let first_entry = client.ticks().map(|e| e.date).min();
     match (client.since, first_entry) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -233,7 +233,7 @@ pub fn weekly_contacts<'a>(
     today: Date,
 ) -> Vec<u32> {
     let mut weekly = vec![0u32; WEEKS];
-    for e in clients.flat_map(|c| &c.entries) {
+    for e in clients.flat_map(Client::ticks) {
         if super::counts(e.kind, e.date, today)
             && let Some(slot) =
                 super::week_index(first_week, e.date).and_then(|w| weekly.get_mut(w))

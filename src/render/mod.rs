@@ -761,6 +761,11 @@ pub fn render_site_timed(
     made: Option<&MadeFrom>,
     busy: &crate::timings::Busy,
 ) -> Result<Built, Fatal> {
+    if ws.team.recent.len() != ws.team.recent_at.len() {
+        return Err(Fatal::Bug(
+            "the newest contacts were not read again (fill_recent)",
+        ));
+    }
     // Templates compiled, the tables every page looks things up in.
     let r = busy.time(0, || Renderer::new_made(ws, report, lang, made))?;
     let io = |rel: &str| {
