@@ -1364,10 +1364,9 @@ mod tests {
         dir
     }
 
-    /// What the outputs show: the report as JSON, the diagnostics, and every file of
-    /// the site (pages read the workspace as well as the report).
-    /// The report (each client's entries as its page reads them: `log`), diagnostics
-    /// and site of `ws`.
+    /// What the outputs show: the report as JSON (each client's entries as its page
+    /// reads them: `log`), the diagnostics, and every file of the site (pages read the
+    /// workspace as well as the report).
     fn seen(ws: &Workspace) -> String {
         let report = crate::report::build(ws);
         let diags: Vec<String> = ws.diags.iter().map(|d| d.render(false)).collect();
