@@ -1594,6 +1594,21 @@ mod tests {
         assert!(!shed.update_note(&shed.clients[i].file.clone()));
         let mut held = held;
         assert!(held.update_note(&held.clients[i].file.clone()));
+
+        // A site whose newest contacts were not read again (`fill_recent`) is not made;
+        // once they are, it is.
+        let recent = std::mem::take(&mut shed.team.recent);
+        let out = tempfile::tempdir().unwrap();
+        let staging = crate::write::prepare(&out.path().join("site"), dir.path()).unwrap();
+        let lang = crate::config::Lang::En;
+        let report = crate::report::build(&shed);
+        let made = crate::render::render_site(&shed, &report, lang, &staging);
+        assert!(matches!(made, Err(Fatal::Bug(_))), "{:?}", made.map(|_| ()));
+        drop(report);
+        shed.fill_recent().unwrap();
+        assert_eq!(shed.team.recent, recent);
+        let report = crate::report::build(&shed);
+        assert!(crate::render::render_site(&shed, &report, lang, &staging).is_ok());
     }
 
     #[test]
