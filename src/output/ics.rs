@@ -21,113 +21,93 @@ pub fn write<W: Write>(
     owner: Option<&str>,
     out: W,
 ) -> io::Result<()> {
-    write_events(&events(report, lang), report, name, owner, out)
+    write_events(&events(report), report, lang, name, owner, out)
 }
 
-/// One event of the calendar, made once and written into every feed it belongs to.
+/// One event of the calendar: when, its UID's parts, and which follow-up or moment of
+/// the report it is. Its text is written from the report as each feed is written
+/// (`write_events`), not held: the team's events are about 300 bytes each, and 100,000
+/// clients have half a million of them.
 pub struct CalEvent {
-    uid: String,
     date: Date,
+    /// What the UID says it is (`followup`, `birthday`, …): with `date` and `hash`,
+    /// the UID (`uid_of`).
+    what: &'static str,
+    /// `uid_hash` of whose it is.
+    hash: u64,
+    from: From,
+}
+
+/// Where in the report an event comes from.
+#[derive(Clone, Copy)]
+enum From {
+    /// The `at`th of a client's follow-ups (`ClientReport::followups`).
+    FollowUp { client: u32, at: u32 },
+    /// An index into `Report::calendar`.
+    Moment(u32),
+}
+
+impl CalEvent {
     /// The client it is about (an index into `Report::clients`); none for holidays.
-    client: Option<usize>,
-    /// The event as it is written (`BEGIN:VEVENT` … `END:VEVENT`, folded), made once:
-    /// the team's feed and each rep's repeat the same events.
-    text: Vec<u8>,
+    fn client(&self, report: &Report<'_>) -> Option<usize> {
+        match self.from {
+            From::FollowUp { client, .. } => Some(client as usize),
+            From::Moment(m) => report
+                .calendar
+                .get(m as usize)
+                .and_then(|m| m.client_index)
+                .filter(|&i| report.clients.get(i).is_some()),
+        }
+    }
 }
 
 /// Every event of the report's calendar (all clients), sorted by day and UID.
-pub fn events(report: &Report<'_>, lang: Lang) -> Vec<CalEvent> {
+pub fn events(report: &Report<'_>) -> Vec<CalEvent> {
     let horizon = report
         .today
         .checked_add(jiff::Span::new().days(crate::workspace::CALENDAR_DAYS))
         .unwrap_or(report.today);
-    let colon = if lang == Lang::Zh { "：" } else { ": " };
-    let stamp = stamp_of(report.stamp);
-    let event = |uid: String,
-                 date: Date,
-                 client: Option<usize>,
-                 summary: &str,
-                 description: &str,
-                 categories: &str| {
-        let mut w = IcsWriter {
-            out: Vec::with_capacity(320),
-            stamp: stamp.clone(),
-            buf: String::with_capacity(256),
-        };
-        // Writing into a `Vec` cannot fail.
-        let _ = w.event(&Event {
-            uid: &uid,
-            date,
-            summary,
-            description,
-            categories,
-        });
-        CalEvent {
-            uid,
-            date,
-            client,
-            text: w.out,
-        }
-    };
     let mut events: Vec<CalEvent> = Vec::new();
     for (i, c) in report.clients.iter().enumerate() {
-        for f in c.followups.iter().filter(|f| !f.done) {
-            if f.date < report.today || f.date >= horizon {
+        for (j, f) in c.followups.iter().enumerate() {
+            if f.done || f.date < report.today || f.date >= horizon {
                 continue;
             }
-            events.push(event(
-                uid("followup", f.date, &[c.id, f.text]),
-                f.date,
-                Some(i),
-                &format!("{}{colon}{}", c.name, f.text),
-                &format!("{} · {}:{}", label(lang, "followups"), c.file, f.line),
-                label(lang, "followups"),
-            ));
+            let (Ok(client), Ok(at)) = (u32::try_from(i), u32::try_from(j)) else {
+                continue;
+            };
+            events.push(CalEvent {
+                date: f.date,
+                what: "followup",
+                hash: uid_hash(&[c.id, f.text]),
+                from: From::FollowUp { client, at },
+            });
         }
     }
-    for m in &report.calendar {
-        let client = m.client_index.and_then(|i| report.clients.get(i));
-        let client_name = client.map_or("", |c| c.name);
-        let (key, title) = match m.kind {
-            MomentKind::Birthday => (
-                "moment_birthday",
-                match lang {
-                    Lang::Zh => format!("{}（{client_name}）", m.name.unwrap_or("")),
-                    Lang::En => format!("{} ({client_name})", m.name.unwrap_or("")),
-                },
-            ),
-            MomentKind::Anniversary => ("moment_anniversary", client_name.to_string()),
-            MomentKind::Date => ("moment_date", format!("{client_name}{colon}{}", m.what)),
-            MomentKind::Holiday => (
-                "moment_holiday",
-                match m.holiday_key {
-                    Some(k) => label(lang, &format!("holiday_{k}")).to_string(),
-                    None => m.name.unwrap_or("").to_string(),
-                },
-            ),
-        };
-        // A lunar birthday or date says so: `Birthday: 王强 (Acme) · lunar 10/23`.
-        let title = match m.lunar {
-            Some(d) => format!("{title} · {}", crate::render::format::lunar_day(lang, d)),
-            None => title,
-        };
-        let kind = label(lang, key);
-        events.push(event(
-            uid(
-                key.trim_start_matches("moment_"),
-                m.date,
-                &[m.client.unwrap_or(""), m.name.unwrap_or(m.what)],
-            ),
-            m.date,
-            m.client_index.filter(|_| client.is_some()),
-            &format!("{kind}{colon}{title}"),
-            "",
-            kind,
-        ));
+    for (n, m) in report.calendar.iter().enumerate() {
+        let Ok(at) = u32::try_from(n) else { continue };
+        events.push(CalEvent {
+            date: m.date,
+            what: moment_key(m.kind).trim_start_matches("moment_"),
+            hash: uid_hash(&[m.client.unwrap_or(""), m.name.unwrap_or(m.what)]),
+            from: From::Moment(at),
+        });
     }
-    events.sort_by(|a, b| (a.date, &a.uid).cmp(&(b.date, &b.uid)));
-    events.dedup_by(|a, b| a.uid == b.uid);
+    // By day, then UID: within a day, the UIDs' order is their kinds' and then their
+    // hashes' (no kind is the start of another, the hash is 16 hex digits).
+    events.sort_by(|a, b| (a.date, a.what, a.hash).cmp(&(b.date, b.what, b.hash)));
+    events.dedup_by(|a, b| (a.date, a.what, a.hash) == (b.date, b.what, b.hash));
     events
+}
+
+/// The label key of a moment's kind.
+fn moment_key(kind: MomentKind) -> &'static str {
+    match kind {
+        MomentKind::Birthday => "moment_birthday",
+        MomentKind::Anniversary => "moment_anniversary",
+        MomentKind::Date => "moment_date",
+        MomentKind::Holiday => "moment_holiday",
+    }
 }
 
 /// `DTSTAMP`'s value for the day `stamp`.
@@ -135,10 +115,12 @@ fn stamp_of(stamp: Date) -> String {
     format!("{}T000000Z", compact(stamp))
 }
 
-/// Write a feed of `events`: all of them, or with `owner` that rep's and the holidays.
+/// Write a feed of `events` in `lang`: all of them, or with `owner` that rep's and the
+/// holidays.
 pub fn write_events<W: Write>(
     events: &[CalEvent],
     report: &Report<'_>,
+    lang: Lang,
     name: &str,
     owner: Option<&str>,
     out: W,
@@ -148,22 +130,89 @@ pub fn write_events<W: Write>(
         name,
         report.stamp,
     )?;
+    let colon = if lang == Lang::Zh { "：" } else { ": " };
     for e in events {
-        let mine = match (owner, e.client.and_then(|i| report.clients.get(i))) {
+        let mine = match (owner, e.client(report).and_then(|i| report.clients.get(i))) {
             (Some(o), Some(c)) => c.owner.unwrap_or("") == o,
             _ => true,
         };
-        if !mine {
-            continue;
+        if mine {
+            write_event(&mut w, e, report, lang, colon)?;
         }
-        w.out.write_all(&e.text)?;
     }
     w.finish()?.flush()
 }
 
-/// A UID that stays the same across builds: what, when, and a hash of whose.
-fn uid(what: &str, date: Date, parts: &[&str]) -> String {
-    // FNV-1a, 64 bits: stable across Rust versions and platforms, unlike `Hash`.
+/// The event `e` as its feed has it.
+fn write_event<W: Write>(
+    w: &mut IcsWriter<W>,
+    e: &CalEvent,
+    report: &Report<'_>,
+    lang: Lang,
+    colon: &str,
+) -> io::Result<()> {
+    let uid = uid_of(e.what, e.date, e.hash);
+    match e.from {
+        From::FollowUp { client, at } => {
+            let Some(c) = report.clients.get(client as usize) else {
+                return Ok(());
+            };
+            let Some(f) = c.followups.get(at as usize) else {
+                return Ok(());
+            };
+            w.event(&Event {
+                uid: &uid,
+                date: e.date,
+                summary: &format!("{}{colon}{}", c.name, f.text),
+                description: &format!("{} · {}:{}", label(lang, "followups"), c.file, f.line),
+                categories: label(lang, "followups"),
+            })
+        }
+        From::Moment(m) => {
+            let Some(m) = report.calendar.get(m as usize) else {
+                return Ok(());
+            };
+            let client = m.client_index.and_then(|i| report.clients.get(i));
+            let client_name = client.map_or("", |c| c.name);
+            let key = moment_key(m.kind);
+            let title = match m.kind {
+                MomentKind::Birthday => match lang {
+                    Lang::Zh => format!("{}（{client_name}）", m.name.unwrap_or("")),
+                    Lang::En => format!("{} ({client_name})", m.name.unwrap_or("")),
+                },
+                MomentKind::Anniversary => client_name.to_string(),
+                MomentKind::Date => format!("{client_name}{colon}{}", m.what),
+                MomentKind::Holiday => match m.holiday_key {
+                    Some(k) => label(lang, &format!("holiday_{k}")).to_string(),
+                    None => m.name.unwrap_or("").to_string(),
+                },
+            };
+            // A lunar birthday or date says so: `Birthday: 王强 (Acme) · lunar 10/23`.
+            let title = match m.lunar {
+                Some(d) => format!("{title} · {}", crate::render::format::lunar_day(lang, d)),
+                None => title,
+            };
+            let kind = label(lang, key);
+            w.event(&Event {
+                uid: &uid,
+                date: e.date,
+                summary: &format!("{kind}{colon}{title}"),
+                description: "",
+                categories: kind,
+            })
+        }
+    }
+}
+
+/// A UID that stays the same across builds: what, when, and a hash of whose
+/// (`uid_hash`).
+fn uid_of(what: &str, date: Date, hash: u64) -> String {
+    format!("{what}-{}-{hash:016x}@touchbase", compact(date))
+}
+
+/// Whose an event is, for its UID: FNV-1a, 64 bits, stable across Rust versions and
+/// platforms, unlike `Hash`.
+fn uid_hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for b in part.bytes().chain([0]) {
@@ -171,7 +220,7 @@ fn uid(what: &str, date: Date, parts: &[&str]) -> String {
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    format!("{what}-{}-{h:016x}@touchbase", compact(date))
+    h
 }
 
 /// One all-day event.

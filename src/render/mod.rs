@@ -359,14 +359,21 @@ impl<'a> Renderer<'a> {
         let ws = self.site.ws;
         let events = self
             .events
-            .get_or_init(|| crate::output::ics::events(self.site.report, self.site.lang));
+            .get_or_init(|| crate::output::ics::events(self.site.report));
         let book = feed.and_then(|b| ws.playbook.books.get(b));
         let name = match book {
             Some(b) => format!("{} · {}", self.site_title, self.site.rep_name(&b.owner)),
             None => self.site_title.to_string(),
         };
         let owner = book.map(|b| b.owner.as_str());
-        crate::output::ics::write_events(events, self.site.report, &name, owner, out)
+        crate::output::ics::write_events(
+            events,
+            self.site.report,
+            self.site.lang,
+            &name,
+            owner,
+            out,
+        )
     }
 
     fn team(&self) -> &team_charts::TeamPlaybook {
