@@ -79,6 +79,9 @@ pub struct CustomKind(&'static CustomDef);
 pub struct CustomDef {
     pub name: &'static str,
     pub contact: bool,
+    /// Its place in the interned kinds (`KINDS`): set once, unique to the name and
+    /// `contact`, so it changes neither the order nor equality.
+    code: u32,
 }
 
 impl std::ops::Deref for CustomKind {
@@ -88,15 +91,17 @@ impl std::ops::Deref for CustomKind {
     }
 }
 
+/// Every configured kind interned so far, in the order first seen: a kind's place here
+/// is its code in a `PackedTick` (`Kind::code`).
+static KINDS: std::sync::RwLock<Vec<&'static CustomDef>> = std::sync::RwLock::new(Vec::new());
+
 impl CustomKind {
     /// A configured kind. It is interned: each distinct name and `contact` is stored
     /// once for the life of the process, so a reloaded configuration (`serve`) costs
     /// nothing new unless it names a new kind.
     pub fn new(name: &str, contact: bool) -> CustomKind {
-        use std::sync::Mutex;
         // A handful at most (the configuration's `kinds:`), looked up when it is loaded.
-        static KINDS: Mutex<Vec<&'static CustomDef>> = Mutex::new(Vec::new());
-        let mut kinds = KINDS.lock().unwrap_or_else(|e| e.into_inner());
+        let mut kinds = KINDS.write().unwrap_or_else(|e| e.into_inner());
         let found = kinds
             .iter()
             .find(|k| k.name == name && k.contact == contact)
@@ -109,7 +114,12 @@ impl CustomKind {
                     Some(k) => k.name,
                     None => Box::leak(name.to_string().into_boxed_str()),
                 };
-                let k: &'static CustomDef = Box::leak(Box::new(CustomDef { name, contact }));
+                let code = u32::try_from(kinds.len()).unwrap_or(u32::MAX);
+                let k: &'static CustomDef = Box::leak(Box::new(CustomDef {
+                    name,
+                    contact,
+                    code,
+                }));
                 kinds.push(k);
                 k
             }
@@ -203,6 +213,30 @@ impl Kind {
             Kind::Note => false,
             Kind::Custom(c) => c.contact,
             _ => true,
+        }
+    }
+
+    /// A number for the kind, two bytes (`PackedTick`): a built-in kind's place in
+    /// `Kind::ALL`, a configured kind's after them in the order it was interned. None
+    /// past 65,535 kinds.
+    fn code(self) -> Option<u16> {
+        let code = match self {
+            Kind::Custom(c) => usize::try_from(c.code).ok()?.checked_add(Kind::ALL.len())?,
+            k => k.index()?,
+        };
+        u16::try_from(code).ok()
+    }
+
+    /// The kind of a `code`.
+    fn of_code(code: u16) -> Option<Kind> {
+        let code = usize::from(code);
+        match code.checked_sub(Kind::ALL.len()) {
+            None => Kind::ALL.get(code).copied(),
+            Some(at) => KINDS
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(at)
+                .map(|&def| Kind::Custom(CustomKind(def))),
         }
     }
 }
@@ -685,6 +719,51 @@ impl Tick {
     }
 }
 
+/// A `Tick` as a build keeps it for an entry let go of (`Client::ticks`): 16 bytes
+/// against a `Tick`'s 40 (its kind is two words, its figure an `Option`), the same
+/// facts. 100,000 clients of 40 entries keep 4 million of them until the analysis is
+/// done.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PackedTick {
+    /// The figure, when `FIGURE` is set (0 otherwise).
+    figure: f64,
+    date: Date,
+    /// `Kind::code`.
+    kind: u16,
+    /// `INBOUND`, `FIGURE`.
+    flags: u8,
+}
+
+impl PackedTick {
+    const INBOUND: u8 = 1;
+    const FIGURE: u8 = 2;
+
+    /// The tick packed, or none when its kind has no code (past 65,535 kinds): such
+    /// an entry is then held, not let go of (`workspace::shed`).
+    pub fn of(t: Tick) -> Option<PackedTick> {
+        Some(PackedTick {
+            figure: t.figure.unwrap_or(0.0),
+            date: t.date,
+            kind: t.kind.code()?,
+            flags: (u8::from(t.inbound) * Self::INBOUND)
+                | (u8::from(t.figure.is_some()) * Self::FIGURE),
+        })
+    }
+
+    /// The tick it packs. (A code is only made by `Kind::code`, and interned kinds
+    /// are never forgotten, so every code has its kind.)
+    pub fn tick(self) -> Tick {
+        let kind = Kind::of_code(self.kind);
+        debug_assert!(kind.is_some(), "a tick's kind code has no kind");
+        Tick {
+            date: self.date,
+            kind: kind.unwrap_or(Kind::Note),
+            inbound: self.flags & Self::INBOUND != 0,
+            figure: (self.flags & Self::FIGURE != 0).then_some(self.figure),
+        }
+    }
+}
+
 /// What a build keeps of a contact log it let go of as soon as it has read the note and
 /// worked out the client's own figures (`workspace::How::stream`): how many entries,
 /// their heads, and their ticks for the figures across clients. Only the client's own
@@ -754,7 +833,7 @@ pub struct Client {
     pub shed: Option<ShedLog>,
     /// What the team's figures read of the entries let go of (`ShedLog`), newest first
     /// like `entries`: empty while `entries` are held. Read both through `ticks`.
-    pub ticks: Box<[Tick]>,
+    pub ticks: Box<[PackedTick]>,
 }
 
 impl Client {
@@ -779,7 +858,7 @@ impl Client {
         self.entries
             .iter()
             .map(Tick::of)
-            .chain(self.ticks.iter().copied())
+            .chain(self.ticks.iter().map(|t| t.tick()))
     }
 
     /// How many entries its contact log has, held or let go of (`ShedLog`).
@@ -851,7 +930,10 @@ mod tests {
             ..Client::default()
         };
         let kept = Client {
-            ticks: entries.iter().map(Tick::of).collect(),
+            ticks: entries
+                .iter()
+                .filter_map(|e| PackedTick::of(Tick::of(e)))
+                .collect(),
             shed: Some(ShedLog {
                 entries: 2,
                 heads: [0; 32],
@@ -864,6 +946,39 @@ mod tests {
         assert_eq!(dates(&kept), dates(&held));
         // Control: neither held nor kept, none.
         assert_eq!(dates(&Client::default()).len(), 0);
+    }
+
+    #[test]
+    fn packed_ticks_are_the_ticks() {
+        assert_eq!(std::mem::size_of::<PackedTick>(), 16);
+        let feast = Kind::Custom(CustomKind::new("宴请", true));
+        let quiet = Kind::Custom(CustomKind::new("宴请", false));
+        let mut ticks = Vec::new();
+        for kind in Kind::ALL.into_iter().chain([feast, quiet]) {
+            for (inbound, figure) in [(false, None), (true, Some(4.5)), (false, Some(0.0))] {
+                ticks.push(Tick {
+                    date: d("2026-11-02"),
+                    kind,
+                    inbound,
+                    figure,
+                });
+            }
+        }
+        for t in &ticks {
+            let packed = PackedTick::of(*t).expect("every kind has a code");
+            assert_eq!(packed.tick(), *t);
+        }
+        // Control: the two configured kinds of one name stay apart, and a figure of 0
+        // is not "no figure".
+        let of = |t: &Tick| PackedTick::of(*t).map(PackedTick::tick);
+        assert_ne!(
+            of(&ticks[42]).map(|t| t.kind),
+            of(&ticks[45]).map(|t| t.kind)
+        );
+        assert_ne!(
+            of(&ticks[2]).map(|t| t.figure),
+            of(&ticks[0]).map(|t| t.figure)
+        );
     }
 
     fn d(s: &str) -> Date {

@@ -169,13 +169,23 @@ type Each = (ClientStats, PerClient);
 /// Let go of a client's entries (`model::ShedLog`), keeping their ticks for the figures
 /// across clients (`Client::ticks`).
 fn shed(c: &mut Client) {
+    use crate::model::{PackedTick, Tick};
     if c.shed.is_none() {
+        // Every tick packed, or the entries stay held. (Into a list of the exact size:
+        // one grown and then shrunk keeps its larger block in the allocator.)
+        let mut ticks = Vec::with_capacity(c.entries.len());
+        for e in &c.entries {
+            let Some(t) = PackedTick::of(Tick::of(e)) else {
+                return;
+            };
+            ticks.push(t);
+        }
         c.shed = Some(crate::model::ShedLog {
             entries: c.entries.len(),
             heads: crate::fresh::entry_heads(&c.entries),
             ticked: true,
         });
-        c.ticks = c.entries.iter().map(crate::model::Tick::of).collect();
+        c.ticks = ticks.into_boxed_slice();
         c.entries = Vec::new();
     }
 }
