@@ -234,6 +234,49 @@ fn the_client_list_is_the_same_made_in_place_or_through_a_page_of_yours() {
     }
 }
 
+/// The embedded client list is written into its file a few rows at a time as they are
+/// made (64 KB each), not held whole: with 300 clients, several times that, and a name
+/// with a control character (made visible as on every page), it is still the page a
+/// copy of the embedded page as your own makes through Tera.
+#[test]
+fn the_client_list_written_as_made_is_the_page_made_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    for i in 0..300 {
+        let name = if i == 150 {
+            "Bell\\u0007 & Co".to_string()
+        } else {
+            format!("客户 {i:03} <b>Ltd</b>")
+        };
+        put(
+            &notes,
+            &format!("c{i:03}.md"),
+            format!(
+                "---\nname: \"{name}\"\nowner: Rep {}\ntier: key\ntags: [a{}]\n---\n\n## 2026-11-0{} call — hello\n",
+                i % 7,
+                i % 5,
+                1 + i % 9
+            ),
+        );
+    }
+    let plain = build_into(&notes, "en", "plain").0;
+    let page = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/clients.html"))
+        .unwrap();
+    put(&notes, "templates/clients.html", page);
+    let (site, log, code) = build(&notes, "en");
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("using your template clients.html"), "{log}");
+    let made = read(&plain, "clients.html");
+    assert!(made.len() > 3 * 64 * 1024, "{}", made.len());
+    assert_eq!(made.matches("<tr data-s=").count(), 300);
+    assert!(
+        made.contains("Bell\\u{7} &amp; Co"),
+        "the control made visible"
+    );
+    // Control: the two builds differ in nothing but how the list was made.
+    assert_eq!(made, read(&site, "clients.html"));
+}
+
 #[test]
 fn new_templates_can_be_included_and_page_overrides_keep_the_fast_paths() {
     let (_d, notes) = example_copy();
