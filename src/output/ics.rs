@@ -35,12 +35,12 @@ pub struct CalEvent {
     what: &'static str,
     /// `uid_hash` of whose it is.
     hash: u64,
-    from: From,
+    from: Origin,
 }
 
 /// Where in the report an event comes from.
 #[derive(Clone, Copy)]
-enum From {
+enum Origin {
     /// The `at`th of a client's follow-ups (`ClientReport::followups`).
     FollowUp { client: u32, at: u32 },
     /// An index into `Report::calendar`.
@@ -51,8 +51,8 @@ impl CalEvent {
     /// The client it is about (an index into `Report::clients`); none for holidays.
     fn client(&self, report: &Report<'_>) -> Option<usize> {
         match self.from {
-            From::FollowUp { client, .. } => Some(client as usize),
-            From::Moment(m) => report
+            Origin::FollowUp { client, .. } => Some(client as usize),
+            Origin::Moment(m) => report
                 .calendar
                 .get(m as usize)
                 .and_then(|m| m.client_index)
@@ -80,7 +80,7 @@ pub fn events(report: &Report<'_>) -> Vec<CalEvent> {
                 date: f.date,
                 what: "followup",
                 hash: uid_hash(&[c.id, f.text]),
-                from: From::FollowUp { client, at },
+                from: Origin::FollowUp { client, at },
             });
         }
     }
@@ -90,7 +90,7 @@ pub fn events(report: &Report<'_>) -> Vec<CalEvent> {
             date: m.date,
             what: moment_key(m.kind).trim_start_matches("moment_"),
             hash: uid_hash(&[m.client.unwrap_or(""), m.name.unwrap_or(m.what)]),
-            from: From::Moment(at),
+            from: Origin::Moment(at),
         });
     }
     // By day, then UID: within a day, the UIDs' order is their kinds' and then their
@@ -153,7 +153,7 @@ fn write_event<W: Write>(
 ) -> io::Result<()> {
     let uid = uid_of(e.what, e.date, e.hash);
     match e.from {
-        From::FollowUp { client, at } => {
+        Origin::FollowUp { client, at } => {
             let Some(c) = report.clients.get(client as usize) else {
                 return Ok(());
             };
@@ -168,7 +168,7 @@ fn write_event<W: Write>(
                 categories: label(lang, "followups"),
             })
         }
-        From::Moment(m) => {
+        Origin::Moment(m) => {
             let Some(m) = report.calendar.get(m as usize) else {
                 return Ok(());
             };

@@ -476,8 +476,10 @@ impl<'a> Renderer<'a> {
                 std::io::Write::write_all(out, bytes)
             }
         };
-        rows::write_client_rows(&self.site, order, &page, out, visible)
-            .ok_or(Fatal::Bug("the client list without its rows"))
+        let written = rows::write_client_rows(&self.site, order, &page, out, visible)
+            .ok_or(Fatal::Bug("the client list without its rows"));
+        keep_page_buffer(page);
+        written
     }
 
     /// The bytes of page or asset `rel` (no feed), before the control check.
