@@ -102,22 +102,18 @@ const ROWS_SLOT: &str = "<!--touchbase:client-rows-->";
 /// made into its slot one at a time, as `client_list`'s `rows_html` has them. None when
 /// the page is not UTF-8 or has no slot.
 pub fn fill_client_rows(site: &Site<'_>, order: &[usize], page: Vec<u8>) -> Option<Vec<u8>> {
-    let mut html = String::from_utf8(page).ok()?;
-    let at = html.find(ROWS_SLOT)?;
-    let tail = html.split_off(at + ROWS_SLOT.len());
-    html.truncate(at);
-    html.reserve(order.len() * super::fragments::CLIENT_ROW_BYTES + tail.len());
-    let w = super::fragments::ClientRows::new(site.lang, site.report.today);
-    for &i in order {
-        if let Some(l) = list_row(site, i) {
-            w.row(&mut html, &l);
-        }
-    }
-    html.push_str(&tail);
-    Some(html.into_bytes())
+    let mut html =
+        Vec::with_capacity(page.len() + order.len() * super::fragments::CLIENT_ROW_BYTES);
+    let put = |out: &mut Vec<u8>, bytes: &[u8]| {
+        out.extend_from_slice(bytes);
+        Ok(())
+    };
+    write_client_rows(site, order, &page, &mut html, put)?.ok()?;
+    Some(html)
 }
 
-/// `fill_client_rows` written into `out` as it is made, a few rows at a time through
+/// `page` (rendered from `client_list_slotted`) with the client list's rows in `order`
+/// made into its slot, written into `out` as it is made, a few rows at a time through
 /// `write` (which takes whole characters, so it may rewrite them), instead of held:
 /// the list is 80 MB at 100,000 clients. None when the page is not UTF-8 or has no
 /// slot; nothing is written then.
