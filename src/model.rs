@@ -92,8 +92,14 @@ impl std::ops::Deref for CustomKind {
 }
 
 /// Every configured kind interned so far, in the order first seen: a kind's place here
-/// is its code in a `PackedTick` (`Kind::code`).
-static KINDS: std::sync::RwLock<Vec<&'static CustomDef>> = std::sync::RwLock::new(Vec::new());
+/// is its `code`.
+static KINDS: std::sync::Mutex<Vec<&'static CustomDef>> = std::sync::Mutex::new(Vec::new());
+
+/// The first configured kinds by code, read without a lock: a packed tick's kind is
+/// decoded here for every tick the team's figures read (`PackedTick::tick`). A kind past
+/// these has no code in a `PackedTick` (its notes' entries are then held).
+static CODED: [std::sync::OnceLock<&'static CustomDef>; 256] =
+    [const { std::sync::OnceLock::new() }; 256];
 
 impl CustomKind {
     /// A configured kind. It is interned: each distinct name and `contact` is stored
@@ -101,7 +107,7 @@ impl CustomKind {
     /// nothing new unless it names a new kind.
     pub fn new(name: &str, contact: bool) -> CustomKind {
         // A handful at most (the configuration's `kinds:`), looked up when it is loaded.
-        let mut kinds = KINDS.write().unwrap_or_else(|e| e.into_inner());
+        let mut kinds = KINDS.lock().unwrap_or_else(|e| e.into_inner());
         let found = kinds
             .iter()
             .find(|k| k.name == name && k.contact == contact)
@@ -114,13 +120,18 @@ impl CustomKind {
                     Some(k) => k.name,
                     None => Box::leak(name.to_string().into_boxed_str()),
                 };
-                let code = u32::try_from(kinds.len()).unwrap_or(u32::MAX);
+                let at = kinds.len();
+                let code = u32::try_from(at).unwrap_or(u32::MAX);
                 let k: &'static CustomDef = Box::leak(Box::new(CustomDef {
                     name,
                     contact,
                     code,
                 }));
                 kinds.push(k);
+                if let Some(slot) = CODED.get(at) {
+                    // Set once: the code is new.
+                    let _ = slot.set(k);
+                }
                 k
             }
         };
@@ -218,10 +229,14 @@ impl Kind {
 
     /// A number for the kind, two bytes (`PackedTick`): a built-in kind's place in
     /// `Kind::ALL`, a configured kind's after them in the order it was interned. None
-    /// past 65,535 kinds.
+    /// for a configured kind past the first 256 (`CODED`).
     fn code(self) -> Option<u16> {
         let code = match self {
-            Kind::Custom(c) => usize::try_from(c.code).ok()?.checked_add(Kind::ALL.len())?,
+            Kind::Custom(c) => {
+                let at = usize::try_from(c.code).ok()?;
+                CODED.get(at)?.get()?;
+                at.checked_add(Kind::ALL.len())?
+            }
             k => k.index()?,
         };
         u16::try_from(code).ok()
@@ -232,10 +247,9 @@ impl Kind {
         let code = usize::from(code);
         match code.checked_sub(Kind::ALL.len()) {
             None => Kind::ALL.get(code).copied(),
-            Some(at) => KINDS
-                .read()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(at)
+            Some(at) => CODED
+                .get(at)?
+                .get()
                 .map(|&def| Kind::Custom(CustomKind(def))),
         }
     }
@@ -738,8 +752,8 @@ impl PackedTick {
     const INBOUND: u8 = 1;
     const FIGURE: u8 = 2;
 
-    /// The tick packed, or none when its kind has no code (past 65,535 kinds): such
-    /// an entry is then held, not let go of (`workspace::shed`).
+    /// The tick packed, or none when its kind has no code (a configured kind past the
+    /// first 256): such an entry is then held, not let go of (`workspace::shed`).
     pub fn of(t: Tick) -> Option<PackedTick> {
         Some(PackedTick {
             figure: t.figure.unwrap_or(0.0),

@@ -308,3 +308,37 @@ fn inbound_is_read_and_left_out_of_the_summary() {
         ]
     );
 }
+
+/// A packed tick (what a build keeps of an entry it let go of) names its kind by a code:
+/// the first 256 configured kinds have one; a kind past them has none, and its notes'
+/// entries are then held, not let go of. In a process of its own (this test binary),
+/// since the interned kinds are the process's.
+#[test]
+fn the_first_256_configured_kinds_pack_and_the_rest_do_not() {
+    use touchbase::model::{CustomKind, Kind, PackedTick, Tick};
+    let tick = |kind| Tick {
+        date: "2026-11-02".parse().unwrap(),
+        kind,
+        inbound: true,
+        figure: Some(3.0),
+    };
+    let kinds: Vec<Kind> = (0..300)
+        .map(|i| Kind::Custom(CustomKind::new(&format!("k{i}"), i % 2 == 0)))
+        .collect();
+    for (i, &kind) in kinds.iter().enumerate() {
+        let packed = PackedTick::of(tick(kind));
+        if i < 256 {
+            assert_eq!(packed.map(PackedTick::tick), Some(tick(kind)), "kind {i}");
+        } else {
+            assert_eq!(packed, None, "kind {i}");
+        }
+    }
+    // Control: interning a kind again gives it its first code, so it still packs.
+    let again = Kind::Custom(CustomKind::new("k3", false));
+    assert_eq!(
+        PackedTick::of(tick(again)).map(PackedTick::tick),
+        Some(tick(again))
+    );
+    // Built-in kinds always pack.
+    assert!(Kind::ALL.iter().all(|&k| PackedTick::of(tick(k)).is_some()));
+}
