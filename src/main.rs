@@ -888,13 +888,14 @@ fn show_progress(
 ) {
     use std::sync::atomic::Ordering;
     let mut shown = false;
-    // Every 50 ms a look at `done`; from the tenth look (half a second) on, every fourth
-    // (200 ms) shows the count.
+    // Every 50 ms a look at `done`; from the tenth look (half a second, or
+    // `TOUCHBASE_PROGRESS_AFTER` milliseconds) on, every fourth (200 ms) shows the count.
+    let first = progress_after() / 50;
     let mut looks = 0u32;
     while !done.load(Ordering::Acquire) {
         std::thread::sleep(std::time::Duration::from_millis(50));
         looks += 1;
-        if looks < 10 || !looks.is_multiple_of(4) {
+        if looks < first.max(1) || !(looks - first.max(1)).is_multiple_of(4) {
             continue;
         }
         let (n, total) = count();
@@ -909,6 +910,15 @@ fn show_progress(
     if shown {
         let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
     }
+}
+
+/// How long a stage runs before its progress shows, in milliseconds:
+/// `TOUCHBASE_PROGRESS_AFTER` (a whole number), or half a second.
+fn progress_after() -> u32 {
+    std::env::var("TOUCHBASE_PROGRESS_AFTER")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(500)
 }
 
 /// The stage timings on stderr, when switched on.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-const PARTIALS: [&str; 9] = [
+const PARTIALS: [&str; 10] = [
     "contact_log",
     "people",
     "role_map",
@@ -17,6 +17,7 @@ const PARTIALS: [&str; 9] = [
     "complaints",
     "client_rows",
     "rep_rows",
+    "key_rows",
     "nav",
 ];
 
@@ -190,6 +191,11 @@ fn an_override_of_each_partial_shows_where_it_is_used() {
             list.contains("[[client_rows]]") && !list.contains("data-tier="),
             "{lang}"
         );
+        let key = read(&site, "key.html");
+        assert!(
+            key.contains("[[key_rows]]") && !key.contains("<tr><th scope=\"row\">"),
+            "{lang}"
+        );
         let reps = common::html_files(&site.join("reps"));
         assert!(reps.len() >= 4);
         for rep in reps {
@@ -234,12 +240,13 @@ fn the_client_list_is_the_same_made_in_place_or_through_a_page_of_yours() {
     }
 }
 
-/// The embedded client list is written into its file a few rows at a time as they are
-/// made (64 KB each), not held whole: with 300 clients, several times that, and a name
-/// with a control character (made visible as on every page), it is still the page a
-/// copy of the embedded page as your own makes through Tera.
+/// The embedded client list and key clients' page are written into their files a few
+/// rows at a time as they are made (64 KB each), not held whole: with 300 key clients,
+/// several times that, and a name with a control character (made visible as on every
+/// page), each is still the page that copies of the embedded page and its rows'
+/// partial as your own make through Tera.
 #[test]
-fn the_client_list_written_as_made_is_the_page_made_whole() {
+fn the_long_tables_written_as_made_are_the_pages_made_whole() {
     let dir = tempfile::tempdir().unwrap();
     let notes = dir.path().join("notes");
     for i in 0..300 {
@@ -248,33 +255,88 @@ fn the_client_list_written_as_made_is_the_page_made_whole() {
         } else {
             format!("客户 {i:03} <b>Ltd</b>")
         };
+        // Every branch of a row: with and without an owner, revenue and its change, a
+        // decision-maker met, cooling off (four visits in June, one since).
+        let owner = if i % 4 == 0 {
+            String::new()
+        } else {
+            format!("owner: Rep {}\n", i % 7)
+        };
+        let revenue = if i % 5 == 0 {
+            format!(
+                "revenue:\n  2024: {}\n  2025: 120000\npeople:\n  - name: Wang\n    role: decision-maker\n",
+                100000 + i
+            )
+        } else {
+            String::new()
+        };
+        let mut log = format!("## 2026-11-0{} call @Wang — hello\n", 1 + i % 9);
+        if i % 3 == 0 {
+            for d in 1..=4 {
+                log.push_str(&format!("\n## 2026-06-0{d} visit\n"));
+            }
+        }
         put(
             &notes,
             &format!("c{i:03}.md"),
             format!(
-                "---\nname: \"{name}\"\nowner: Rep {}\ntier: key\ntags: [a{}]\n---\n\n## 2026-11-0{} call — hello\n",
-                i % 7,
+                "---\nname: \"{name}\"\n{owner}tier: key\ntags: [a{}]\n{revenue}---\n\n{log}",
                 i % 5,
-                1 + i % 9
             ),
         );
     }
     let plain = build_into(&notes, "en", "plain").0;
-    let page = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/clients.html"))
+    // The pages and their rows' partials as your own: Tera's loops make the rows.
+    for page in [
+        "clients.html",
+        "key.html",
+        "partials/client_rows.html",
+        "partials/key_rows.html",
+    ] {
+        let text = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("templates")
+                .join(page),
+        )
         .unwrap();
-    put(&notes, "templates/clients.html", page);
+        put(&notes, &format!("templates/{page}"), text);
+    }
     let (site, log, code) = build(&notes, "en");
     assert_eq!(code, 0, "{log}");
-    assert!(log.contains("using your template clients.html"), "{log}");
-    let made = read(&plain, "clients.html");
-    assert!(made.len() > 3 * 64 * 1024, "{}", made.len());
-    assert_eq!(made.matches("<tr data-s=").count(), 300);
-    assert!(
-        made.contains("Bell\\u{7} &amp; Co"),
-        "the control made visible"
-    );
-    // Control: the two builds differ in nothing but how the list was made.
-    assert_eq!(made, read(&site, "clients.html"));
+    for (page, row) in [
+        ("clients.html", "<tr data-s="),
+        ("key.html", "<tr><th scope=\"row\">"),
+    ] {
+        assert!(
+            log.contains(&format!("using your template {page}")),
+            "{log}"
+        );
+        let made = read(&plain, page);
+        assert!(made.len() > 3 * 64 * 1024, "{page}: {}", made.len());
+        assert_eq!(made.matches(row).count(), 300, "{page}");
+        assert!(
+            made.contains("Bell\\u{7} &amp; Co"),
+            "{page}: the control made visible"
+        );
+        assert!(!made.contains("touchbase:client-rows"), "{page}");
+        if page == "key.html" {
+            // The branches above are all there (a check that the probe can see them).
+            for (what, n) in [
+                ("class=\"status s-due\">Cooling off</span>", 100),
+                ("data-label=\"Change on last year\">+", 60),
+                ("data-label=\"Last decision-maker contact\"><time", 60),
+                (
+                    "data-label=\"Owner\"><a href=\"reps/no-owner.html\">(no owner)</a>",
+                    75,
+                ),
+                ("data-label=\"Owner\"><a href=\"reps/rep-", 225),
+            ] {
+                assert_eq!(made.matches(what).count(), n, "{what}");
+            }
+        }
+        // Control: the two builds differ in nothing but how the page was made.
+        assert_eq!(made, read(&site, page), "{page}");
+    }
 }
 
 #[test]
@@ -445,4 +507,47 @@ fn an_unknown_label_is_a_configuration_error_with_its_line() {
     assert!(log.contains("touchbase.yaml:3:"), "{log}");
     assert!(log.contains("unknown label `overdeu`"), "{log}");
     assert!(log.contains("did you mean `overdue`?"), "{log}");
+}
+
+/// A team with no key clients: the key clients' page leaves its table out (and the place
+/// its rows are written into with it), and says so; the same page a copy of it as your
+/// own makes. (This build once stopped with an internal error.)
+#[test]
+fn a_team_without_key_clients_gets_its_key_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    for i in 0..3 {
+        put(
+            &notes,
+            &format!("c{i}.md"),
+            format!("---\nname: C{i}\nowner: Rep\ntier: regular\n---\n\n## 2026-11-02 call\n"),
+        );
+    }
+    let (plain, log, code) = build_into(&notes, "en", "plain");
+    assert_eq!(code, 0, "{log}");
+    let made = read(&plain, "key.html");
+    assert!(made.contains("<p class=\"empty\">"), "{made}");
+    assert!(!made.contains("<tbody>") && !made.contains("touchbase:client-rows"));
+    let page =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/key.html")).unwrap();
+    put(&notes, "templates/key.html", page);
+    let (site, log, code) = build(&notes, "en");
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("using your template key.html"), "{log}");
+    assert_eq!(made, read(&site, "key.html"));
+    // Control: one key client, and the table is there.
+    put(
+        &notes,
+        "c0.md",
+        "---\nname: C0\nowner: Rep\ntier: key\n---\n\n## 2026-11-02 call\n",
+    );
+    std::fs::remove_dir_all(notes.join("templates")).unwrap();
+    let (plain, log, code) = build_into(&notes, "en", "plain-one");
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(
+        read(&plain, "key.html")
+            .matches("<tr><th scope=\"row\">")
+            .count(),
+        1
+    );
 }

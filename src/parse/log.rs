@@ -85,8 +85,8 @@ struct Heading {
 
 /// Headings and task-list markers of a Markdown body: (headings, (checked, offset just
 /// after the `[ ]` marker)).
-fn structure(body: &str) -> (Vec<Heading>, Tasks) {
-    if let Some(found) = simple_structure(body) {
+fn structure(body: &str, starts: &[usize]) -> (Vec<Heading>, Tasks) {
+    if let Some(found) = simple_structure(body, starts) {
         return found;
     }
     let mut headings = Vec::new();
@@ -109,14 +109,17 @@ fn structure(body: &str) -> (Vec<Heading>, Tasks) {
 /// paragraphs, ATX headings and flat lists (most notes). Returns None as soon as a line
 /// could start anything subtler (code, HTML, quotes, indented or setext text), and the
 /// full parser is used instead. Much faster on large folders; `structure_agrees` tests
-/// that both give the same result.
-fn simple_structure(body: &str) -> Option<(Vec<Heading>, Tasks)> {
+/// that both give the same result. `starts` are where the body's lines start
+/// (`Lines::starts`, found once for both).
+fn simple_structure(body: &str, starts: &[usize]) -> Option<(Vec<Heading>, Tasks)> {
     let mut headings = Vec::new();
     let mut tasks = Vec::new();
     let mut offset = 0;
-    // Line by line (`split_inclusive('\n')`, with memchr's faster search).
-    let ends = memchr::memchr_iter(b'\n', body.as_bytes())
-        .map(|i| i + 1)
+    // Line by line, as `split_inclusive('\n')` would cut them.
+    let ends = starts
+        .iter()
+        .skip(1)
+        .copied()
         .chain(std::iter::once(body.len()));
     for end in ends {
         let start = offset;
@@ -201,7 +204,7 @@ pub fn parse_log(
     let mut log = Log::default();
     let mut diags = Sink::default();
     let people = entry::People::new(people);
-    let (headings, tasks) = structure(body);
+    let (headings, tasks) = structure(body, &lines.starts);
 
     // Which headings are log entries (or broken attempts at one)?
     let mut regions: Vec<(usize, usize)> = Vec::new(); // byte ranges owned by entries
@@ -574,6 +577,11 @@ mod tests {
         assert_eq!((l.diags[0].line, l.diags[0].column), (15, 7));
     }
 
+    /// `simple_structure` with the body's line starts found as `parse_log` finds them.
+    fn simple(body: &str) -> Option<(Vec<Heading>, Tasks)> {
+        simple_structure(body, &Lines::new(body, 1).starts)
+    }
+
     fn full_parse(body: &str) -> (Vec<(u8, usize)>, Tasks) {
         let mut h = Vec::new();
         let mut t = Vec::new();
@@ -598,7 +606,7 @@ mod tests {
             "text with **bold** and [link](x)\n## 2026-01-01 拜访 @王强\n预计 **23k** 的单子。\n",
         ];
         for body in samples {
-            let simple = simple_structure(body).expect(body);
+            let simple = simple(body).expect(body);
             let simple = (
                 simple
                     .0
@@ -619,7 +627,7 @@ mod tests {
             "<div>\n## x\n</div>\n",
             "- ## h\n",
         ] {
-            assert!(simple_structure(body).is_none(), "{body:?}");
+            assert!(simple(body).is_none(), "{body:?}");
         }
     }
 
@@ -631,7 +639,7 @@ mod tests {
         for f in files {
             let text = std::fs::read_to_string(&f.path).unwrap();
             let body = crate::parse::frontmatter::split(&text).body;
-            if let Some((h, t)) = simple_structure(body) {
+            if let Some((h, t)) = simple(body) {
                 let h: Vec<(u8, usize)> = h.iter().map(|h| (h.level, h.start)).collect();
                 assert_eq!((h, t), full_parse(body), "{}", f.rel);
             }

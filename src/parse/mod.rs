@@ -29,23 +29,69 @@ pub struct Context<'a> {
 /// a regular file (a named pipe would block for ever) is refused.
 pub fn read_limited(path: &std::path::Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    if meta.len() > limit {
+    let (mut file, len) = open_regular(path)?;
+    if len > limit {
         return Ok(None);
     }
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    // Room for one byte more than the file held when asked, so that one read fills it
+    // and a second, returning nothing, ends it (`read_to_end` on a `Take` reads 8 KB at
+    // a time, then probes: three or four reads for most notes). Growth past `limit` is
+    // caught by the `len` check below.
+    let cap = usize::try_from(len.min(limit))
+        .unwrap_or(0)
+        .saturating_add(1);
+    let mut bytes = vec![0u8; cap];
+    let mut filled = 0;
+    loop {
+        let Some(spare) = bytes.get_mut(filled..).filter(|s| !s.is_empty()) else {
+            // Full: the file grew while read. Read on, up to one byte past the limit.
+            let room = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+            if bytes.len() >= room {
+                return Ok(None);
+            }
+            let more = bytes.len().max(4096).min(room - bytes.len());
+            bytes.resize(bytes.len() + more, 0);
+            continue;
+        };
+        match file.read(spare) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
         return Ok(None);
     }
     Ok(Some(bytes))
+}
+
+/// `path` opened for reading if it is a regular file, and its size then. On Linux it is
+/// opened without blocking (a named pipe would wait for a writer) and asked for its type
+/// through the open file, one lookup of the path; elsewhere the type is asked first.
+fn open_regular(path: &std::path::Path) -> std::io::Result<(std::fs::File, u64)> {
+    let not_a_file = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file");
+    #[cfg(target_os = "linux")]
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+            .open(path)?
+    };
+    #[cfg(not(target_os = "linux"))]
+    let file = {
+        if !std::fs::metadata(path)?.is_file() {
+            return Err(not_a_file());
+        }
+        std::fs::File::open(path)?
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_a_file());
+    }
+    Ok((file, meta.len()))
 }
 
 /// A size for people: `8 MB`, `512 KB`, `100 bytes`.

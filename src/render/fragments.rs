@@ -9,7 +9,7 @@ use super::escape;
 use super::format::{iso_text, short_time, time_text};
 use super::i18n::label;
 use super::views::{
-    BirthdayView, ComplaintView, DealView, ListRow, MomentView, PersonView, RoleGroup, Row,
+    BirthdayView, ComplaintView, DealView, KeyRow, ListRow, MomentView, PersonView, RoleGroup, Row,
 };
 use crate::config::Lang;
 use crate::model::Date;
@@ -390,6 +390,105 @@ impl ClientRows {
             escape(&r.owner)
         );
         row_tail(out, self.lang, self.today, &self.labels, r, "\n");
+    }
+}
+
+/// The rows of the key clients' page (`key.html`), as `partials/key_rows.html` makes
+/// them.
+pub fn key_rows(lang: Lang, today: Date, rows: &[KeyRow]) -> String {
+    let mut out = String::with_capacity(rows.len() * KEY_ROW_BYTES);
+    let w = KeyRows::new(lang, today);
+    for k in rows {
+        w.row(&mut out, k);
+    }
+    out
+}
+
+/// About how long a key client's row is (its status strip is most of it).
+pub const KEY_ROW_BYTES: usize = 3000;
+
+/// Writes the key clients' rows one at a time (`key_rows`): the labels every row
+/// repeats, escaped once.
+pub struct KeyRows {
+    lang: Lang,
+    today: Date,
+    /// `cooling`, `owner`, `status`, `last_contact`, `last_dm_contact`, `none`,
+    /// `revenue`, `revenue_change`, `trend`, `no_owner`.
+    labels: [String; 10],
+}
+
+impl KeyRows {
+    pub fn new(lang: Lang, today: Date) -> KeyRows {
+        let keys = [
+            "cooling",
+            "owner",
+            "status",
+            "last_contact",
+            "last_dm_contact",
+            "none",
+            "revenue",
+            "revenue_change",
+            "trend",
+            "no_owner",
+        ];
+        KeyRows {
+            lang,
+            today,
+            labels: keys.map(|k| escape(label(lang, k))),
+        }
+    }
+
+    /// Row `k`, appended to `out`.
+    pub fn row(&self, out: &mut String, k: &KeyRow) {
+        let [
+            cooling,
+            owner,
+            status,
+            last,
+            last_dm,
+            none,
+            revenue,
+            change,
+            trend,
+            no_owner,
+        ] = &self.labels;
+        let r = &k.row;
+        let _ = write!(
+            out,
+            "\n    <tr><th scope=\"row\"><a href=\"{}\">{}</a>",
+            r.href,
+            escape(&r.name)
+        );
+        if k.cooling {
+            let _ = write!(out, " <span class=\"status s-due\">{cooling}</span>");
+        }
+        for f in &k.flags {
+            let _ = write!(out, " <span class=\"status s-due\">{}</span>", escape(f));
+        }
+        let _ = write!(out, "</th><td data-label=\"{owner}\">");
+        if r.owner_href.is_empty() {
+            out.push_str(&escape(&r.owner));
+        } else if r.owner.is_empty() {
+            // The clients of no owner have a page too: a link named, not empty.
+            let _ = write!(out, "<a href=\"{}\">{no_owner}</a>", r.owner_href);
+        } else {
+            let _ = write!(out, "<a href=\"{}\">{}</a>", r.owner_href, escape(&r.owner));
+        }
+        let dm = if k.last_dm.is_empty() {
+            none.clone()
+        } else {
+            short_time(self.lang, &k.last_dm, self.today)
+        };
+        let _ = write!(
+            out,
+            "</td><td data-label=\"{status}\"><span class=\"status s-{}\">{}</span></td><td data-label=\"{last}\">{}</td><td data-label=\"{last_dm}\">{dm}</td><td class=\"num\" data-label=\"{revenue}\">{}</td><td class=\"num\" data-label=\"{change}\">{}</td><td data-label=\"{trend}\">{}</td></tr>\n  ",
+            escape(r.status),
+            escape(&r.status_detail),
+            short_time(self.lang, &r.last_contact, self.today),
+            escape(&k.revenue),
+            escape(&k.revenue_change),
+            k.trend_svg
+        );
     }
 }
 

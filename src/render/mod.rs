@@ -450,23 +450,107 @@ impl<'a> Renderer<'a> {
         self.render(route.path, "", route.nav, title, key, data, &[])
     }
 
-    /// Is `rel` the client list made with the embedded page, so written as its rows are
-    /// made (`write_client_list`)? Not when a template of yours reads the full context:
-    /// the list is then made whole, through Tera.
-    fn streams(&self, rel: &str) -> bool {
-        rel == site::ROUTES[1].path && !self.tpl.full_context
+    /// Is `rel` a page with a long table (`Listing`: the client list, the key
+    /// clients) made with the embedded page, so written as its rows are made
+    /// (`write_listing`)? Not when a template of yours reads the full context: the page
+    /// is then made whole, through Tera.
+    fn streams(&self, rel: &str) -> Option<Listing> {
+        if self.tpl.full_context {
+            return None;
+        }
+        let [_, clients, key, ..] = &site::ROUTES;
+        match rel {
+            _ if rel == clients.path => Some(Listing::Clients),
+            _ if rel == key.path => Some(Listing::Key),
+            _ => None,
+        }
     }
 
-    /// Write the client list (`clients.html`, when `streams`) into `out` as `file`
-    /// makes it, its rows written as they are made rather than held in the page
-    /// (`rows::write_client_rows`).
-    fn write_client_list(
+    /// `page` (from `slotted`) with the rows of `listing` made into its slot, written
+    /// into `out` through `write` as they are made. None when the page is not UTF-8, or
+    /// has rows to place and no slot.
+    fn write_rows<W: std::io::Write>(
         &self,
+        listing: Listing,
+        page: &[u8],
+        out: &mut W,
+        write: impl Fn(&mut W, &[u8]) -> std::io::Result<()>,
+    ) -> Option<std::io::Result<()>> {
+        let (site, order) = (&self.site, self.site.report.urgency);
+        match listing {
+            Listing::Clients => rows::write_client_rows(site, order, page, out, write),
+            Listing::Key => self::calendar::write_key_rows(site, order, page, out, write),
+        }
+    }
+
+    /// `page` (from `slotted`) with the rows of `listing` made into its slot, whole.
+    fn fill_rows(&self, listing: Listing, page: Vec<u8>) -> Option<Vec<u8>> {
+        let row_bytes = match listing {
+            Listing::Clients => self::fragments::CLIENT_ROW_BYTES,
+            Listing::Key => self::fragments::KEY_ROW_BYTES,
+        };
+        let rows = self.site.report.urgency.len();
+        let mut html = Vec::with_capacity(page.len() + rows * row_bytes);
+        let put = |out: &mut Vec<u8>, bytes: &[u8]| {
+            out.extend_from_slice(bytes);
+            Ok(())
+        };
+        self.write_rows(listing, &page, &mut html, put)?.ok()?;
+        Some(html)
+    }
+
+    /// The embedded page of `listing` rendered with `rows::ROWS_SLOT` where its rows go.
+    fn slotted(&self, listing: Listing) -> Result<Vec<u8>, Fatal> {
+        let site = &self.site;
+        let order = site.report.urgency;
+        let [_, clients, key, ..] = &site::ROUTES;
+        match listing {
+            Listing::Clients => {
+                let list = rows::client_list_slotted(site, order);
+                self.fixed(clients, "l", &list)
+            }
+            Listing::Key => {
+                let count = order
+                    .iter()
+                    .filter(|&&i| self::calendar::is_key(site, i))
+                    .count();
+                let page = self.key_page(&[], rows::ROWS_SLOT.to_string(), count);
+                self.fixed(key, "k", &page)
+            }
+        }
+    }
+
+    /// The key clients' page data: `rows` (for your own templates; none for the
+    /// embedded page), `rows_html` (what its partial's fast path places) and `count`.
+    fn key_page<'k>(
+        &'k self,
+        rows: &'k [views::KeyRow],
+        rows_html: String,
+        count: usize,
+    ) -> KeyPage<'k> {
+        let site = &self.site;
+        KeyPage {
+            rows,
+            rows_html,
+            count,
+            team: self.team(),
+            trend_svg: self::dashboard::trend_chart(
+                site,
+                i18n::label(site.lang, "key_trend_chart"),
+                &site.report.team.key_trend,
+                140,
+            ),
+        }
+    }
+
+    /// Write the page of `listing` (when `streams`) into `out` as `file` makes it, its
+    /// rows written as they are made rather than held in the page (`rows::write_rows`).
+    fn write_listing(
+        &self,
+        listing: Listing,
         out: &mut impl std::io::Write,
     ) -> Result<std::io::Result<()>, Fatal> {
-        let order = self.site.report.urgency;
-        let list = rows::client_list_slotted(&self.site, order);
-        let page = self.fixed(&site::ROUTES[1], "l", &list)?;
+        let page = self.slotted(listing)?;
         // Control characters made visible as `file` does, chunk by chunk (each is whole
         // characters, and the rewriting is character by character).
         let visible = |out: &mut _, bytes: &[u8]| -> std::io::Result<()> {
@@ -476,8 +560,9 @@ impl<'a> Renderer<'a> {
                 std::io::Write::write_all(out, bytes)
             }
         };
-        let written = rows::write_client_rows(&self.site, order, &page, out, visible)
-            .ok_or(Fatal::Bug("the client list without its rows"));
+        let written = self
+            .write_rows(listing, &page, out, visible)
+            .ok_or(Fatal::Bug("a long table's page without its rows"));
         keep_page_buffer(page);
         written
     }
@@ -521,22 +606,16 @@ impl<'a> Renderer<'a> {
                 self.fixed(calendar, "cal", &self::calendar::calendar(site))?
             }
             _ if rel == key.path => {
-                let rows = self::calendar::key_rows(site, order);
-                let trend_svg = self::dashboard::trend_chart(
-                    site,
-                    i18n::label(lang, "key_trend_chart"),
-                    &report.team.key_trend,
-                    140,
-                );
-                self.fixed(
-                    key,
-                    "k",
-                    &KeyPage {
-                        rows: &rows,
-                        team: self.team(),
-                        trend_svg: &trend_svg,
-                    },
-                )?
+                if full {
+                    let rows = self::calendar::key_rows(site, order);
+                    let html = self::fragments::key_rows(lang, report.today, &rows);
+                    self.fixed(key, "k", &self.key_page(&rows, html, rows.len()))?
+                } else {
+                    // The rows are made into the page where its partial's stub put the slot.
+                    let page = self.slotted(Listing::Key)?;
+                    self.fill_rows(Listing::Key, page)
+                        .ok_or(Fatal::Bug("the key clients' page without its rows"))?
+                }
             }
             _ if rel == reps_page.path => {
                 let reps = rep_pages::rep_rows(site, &site.rep_slugs, "");
@@ -578,9 +657,8 @@ impl<'a> Renderer<'a> {
                     self.fixed(clients, "l", &with)?
                 } else {
                     // The rows are made into the page where its partial's stub put the slot.
-                    let list = rows::client_list_slotted(site, order);
-                    let page = self.fixed(clients, "l", &list)?;
-                    rows::fill_client_rows(site, order, page)
+                    let page = self.slotted(Listing::Clients)?;
+                    self.fill_rows(Listing::Clients, page)
                         .ok_or(Fatal::Bug("the client list without its rows"))?
                 }
             }
@@ -845,12 +923,13 @@ pub fn render_site_timed(
             keep_page_buffer(bytes);
             return written;
         }
-        // The client list, written as its rows are made (80 MB at 100,000 clients).
-        if r.streams(rel) {
+        // The client list and the key clients' page, written as their rows are made
+        // (80 and 60 MB at 100,000 clients).
+        if let Some(listing) = r.streams(rel) {
             return busy.time(1, || {
                 let file = staging.create(rel).map_err(io(rel))?;
                 let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
-                r.write_client_list(&mut out)?.map_err(io(rel))?;
+                r.write_listing(listing, &mut out)?.map_err(io(rel))?;
                 let file = out.into_inner().map_err(|e| io(rel)(e.into_error()))?;
                 file.finish().map_err(io(rel))
             });
@@ -921,10 +1000,25 @@ struct WithRows<'a, T: Serialize, R: Serialize> {
     rows: &'a [R],
 }
 
+/// A page whose table has a row per client (or per key client), so long that the
+/// embedded page is rendered with `rows::ROWS_SLOT` in the table's place and the rows are
+/// made into it afterwards, a few at a time (`Renderer::write_rows`): the client list (80
+/// MB at 100,000 clients) and the key clients' page (60 MB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// `clients.html`, from `rows::client_list_slotted`.
+    Clients,
+    /// `key.html`, its `rows_html` being `rows::ROWS_SLOT`.
+    Key,
+}
+
 #[derive(Serialize)]
 struct KeyPage<'a> {
-    rows: &'a [self::calendar::KeyRow],
-    trend_svg: &'a str,
+    rows: &'a [views::KeyRow],
+    /// The rows as ready-made HTML (`fragments::key_rows`), or `rows::ROWS_SLOT`.
+    rows_html: String,
+    count: usize,
+    trend_svg: String,
     team: &'a team_charts::TeamPlaybook,
 }
 

@@ -1,5 +1,6 @@
 //! Clients as rows (`Row`, the same on every list and the client's page header), the
-//! client list, and diagnostics as shown: views built from the report.
+//! client list, and diagnostics as shown: views built from the report. Also how a long
+//! table's rows are written into their page as they are made (`write_into_slot`).
 
 use serde::Serialize;
 
@@ -80,7 +81,7 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
 }
 
 /// What the embedded `clients.html` is rendered with: the client list without its rows,
-/// `rows_html` being `ROWS_SLOT`, for `fill_client_rows` to fill in after Tera. A team's
+/// `rows_html` being `ROWS_SLOT`, for `fill_rows` to fill in after Tera. A team's
 /// rows are most of the page (8 MB at 10,000 clients); made straight into the page,
 /// they are not held as rows, then as HTML, then as the template context's copy.
 pub fn client_list_slotted(site: &Site<'_>, order: &[usize]) -> ClientList {
@@ -94,29 +95,16 @@ pub fn client_list_slotted(site: &Site<'_>, order: &[usize]) -> ClientList {
     }
 }
 
-/// The mark the embedded `clients.html` is rendered with where its rows go. It cannot
-/// come from a note: everything a note says is escaped, and this starts with `<`.
-const ROWS_SLOT: &str = "<!--touchbase:client-rows-->";
+/// The mark an embedded page with a long table (`Renderer::streams`: the client list,
+/// the key clients) is rendered with where its rows go. It cannot come from a note: everything a note says is escaped, and this
+/// starts with `<`.
+pub const ROWS_SLOT: &str = "<!--touchbase:client-rows-->";
 
 /// `page` (rendered from `client_list_slotted`) with the client list's rows in `order`
-/// made into its slot one at a time, as `client_list`'s `rows_html` has them. None when
-/// the page is not UTF-8 or has no slot.
-pub fn fill_client_rows(site: &Site<'_>, order: &[usize], page: Vec<u8>) -> Option<Vec<u8>> {
-    let mut html =
-        Vec::with_capacity(page.len() + order.len() * super::fragments::CLIENT_ROW_BYTES);
-    let put = |out: &mut Vec<u8>, bytes: &[u8]| {
-        out.extend_from_slice(bytes);
-        Ok(())
-    };
-    write_client_rows(site, order, &page, &mut html, put)?.ok()?;
-    Some(html)
-}
-
-/// `page` (rendered from `client_list_slotted`) with the client list's rows in `order`
-/// made into its slot, written into `out` as it is made, a few rows at a time through
-/// `write` (which takes whole characters, so it may rewrite them), instead of held:
-/// the list is 80 MB at 100,000 clients. None when the page is not UTF-8 or has no
-/// slot; nothing is written then.
+/// made into its slot, written into `out` as they are made, a few rows at a time through
+/// `write` (which takes whole characters, so it may rewrite them), instead of held: the
+/// list is 80 MB at 100,000 clients. None when the page is not UTF-8, or has rows to
+/// place and no slot; nothing is written then.
 pub fn write_client_rows<W: std::io::Write>(
     site: &Site<'_>,
     order: &[usize],
@@ -124,19 +112,44 @@ pub fn write_client_rows<W: std::io::Write>(
     out: &mut W,
     write: impl Fn(&mut W, &[u8]) -> std::io::Result<()>,
 ) -> Option<std::io::Result<()>> {
+    let w = super::fragments::ClientRows::new(site.lang, site.report.today);
+    write_into_slot(page, order, out, write, |rows, i| {
+        if let Some(l) = list_row(site, i) {
+            w.row(rows, &l);
+        }
+    })
+}
+
+/// `page` up to `ROWS_SLOT`, then what `row` makes of each of `order`, 64 KB at a
+/// time, then the rest of the page: all through `write`. A page without the slot is
+/// written as it is when there are no rows to place, and is None when there are.
+pub fn write_into_slot<W>(
+    page: &[u8],
+    order: &[usize],
+    out: &mut W,
+    write: impl Fn(&mut W, &[u8]) -> std::io::Result<()>,
+    mut row: impl FnMut(&mut String, usize),
+) -> Option<std::io::Result<()>> {
     /// Rows are written when this many bytes of them have been made.
     const CHUNK: usize = 64 * 1024;
     let html = std::str::from_utf8(page).ok()?;
-    let at = html.find(ROWS_SLOT)?;
+    let mut rows = String::with_capacity(CHUNK + 4 * super::fragments::KEY_ROW_BYTES);
+    let Some(at) = html.find(ROWS_SLOT) else {
+        // A page with no rows leaves its table out, and the slot with it (the key
+        // clients' page of a team with none): the page is whole as it is.
+        for &i in order {
+            row(&mut rows, i);
+            if !rows.is_empty() {
+                return None;
+            }
+        }
+        return Some(write(out, page));
+    };
     let (head, tail) = (html.get(..at)?, html.get(at + ROWS_SLOT.len()..)?);
-    let w = super::fragments::ClientRows::new(site.lang, site.report.today);
-    let mut rows = String::with_capacity(CHUNK + 4 * super::fragments::CLIENT_ROW_BYTES);
     let mut go = || {
         write(out, head.as_bytes())?;
         for &i in order {
-            if let Some(l) = list_row(site, i) {
-                w.row(&mut rows, &l);
-            }
+            row(&mut rows, i);
             if rows.len() >= CHUNK {
                 write(out, rows.as_bytes())?;
                 rows.clear();

@@ -92,6 +92,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "partials/rep_rows.html",
         include_str!("../../templates/partials/rep_rows.html"),
     ),
+    (
+        "partials/key_rows.html",
+        include_str!("../../templates/partials/key_rows.html"),
+    ),
     ("partials/nav.html", NAV),
 ];
 
@@ -117,6 +121,7 @@ pub const FAST: &[(&str, &str)] = &[
     ),
     ("partials/client_rows.html", "{{ l.rows_html | safe }}"),
     ("partials/rep_rows.html", "{{ r.rows_html | safe }}"),
+    ("partials/key_rows.html", "{{ k.rows_html | safe }}"),
     ("partials/nav.html", "{{ nav_html | safe }}"),
 ];
 

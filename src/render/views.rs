@@ -192,3 +192,17 @@ pub struct HolidayView {
     pub needs: Vec<Item>,
     pub more: usize,
 }
+
+/// A key client's row: the list's row, and what the key page adds.
+#[derive(Serialize)]
+pub struct KeyRow {
+    #[serde(flatten)]
+    pub row: Row,
+    pub cooling: bool,
+    pub last_dm: String,
+    pub revenue: String,
+    pub revenue_change: String,
+    pub trend_svg: String,
+    /// Its flags, in short words.
+    pub flags: Vec<&'static str>,
+}
