@@ -235,9 +235,15 @@ pub fn discover(root: &Path) -> (Vec<NoteFile>, Vec<Diagnostic>) {
     // The walk reads folders in the file system's order (sorting each folder as it is
     // read cost a third of the walk): sorted once here, so that the same folder gives
     // the same lists.
-    notes.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+    notes.sort_unstable_by(found_order);
     crate::diag::sort(&mut diags);
     (notes, diags)
+}
+
+/// The order of the notes found: by relative path, then (two names that are not UTF-8
+/// can show as the same `rel`) by path.
+fn found_order(a: &NoteFile, b: &NoteFile) -> std::cmp::Ordering {
+    a.rel.cmp(&b.rel).then_with(|| a.path.cmp(&b.path))
 }
 
 /// Warnings for the `templates/` folder: the folder itself, or any file in it, that
@@ -325,5 +331,31 @@ mod tests {
         let rels: Vec<&str> = notes.iter().map(|n| n.rel.as_str()).collect();
         assert_eq!(rels, ["a.md", "wang/b.MD", "wang/deep/c.md"]);
         assert_eq!(notes[1].stem, "b");
+    }
+
+    /// Two names that are not UTF-8 show as the same relative path (`�.md`); their
+    /// paths decide their order, so a walk in any order gives the same list.
+    #[cfg(unix)]
+    #[test]
+    fn notes_with_the_same_shown_path_are_ordered_by_their_paths() {
+        use std::os::unix::ffi::OsStrExt;
+        let note = |name: &[u8]| NoteFile {
+            path: PathBuf::from(std::ffi::OsStr::from_bytes(name)),
+            rel: String::from_utf8_lossy(name).into_owned(),
+            stem: String::new(),
+        };
+        let (fe, ff) = (note(b"\xfe.md"), note(b"\xff.md"));
+        assert_eq!(fe.rel, ff.rel, "the case this is about");
+        assert_eq!(found_order(&fe, &ff), std::cmp::Ordering::Less);
+        assert_eq!(found_order(&ff, &fe), std::cmp::Ordering::Greater);
+        // Otherwise the shown path decides, whatever the bytes (`b` < `\xfe`, `a` < `b`).
+        assert_eq!(
+            found_order(&fe, &note(b"a.md")),
+            std::cmp::Ordering::Greater
+        );
+        assert_eq!(
+            found_order(&note(b"a.md"), &note(b"b.md")),
+            std::cmp::Ordering::Less
+        );
     }
 }

@@ -72,21 +72,29 @@ pub fn read_limited(path: &std::path::Path, limit: u64) -> std::io::Result<Optio
 /// through the open file, one lookup of the path; elsewhere the type is asked first.
 fn open_regular(path: &std::path::Path) -> std::io::Result<(std::fs::File, u64)> {
     let not_a_file = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file");
-    #[cfg(target_os = "linux")]
-    let file = {
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
-            .open(path)?
-    };
-    #[cfg(not(target_os = "linux"))]
-    let file = {
+    // The type asked first, then opened as usual: the way on other systems, and on
+    // Linux when a file under a write lease (Samba, NFS delegations) refuses to open
+    // without blocking.
+    let checked_open = || {
         if !std::fs::metadata(path)?.is_file() {
             return Err(not_a_file());
         }
-        std::fs::File::open(path)?
+        std::fs::File::open(path)
     };
+    #[cfg(target_os = "linux")]
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        let opened = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+            .open(path);
+        match opened {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => checked_open()?,
+            other => other?,
+        }
+    };
+    #[cfg(not(target_os = "linux"))]
+    let file = checked_open()?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(not_a_file());
@@ -309,5 +317,39 @@ mod tests {
         );
         assert!(p.client.is_none());
         assert_eq!(p.diags[0].message, "note has no front matter");
+    }
+
+    /// A note is read whole up to the limit and refused past it, by one byte; an empty
+    /// file is empty; anything but a regular file (a named pipe would wait for a writer
+    /// for ever) is refused at once.
+    #[test]
+    fn notes_are_read_up_to_the_limit_and_pipes_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, len: usize| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, "x".repeat(len)).unwrap();
+            p
+        };
+        let read = |p: &std::path::Path, limit| read_limited(p, limit).unwrap();
+        assert_eq!(read(&file("empty.md", 0), 10), Some(Vec::new()));
+        assert_eq!(read(&file("ten.md", 10), 10).map(|b| b.len()), Some(10));
+        assert_eq!(read(&file("eleven.md", 11), 10), None);
+        // Larger than any one read, well under the limit.
+        let big = file("big.md", 200_000);
+        assert_eq!(read(&big, 1 << 20).map(|b| b.len()), Some(200_000));
+        assert_eq!(read(&big, 199_999), None);
+        let err = read_limited(dir.path(), 10).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "a folder");
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("pipe.md");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|s| s.success()) {
+                let err = read_limited(&fifo, 10).unwrap_err();
+                assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "a pipe");
+            } else {
+                assert!(std::env::var_os("CI").is_none(), "mkfifo is needed in CI");
+            }
+        }
     }
 }

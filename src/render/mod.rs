@@ -485,12 +485,18 @@ impl<'a> Renderer<'a> {
 
     /// `page` (from `slotted`) with the rows of `listing` made into its slot, whole.
     fn fill_rows(&self, listing: Listing, page: Vec<u8>) -> Option<Vec<u8>> {
-        let row_bytes = match listing {
-            Listing::Clients => self::fragments::CLIENT_ROW_BYTES,
-            Listing::Key => self::fragments::KEY_ROW_BYTES,
+        let (site, order) = (&self.site, self.site.report.urgency);
+        let room = match listing {
+            Listing::Clients => order.len() * self::fragments::CLIENT_ROW_BYTES,
+            Listing::Key => {
+                let key = order
+                    .iter()
+                    .filter(|&&i| self::calendar::is_key(site, i))
+                    .count();
+                key * self::fragments::KEY_ROW_BYTES
+            }
         };
-        let rows = self.site.report.urgency.len();
-        let mut html = Vec::with_capacity(page.len() + rows * row_bytes);
+        let mut html = Vec::with_capacity(page.len() + room);
         let put = |out: &mut Vec<u8>, bytes: &[u8]| {
             out.extend_from_slice(bytes);
             Ok(())
