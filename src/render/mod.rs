@@ -550,7 +550,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Write the page of `listing` (when `streams`) into `out` as `file` makes it, its
-    /// rows written as they are made rather than held in the page (`rows::write_rows`).
+    /// rows written as they are made rather than held in the page (`write_rows`).
     fn write_listing(
         &self,
         listing: Listing,
