@@ -890,12 +890,12 @@ fn show_progress(
     let mut shown = false;
     // Every 50 ms a look at `done`; from the tenth look (half a second, or
     // `TOUCHBASE_PROGRESS_AFTER` milliseconds) on, every fourth (200 ms) shows the count.
-    let first = progress_after() / 50;
+    let first = (progress_after() / 50).max(1);
     let mut looks = 0u32;
     while !done.load(Ordering::Acquire) {
         std::thread::sleep(std::time::Duration::from_millis(50));
         looks += 1;
-        if looks < first.max(1) || !(looks - first.max(1)).is_multiple_of(4) {
+        if looks < first || !(looks - first).is_multiple_of(4) {
             continue;
         }
         let (n, total) = count();

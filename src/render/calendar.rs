@@ -1,5 +1,5 @@
-//! The calendar page (moments and holidays ahead) and the key-clients page, whose rows
-//! are written into the page as they are made (`write_key_rows`).
+//! The calendar page (moments and holidays ahead) and the key-clients page and its
+//! rows.
 
 use serde::Serialize;
 
@@ -52,7 +52,7 @@ pub fn is_key(site: &Site<'_>, i: usize) -> bool {
 pub fn key_row(site: &Site<'_>, i: usize) -> Option<KeyRow> {
     let lang = site.lang;
     let c = site.report.clients.get(i)?;
-    if !is_key(site, i) {
+    if c.standing.tier != Some(Tier::Key) {
         return None;
     }
     Some(KeyRow {
@@ -76,24 +76,6 @@ pub fn key_row(site: &Site<'_>, i: usize) -> Option<KeyRow> {
             .iter()
             .map(|f| super::i18n::label(lang, &format!("flag_{f}")))
             .collect(),
-    })
-}
-
-/// `page` (the embedded `key.html`, rendered with `rows::ROWS_SLOT` as its rows) with
-/// the key clients' rows in `order` made into its slot, written into `out` as they are
-/// made (`rows::write_into_slot`): 60 MB at 100,000 clients.
-pub fn write_key_rows<W: std::io::Write>(
-    site: &Site<'_>,
-    order: &[usize],
-    page: &[u8],
-    out: &mut W,
-    write: impl Fn(&mut W, &[u8]) -> std::io::Result<()>,
-) -> Option<std::io::Result<()>> {
-    let w = super::fragments::KeyRows::new(site.lang, site.report.today);
-    super::rows::write_into_slot(page, order, out, write, |rows, i| {
-        if let Some(k) = key_row(site, i) {
-            w.row(rows, &k);
-        }
     })
 }
 

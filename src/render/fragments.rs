@@ -326,22 +326,27 @@ fn row_tail(out: &mut String, lang: Lang, today: Date, labels: &TailLabels, r: &
     );
 }
 
-/// The rows of the client list (`clients.html`), with the `data-` attributes its script
-/// filters and sorts on.
-pub fn client_rows(lang: Lang, today: Date, rows: &[ListRow]) -> String {
-    let mut out = String::with_capacity(rows.len() * CLIENT_ROW_BYTES);
-    let w = ClientRows::new(lang, today);
-    for l in rows {
-        w.row(&mut out, l);
+/// Writes a long table's rows one at a time, for a table too large to hold as rows
+/// first: the labels every row repeats, escaped once.
+pub trait RowWriter {
+    type Row;
+    /// About how long a row is, to make room for rows at once.
+    const ROW_BYTES: usize;
+    /// Row `r`, appended to `out`.
+    fn row(&self, out: &mut String, r: &Self::Row);
+}
+
+/// `rows` as `w` writes them, one after another (a table's `rows_html`).
+pub fn rows_html<W: RowWriter>(w: &W, rows: &[W::Row]) -> String {
+    let mut out = String::with_capacity(rows.len() * W::ROW_BYTES);
+    for r in rows {
+        w.row(&mut out, r);
     }
     out
 }
 
-/// About how long a client list row is, to make room for a list at once.
-pub const CLIENT_ROW_BYTES: usize = 700;
-
-/// Writes the client list's rows one at a time (`client_rows`), for a list too large to
-/// hold as rows first: the labels every row repeats, escaped once.
+/// The rows of the client list (`clients.html`), with the `data-` attributes its script
+/// filters and sorts on.
 pub struct ClientRows {
     lang: Lang,
     today: Date,
@@ -360,9 +365,13 @@ impl ClientRows {
             labels: TailLabels::new(lang),
         }
     }
+}
 
-    /// Row `l`, appended to `out`.
-    pub fn row(&self, out: &mut String, l: &ListRow) {
+impl RowWriter for ClientRows {
+    type Row = ListRow;
+    const ROW_BYTES: usize = 700;
+
+    fn row(&self, out: &mut String, l: &ListRow) {
         let r = &l.row;
         let _ = write!(
             out,
@@ -395,20 +404,6 @@ impl ClientRows {
 
 /// The rows of the key clients' page (`key.html`), as `partials/key_rows.html` makes
 /// them.
-pub fn key_rows(lang: Lang, today: Date, rows: &[KeyRow]) -> String {
-    let mut out = String::with_capacity(rows.len() * KEY_ROW_BYTES);
-    let w = KeyRows::new(lang, today);
-    for k in rows {
-        w.row(&mut out, k);
-    }
-    out
-}
-
-/// About how long a key client's row is (its status strip is most of it).
-pub const KEY_ROW_BYTES: usize = 3000;
-
-/// Writes the key clients' rows one at a time (`key_rows`): the labels every row
-/// repeats, escaped once.
 pub struct KeyRows {
     lang: Lang,
     today: Date,
@@ -437,9 +432,14 @@ impl KeyRows {
             labels: keys.map(|k| escape(label(lang, k))),
         }
     }
+}
 
-    /// Row `k`, appended to `out`.
-    pub fn row(&self, out: &mut String, k: &KeyRow) {
+impl RowWriter for KeyRows {
+    type Row = KeyRow;
+    /// Its status strip is most of a row.
+    const ROW_BYTES: usize = 3000;
+
+    fn row(&self, out: &mut String, k: &KeyRow) {
         let [
             cooling,
             owner,

@@ -477,23 +477,32 @@ impl<'a> Renderer<'a> {
         write: impl Fn(&mut W, &[u8]) -> std::io::Result<()>,
     ) -> Option<std::io::Result<()>> {
         let (site, order) = (&self.site, self.site.report.urgency);
+        let (lang, today) = (site.lang, site.report.today);
         match listing {
-            Listing::Clients => rows::write_client_rows(site, order, page, out, write),
-            Listing::Key => self::calendar::write_key_rows(site, order, page, out, write),
+            Listing::Clients => {
+                let w = self::fragments::ClientRows::new(lang, today);
+                rows::write_into_slot(page, order, out, write, &w, |i| rows::list_row(site, i))
+            }
+            Listing::Key => {
+                let w = self::fragments::KeyRows::new(lang, today);
+                let key_row = |i| self::calendar::key_row(site, i);
+                rows::write_into_slot(page, order, out, write, &w, key_row)
+            }
         }
     }
 
     /// `page` (from `slotted`) with the rows of `listing` made into its slot, whole.
     fn fill_rows(&self, listing: Listing, page: Vec<u8>) -> Option<Vec<u8>> {
+        use self::fragments::RowWriter;
         let (site, order) = (&self.site, self.site.report.urgency);
         let room = match listing {
-            Listing::Clients => order.len() * self::fragments::CLIENT_ROW_BYTES,
+            Listing::Clients => order.len() * self::fragments::ClientRows::ROW_BYTES,
             Listing::Key => {
                 let key = order
                     .iter()
                     .filter(|&&i| self::calendar::is_key(site, i))
                     .count();
-                key * self::fragments::KEY_ROW_BYTES
+                key * self::fragments::KeyRows::ROW_BYTES
             }
         };
         let mut html = Vec::with_capacity(page.len() + room);
@@ -614,7 +623,8 @@ impl<'a> Renderer<'a> {
             _ if rel == key.path => {
                 if full {
                     let rows = self::calendar::key_rows(site, order);
-                    let html = self::fragments::key_rows(lang, report.today, &rows);
+                    let w = self::fragments::KeyRows::new(lang, report.today);
+                    let html = self::fragments::rows_html(&w, &rows);
                     self.fixed(key, "k", &self.key_page(&rows, html, rows.len()))?
                 } else {
                     // The rows are made into the page where its partial's stub put the slot.
@@ -1021,7 +1031,7 @@ enum Listing {
 #[derive(Serialize)]
 struct KeyPage<'a> {
     rows: &'a [views::KeyRow],
-    /// The rows as ready-made HTML (`fragments::key_rows`), or `rows::ROWS_SLOT`.
+    /// The rows as ready-made HTML (`fragments::KeyRows`), or `rows::ROWS_SLOT`.
     rows_html: String,
     count: usize,
     trend_svg: String,

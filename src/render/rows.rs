@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::fragments::{ClientRows, RowWriter, rows_html};
 use super::i18n;
 use super::site::Site;
 use super::views::{DiagView, ListRow, Row};
@@ -55,7 +56,7 @@ pub fn row(site: &Site<'_>, i: usize, root: &str) -> Option<Row> {
 /// The client list with what its filters offer.
 #[derive(Serialize)]
 pub struct ClientList {
-    /// The rows as ready-made HTML (see `fragments::client_rows`).
+    /// The rows as ready-made HTML (see `fragments::ClientRows`).
     pub rows_html: String,
     /// The rows themselves, for a user's `partials/client_rows.html` (added to the
     /// context only when the notes folder has templates of its own).
@@ -72,7 +73,7 @@ pub fn client_list(site: &Site<'_>, order: &[usize]) -> ClientList {
     let rows: Vec<ListRow> = order.iter().filter_map(|&i| list_row(site, i)).collect();
     let (owners, tags) = list_filters(site);
     ClientList {
-        rows_html: super::fragments::client_rows(site.lang, site.report.today, &rows),
+        rows_html: rows_html(&ClientRows::new(site.lang, site.report.today), &rows),
         count: rows.len(),
         rows,
         owners,
@@ -100,40 +101,30 @@ pub fn client_list_slotted(site: &Site<'_>, order: &[usize]) -> ClientList {
 /// starts with `<`.
 pub const ROWS_SLOT: &str = "<!--touchbase:client-rows-->";
 
-/// `page` (rendered from `client_list_slotted`) with the client list's rows in `order`
-/// made into its slot, written into `out` as they are made, a few rows at a time through
-/// `write` (which takes whole characters, so it may rewrite them), instead of held: the
-/// list is 80 MB at 100,000 clients. None when the page is not UTF-8, or has rows to
-/// place and no slot; nothing is written then.
-pub fn write_client_rows<W: std::io::Write>(
-    site: &Site<'_>,
-    order: &[usize],
+/// `page` (rendered with `ROWS_SLOT` where its rows go) up to the slot, then the rows
+/// `make` gives for `order` as `w` writes them, 64 KB at a time, then the rest of the
+/// page: all through `write` (which takes whole characters, so it may rewrite them), as
+/// they are made rather than held (the client list is 80 MB at 100,000 clients). A
+/// page without the slot is written as it is when there are no rows to place. None
+/// when the page is not UTF-8, or has rows to place and no slot; nothing is written
+/// then.
+pub fn write_into_slot<W, R: RowWriter>(
     page: &[u8],
+    order: &[usize],
     out: &mut W,
     write: impl Fn(&mut W, &[u8]) -> std::io::Result<()>,
+    w: &R,
+    make: impl Fn(usize) -> Option<R::Row>,
 ) -> Option<std::io::Result<()>> {
-    let w = super::fragments::ClientRows::new(site.lang, site.report.today);
-    write_into_slot(page, order, out, write, |rows, i| {
-        if let Some(l) = list_row(site, i) {
-            w.row(rows, &l);
+    let row = |rows: &mut String, i| {
+        if let Some(r) = make(i) {
+            w.row(rows, &r);
         }
-    })
-}
-
-/// `page` up to `ROWS_SLOT`, then what `row` makes of each of `order`, 64 KB at a
-/// time, then the rest of the page: all through `write`. A page without the slot is
-/// written as it is when there are no rows to place, and is None when there are.
-pub fn write_into_slot<W>(
-    page: &[u8],
-    order: &[usize],
-    out: &mut W,
-    write: impl Fn(&mut W, &[u8]) -> std::io::Result<()>,
-    mut row: impl FnMut(&mut String, usize),
-) -> Option<std::io::Result<()>> {
+    };
     /// Rows are written when this many bytes of them have been made.
     const CHUNK: usize = 64 * 1024;
     let html = std::str::from_utf8(page).ok()?;
-    let mut rows = String::with_capacity(CHUNK + 4 * super::fragments::KEY_ROW_BYTES);
+    let mut rows = String::with_capacity(CHUNK + 4 * R::ROW_BYTES);
     let Some(at) = html.find(ROWS_SLOT) else {
         // A page with no rows leaves its table out, and the slot with it (the key
         // clients' page of a team with none): the page is whole as it is.
@@ -180,7 +171,7 @@ fn list_filters(site: &Site<'_>) -> (Vec<String>, Vec<String>) {
 }
 
 /// Client `i`'s row on the list.
-fn list_row(site: &Site<'_>, i: usize) -> Option<ListRow> {
+pub fn list_row(site: &Site<'_>, i: usize) -> Option<ListRow> {
     let c = site.ws.clients.get(i)?;
     let report = site.report.clients.get(i)?;
     let mut search = format!("{} {} {}", c.name, c.id, c.tags.join(" "));
