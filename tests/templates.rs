@@ -244,7 +244,7 @@ fn the_client_list_is_the_same_made_in_place_or_through_a_page_of_yours() {
 /// rows at a time as they are made (64 KB each), not held whole: with 300 key clients,
 /// several times that, and a name with a control character (made visible as on every
 /// page), each is still the page that copies of the embedded page and its rows'
-/// partial as your own make through Tera.
+/// partial as your own make through Tera, in both languages.
 #[test]
 fn the_long_tables_written_as_made_are_the_pages_made_whole() {
     let dir = tempfile::tempdir().unwrap();
@@ -285,7 +285,7 @@ fn the_long_tables_written_as_made_are_the_pages_made_whole() {
             ),
         );
     }
-    let plain = build_into(&notes, "en", "plain").0;
+    let plain = ["en", "zh"].map(|lang| build_into(&notes, lang, &format!("plain-{lang}")).0);
     // The pages and their rows' partials as your own: Tera's loops make the rows.
     for page in [
         "clients.html",
@@ -301,41 +301,53 @@ fn the_long_tables_written_as_made_are_the_pages_made_whole() {
         .unwrap();
         put(&notes, &format!("templates/{page}"), text);
     }
-    let (site, log, code) = build(&notes, "en");
-    assert_eq!(code, 0, "{log}");
-    for (page, row) in [
-        ("clients.html", "<tr data-s="),
-        ("key.html", "<tr><th scope=\"row\">"),
-    ] {
-        assert!(
-            log.contains(&format!("using your template {page}")),
-            "{log}"
-        );
-        let made = read(&plain, page);
-        assert!(made.len() > 3 * 64 * 1024, "{page}: {}", made.len());
-        assert_eq!(made.matches(row).count(), 300, "{page}");
-        assert!(
-            made.contains("Bell\\u{7} &amp; Co"),
-            "{page}: the control made visible"
-        );
-        assert!(!made.contains("touchbase:client-rows"), "{page}");
-        if page == "key.html" {
-            // The branches above are all there (a check that the probe can see them).
-            for (what, n) in [
-                ("class=\"status s-due\">Cooling off</span>", 100),
-                ("data-label=\"Change on last year\">+", 60),
-                ("data-label=\"Last decision-maker contact\"><time", 60),
-                (
-                    "data-label=\"Owner\"><a href=\"reps/no-owner.html\">(no owner)</a>",
-                    75,
-                ),
-                ("data-label=\"Owner\"><a href=\"reps/rep-", 225),
-            ] {
-                assert_eq!(made.matches(what).count(), n, "{what}");
+    // The branches above, as each language writes them: cooling off, a revenue change,
+    // a decision-maker met, no owner, an owner.
+    let branches = |lang| match lang {
+        "en" => [
+            "class=\"status s-due\">Cooling off</span>",
+            "data-label=\"Change on last year\">+",
+            "data-label=\"Last decision-maker contact\"><time",
+            "data-label=\"Owner\"><a href=\"reps/no-owner.html\">(no owner)</a>",
+            "data-label=\"Owner\"><a href=\"reps/rep-",
+        ],
+        _ => [
+            "class=\"status s-due\">关系降温</span>",
+            "data-label=\"同比\">+",
+            "data-label=\"最近联系决策人\"><time",
+            "data-label=\"负责人\"><a href=\"reps/no-owner.html\">（未指定）</a>",
+            "data-label=\"负责人\"><a href=\"reps/rep-",
+        ],
+    };
+    for (lang, plain) in ["en", "zh"].into_iter().zip(plain) {
+        let (site, log, code) = build(&notes, lang);
+        assert_eq!(code, 0, "{log}");
+        for (page, row) in [
+            ("clients.html", "<tr data-s="),
+            ("key.html", "<tr><th scope=\"row\">"),
+        ] {
+            assert!(
+                log.contains(&format!("using your template {page}"))
+                    || log.contains(&format!("使用你的模板 {page}")),
+                "{lang}: {log}"
+            );
+            let made = read(&plain, page);
+            assert!(made.len() > 3 * 64 * 1024, "{lang} {page}: {}", made.len());
+            assert_eq!(made.matches(row).count(), 300, "{lang} {page}");
+            assert!(
+                made.contains("Bell\\u{7} &amp; Co"),
+                "{lang} {page}: the control made visible"
+            );
+            assert!(!made.contains("touchbase:client-rows"), "{lang} {page}");
+            if page == "key.html" {
+                // The branches are all there (a check that the probe can see them).
+                for (what, n) in branches(lang).into_iter().zip([100, 60, 60, 75, 225]) {
+                    assert_eq!(made.matches(what).count(), n, "{lang}: {what}");
+                }
             }
+            // Control: the two builds differ in nothing but how the page was made.
+            assert_eq!(made, read(&site, page), "{lang} {page}");
         }
-        // Control: the two builds differ in nothing but how the page was made.
-        assert_eq!(made, read(&site, page), "{page}");
     }
 }
 
