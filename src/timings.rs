@@ -36,6 +36,9 @@ struct Stage {
     parts: Vec<(&'static str, Duration)>,
     /// What else the stage says about itself (after the parts).
     said: String,
+    /// The process's resident memory when the stage ended, in kB, where the system
+    /// says it (`VmRSS`): how memory grows stage by stage, beside the total's peak.
+    resident: Option<u64>,
 }
 
 impl Timings {
@@ -84,6 +87,7 @@ impl Timings {
             wall: now - clock.last,
             parts,
             said,
+            resident: resident_kb(),
         });
         clock.last = now;
     }
@@ -127,6 +131,9 @@ impl Timings {
                 ms(s.wall),
                 share
             );
+            if let Some(kb) = s.resident {
+                let _ = write!(out, "  rss {:>6.1} MB", kb as f64 / 1024.0);
+            }
             if !s.parts.is_empty() {
                 let parts: Vec<String> = s
                     .parts
@@ -183,6 +190,14 @@ fn process_figures() -> String {
         said.push(format!("peak memory {}", peak.trim()));
     }
     said.join("; ")
+}
+
+/// The resident memory of this process now, in kB (`VmRSS` of `/proc/self/status`:
+/// Linux); None elsewhere.
+fn resident_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?;
+    line.trim().strip_suffix("kB")?.trim().parse().ok()
 }
 
 /// The thread time of a parallel stage's parts (`read` and `parse`, `render` and
@@ -308,6 +323,34 @@ mod tests {
         assert!(clock.stages[1].parts[1].1 >= Duration::from_millis(2));
         let sum: Duration = clock.stages.iter().map(|s| s.wall).sum();
         assert_eq!(sum, clock.last - clock.start);
+    }
+
+    #[test]
+    fn each_stage_says_the_memory_resident_at_its_end() {
+        let mut t = Timings::new(true);
+        t.lap("before");
+        // 64 MB written to (so resident), held over the next lap, then let go of.
+        let held = vec![1u8; 64 << 20];
+        t.lap("holding");
+        assert_eq!(
+            held.iter().map(|&b| usize::from(b)).sum::<usize>(),
+            64 << 20
+        );
+        drop(held);
+        let table = t.table();
+        let clock = t.clock.as_ref().unwrap();
+        if cfg!(target_os = "linux") {
+            let mb = |i: usize| clock.stages[i].resident.unwrap() as f64 / 1024.0;
+            // The stage that held 64 MB ends with at least 60 MB more resident than
+            // the one before (control: the one before did not hold it).
+            assert!(mb(1) - mb(0) >= 60.0, "{table}");
+            for line in table.lines().take(2) {
+                assert!(line.contains(" MB"), "{table}");
+                assert!(line.contains("  rss "), "{table}");
+            }
+        } else {
+            assert!(!table.contains("  rss "), "{table}");
+        }
     }
 
     #[test]
