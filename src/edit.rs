@@ -374,7 +374,7 @@ pub fn done(ws: &Workspace, i: usize, which: Option<&str>, date: Date) -> Result
     let path = note_path(ws, client)?;
     let before = NoteText::read(&path)?;
     let start = before
-        .line_start(f.line)
+        .line_start(f.line as usize)
         .ok_or(Fatal::Bug("follow-up line"))?;
     let rest = before.text.get(start..).unwrap_or("");
     let end = start + rest.find('\n').unwrap_or(rest.len());
@@ -401,7 +401,7 @@ pub fn done(ws: &Workspace, i: usize, which: Option<&str>, date: Date) -> Result
     replace_checked(&path, client, &before, &after, ws)?;
     Ok(Written {
         path,
-        line: f.line,
+        line: f.line as usize,
         warnings: Vec::new(),
     })
 }

@@ -560,31 +560,72 @@ impl Birthday {
 }
 
 /// A person at the client.
+///
+/// Every client keeps its people for the whole build, so what fewer people have on
+/// file is kept apart (`PersonMore`), held only when some of it is there: 144 bytes
+/// a person, not 280.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Person {
     pub name: String,
     pub role: Option<Role>,
     pub title: Option<String>,
-    pub gender: Option<String>,
     pub birthday: Option<Birthday>,
     pub phone: Option<String>,
     pub wechat: Option<String>,
     pub email: Option<String>,
+    /// The day they left the client (`left: 2026-09-01`): from then on not current.
+    pub left: Option<Date>,
+    /// The rest, when any of it is on file (never an empty one: `Person::tidy`).
+    /// Read it with `more`.
+    pub more: Option<Box<PersonMore>>,
+}
+
+/// What fewer people have on file (`Person::more`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonMore {
+    pub gender: Option<String>,
     pub family: Option<String>,
     pub likes: Option<String>,
     pub notes: Option<String>,
-    /// The day they left the client (`left: 2026-09-01`): from then on not current.
-    pub left: Option<Date>,
     /// Who took over from them (`successor: NAME`), as written.
     pub successor: Option<String>,
     /// Keys we do not know, kept as written (key, value as text).
     pub extra: Vec<(String, String)>,
 }
 
+/// A person's `PersonMore` when none of it is on file.
+static NO_MORE: PersonMore = PersonMore {
+    gender: None,
+    family: None,
+    likes: None,
+    notes: None,
+    successor: None,
+    extra: Vec::new(),
+};
+
 impl Person {
     /// Still at the client on `day` (not left by then).
     pub fn current_on(&self, day: Date) -> bool {
         self.left.is_none_or(|l| l > day)
+    }
+
+    /// The rest of what is on file of them (all empty when nothing is).
+    pub fn more(&self) -> &PersonMore {
+        self.more.as_deref().unwrap_or(&NO_MORE)
+    }
+
+    /// The rest, to fill in (made when first asked for; `tidy` lets go of it if it
+    /// stays empty).
+    pub fn more_mut(&mut self) -> &mut PersonMore {
+        self.more.get_or_insert_with(Box::default)
+    }
+
+    /// Let go of an empty `more`, so that a person is the same whichever way it was
+    /// made.
+    pub fn tidy(&mut self) {
+        if self.more.as_deref().is_some_and(|m| *m == NO_MORE) {
+            self.more = None;
+        }
     }
 }
 
@@ -681,17 +722,27 @@ pub struct Entry {
 }
 
 /// A dated task item: `- [ ] 2026-11-16 call — send quote`.
+///
+/// Every client keeps all of its follow-ups for the whole build (a dozen each in a
+/// typical note), so they are kept small: 40 bytes before the text, not 64 (the text
+/// without spare room, the lines as `u32`; a note is far smaller than 4 GB).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FollowUp {
     pub date: Date,
-    pub text: String,
+    pub text: Box<str>,
     pub done: bool,
     /// The day it was done, when the item says (`✅ 2026-11-18`, the Obsidian Tasks
     /// convention that `touchbase done` writes).
     pub done_on: Option<Date>,
-    pub line: usize,
+    pub line: u32,
     /// Line of the log entry whose body holds this item, if any.
-    pub entry_line: Option<usize>,
+    pub entry_line: Option<u32>,
+}
+
+/// A line number as a follow-up keeps it (`FollowUp::line`): a note's size limit keeps
+/// it far below `u32::MAX`, where it would saturate rather than wrap.
+pub fn line32(line: usize) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
 }
 
 /// Where a front-matter value sits in its file, for diagnostics raised after parsing
@@ -1099,7 +1150,25 @@ mod tests {
     fn held_records_stay_small() {
         assert_eq!(size_of::<Kind>(), 16);
         assert_eq!(size_of::<Entry>(), 88);
-        assert_eq!(size_of::<FollowUp>(), 64);
+        assert_eq!(size_of::<FollowUp>(), 40);
+        assert_eq!(size_of::<Person>(), 144);
+    }
+
+    #[test]
+    fn a_person_holds_more_only_when_some_is_on_file() {
+        let mut p = Person {
+            name: "王强".into(),
+            ..Person::default()
+        };
+        p.more_mut().gender = None;
+        p.tidy();
+        assert_eq!(p.more, None, "an empty `more` let go of");
+        assert_eq!(p.more().successor, None);
+        p.more_mut().successor = Some("李娜".into());
+        p.tidy();
+        // Control: one that holds something keeps it.
+        assert_eq!(p.more().successor.as_deref(), Some("李娜"));
+        assert!(p.more.is_some());
     }
 
     #[test]

@@ -382,7 +382,7 @@ impl<'a> PeopleReports<'a> {
                 last_contacted: p.last_contacted,
                 kinds: KindNames(&p.kinds),
                 left: on_file.and_then(|q| q.left),
-                successor: on_file.and_then(|q| q.successor.as_deref()),
+                successor: on_file.and_then(|q| q.more().successor.as_deref()),
                 current: on_file.is_none_or(|q| q.current_on(today)),
             }
         })
@@ -959,7 +959,7 @@ fn followup(f: &crate::model::FollowUp, today: Date) -> FollowUpReport<'_> {
     FollowUpReport {
         date: f.date,
         text: &f.text,
-        line: f.line,
+        line: f.line as usize,
         done: f.done,
         done_on: f.done_on,
         missed: !f.done && f.date < today,

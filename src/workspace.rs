@@ -166,6 +166,54 @@ type PerClient = (
 /// What `How::stream` works out of a client as its note is read.
 type Each = (ClientStats, PerClient);
 
+/// Every client's own practices (`PerClient`), a list per practice as the playbook
+/// keeps them: each client's are moved into these as they come, so that they are
+/// never held twice over.
+#[derive(Default)]
+struct Own {
+    people: Vec<People>,
+    deals: Vec<Vec<Deal>>,
+    complaints: Vec<Vec<Complaint>>,
+    scores: Vec<Option<(Date, f64)>>,
+    birthdays: Vec<Vec<BirthdayCheck>>,
+    given_up: Vec<bool>,
+    weeks: Vec<WeekStatuses>,
+    then: Vec<Option<analyse::Status>>,
+    keeping: Vec<Keeping>,
+}
+
+impl Own {
+    fn with_capacity(n: usize) -> Own {
+        Own {
+            people: Vec::with_capacity(n),
+            deals: Vec::with_capacity(n),
+            complaints: Vec::with_capacity(n),
+            scores: Vec::with_capacity(n),
+            birthdays: Vec::with_capacity(n),
+            given_up: Vec::with_capacity(n),
+            weeks: Vec::with_capacity(n),
+            then: Vec::with_capacity(n),
+            keeping: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, (p, d, c, s, b, g, (w, t), k): PerClient) {
+        self.people.push(p);
+        self.deals.push(d);
+        self.complaints.push(c);
+        self.scores.push(s);
+        self.birthdays.push(b);
+        self.given_up.push(g);
+        self.weeks.push(w);
+        self.then.push(t);
+        self.keeping.push(k);
+    }
+
+    fn len(&self) -> usize {
+        self.people.len()
+    }
+}
+
 /// Let go of a client's entries (`model::ShedLog`), keeping their ticks for the figures
 /// across clients (`Client::ticks`).
 fn shed(c: &mut Client) {
@@ -234,7 +282,7 @@ enum Known {
     /// practices are taken from it rather than worked out again.
     Previous(Box<Playbook>, usize),
     /// Every client's, worked out as its note was read (`How::stream`).
-    Each(Vec<PerClient>),
+    Each(Own),
 }
 
 /// The practices of `clients`, their own ones as `known` says; the team-wide parts are
@@ -263,83 +311,80 @@ fn playbook(
         risks::revenue_drop(&mut each.7.risks, c, revenue_year);
         each
     };
-    let (people, deals, complaints, scores, birthdays, given_up, (weeks, then), keeping) =
-        match known {
-            Known::Previous(mut old, i)
-                if old.people.len() == clients.len()
-                    && old.changes.since == since
-                    && old.revenue_year == revenue_year =>
-            {
-                if let (Some(c), Some(s)) = (clients.get(i), stats.get(i)) {
-                    let (p, d, co, sc, b, g, (w, t), k) = with_revenue(c, per_client(c, s, at));
-                    let slots = (
-                        old.people.get_mut(i),
-                        old.deals.get_mut(i),
-                        old.complaints.get_mut(i),
-                        old.scores.get_mut(i),
-                        old.birthdays.get_mut(i),
-                        old.given_up.get_mut(i),
-                    );
-                    if let (Some(p0), Some(d0), Some(c0), Some(s0), Some(b0), Some(g0)) = slots {
-                        (*p0, *d0, *c0, *s0, *b0, *g0) = (p, d, co, sc, b, g);
-                    }
-                    if let (Some(w0), Some(t0), Some(k0)) = (
-                        old.weeks.get_mut(i),
-                        old.then.get_mut(i),
-                        old.keeping.get_mut(i),
-                    ) {
-                        (*w0, *t0, *k0) = (w, t, k);
-                    }
-                }
-                (
-                    old.people,
-                    old.deals,
-                    old.complaints,
-                    old.scores,
-                    old.birthdays,
-                    old.given_up,
-                    (old.weeks, old.then),
-                    old.keeping,
-                )
-            }
-            known => {
-                let all: Vec<PerClient> = match known {
-                    Known::Each(each) if each.len() == clients.len() => clients
-                        .par_iter()
-                        .zip(each)
-                        .map(|(c, each)| with_revenue(c, each))
-                        .collect(),
-                    _ => clients
-                        .par_iter()
-                        .zip(stats)
-                        .map(|(c, s)| with_revenue(c, per_client(c, s, at)))
-                        .collect(),
-                };
-                let n = all.len();
-                let mut out = (
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    (Vec::with_capacity(n), Vec::with_capacity(n)),
-                    Vec::with_capacity(n),
+    let own = match known {
+        Known::Previous(old, i)
+            if old.people.len() == clients.len()
+                && old.changes.since == since
+                && old.revenue_year == revenue_year =>
+        {
+            let old = *old;
+            let mut own = Own {
+                people: old.people,
+                deals: old.deals,
+                complaints: old.complaints,
+                scores: old.scores,
+                birthdays: old.birthdays,
+                given_up: old.given_up,
+                weeks: old.weeks,
+                then: old.then,
+                keeping: old.keeping,
+            };
+            if let (Some(c), Some(s)) = (clients.get(i), stats.get(i)) {
+                let (p, d, co, sc, b, g, (w, t), k) = with_revenue(c, per_client(c, s, at));
+                let slots = (
+                    own.people.get_mut(i),
+                    own.deals.get_mut(i),
+                    own.complaints.get_mut(i),
+                    own.scores.get_mut(i),
+                    own.birthdays.get_mut(i),
+                    own.given_up.get_mut(i),
                 );
-                for (p, d, c, s, b, g, (w, t), k) in all {
-                    out.0.push(p);
-                    out.1.push(d);
-                    out.2.push(c);
-                    out.3.push(s);
-                    out.4.push(b);
-                    out.5.push(g);
-                    out.6.0.push(w);
-                    out.6.1.push(t);
-                    out.7.push(k);
+                if let (Some(p0), Some(d0), Some(c0), Some(s0), Some(b0), Some(g0)) = slots {
+                    (*p0, *d0, *c0, *s0, *b0, *g0) = (p, d, co, sc, b, g);
                 }
-                out
+                if let (Some(w0), Some(t0), Some(k0)) = (
+                    own.weeks.get_mut(i),
+                    own.then.get_mut(i),
+                    own.keeping.get_mut(i),
+                ) {
+                    (*w0, *t0, *k0) = (w, t, k);
+                }
             }
-        };
+            own
+        }
+        // Flagged where they are: a second list of every client's practices would be
+        // a copy of them all at the build's peak.
+        Known::Each(mut own) if own.len() == clients.len() => {
+            own.keeping
+                .par_iter_mut()
+                .zip(clients)
+                .for_each(|(k, c)| risks::revenue_drop(&mut k.risks, c, revenue_year));
+            own
+        }
+        _ => {
+            let all: Vec<PerClient> = clients
+                .par_iter()
+                .zip(stats)
+                .map(|(c, s)| with_revenue(c, per_client(c, s, at)))
+                .collect();
+            let mut own = Own::with_capacity(all.len());
+            for each in all {
+                own.push(each);
+            }
+            own
+        }
+    };
+    let Own {
+        people,
+        deals,
+        complaints,
+        scores,
+        birthdays,
+        given_up,
+        weeks,
+        then,
+        keeping,
+    } = own;
     let rates: Vec<(u32, u32)> = clients
         .par_iter()
         .map(|c| book::recent_rates(c, today))
@@ -839,7 +884,7 @@ pub struct Checked {
     pub config_digest: [u8; 32],
     /// Per client, its statistics and own practices, when they were worked out as its
     /// note was read (`How::stream`).
-    each: Option<(Vec<ClientStats>, Vec<PerClient>)>,
+    each: Option<(Vec<ClientStats>, Own)>,
     sources: DiagSources,
 }
 
@@ -1159,7 +1204,15 @@ fn read(
     let mut order: Vec<usize> = (0..parsed.len()).filter(|i| id_of(i).is_some()).collect();
     order.sort_by(|a, b| id_of(a).cmp(&id_of(b)).then(a.cmp(b)));
     let mut clients: Vec<Client> = Vec::with_capacity(order.len());
-    let (mut stats, mut own) = (Vec::new(), Vec::new());
+    // (Of their exact size: grown by doubling, the lists' spare room and the copies
+    // made as they grow would be held beside every parsed note.)
+    let (mut stats, mut own) = match how.stream {
+        true => (
+            Vec::with_capacity(order.len()),
+            Own::with_capacity(order.len()),
+        ),
+        false => (Vec::new(), Own::default()),
+    };
     let mut duplicates = Vec::new();
     for i in order {
         let Some(p) = parsed.get_mut(i) else { continue };

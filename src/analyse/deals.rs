@@ -120,7 +120,7 @@ pub fn complaints(client: &Client, today: Date) -> Vec<Complaint> {
         .followups
         .iter()
         .filter(|f| f.done && f.date <= today)
-        .filter_map(|f| Some((f.entry_line?, f.date)))
+        .filter_map(|f| Some((f.entry_line? as usize, f.date)))
         .collect();
     done.sort_unstable();
     let mut out: Vec<Complaint> = client

@@ -116,7 +116,7 @@ mod tests {
     fn item(date: &str, done: bool, done_on: Option<&str>) -> FollowUp {
         FollowUp {
             date: d(date),
-            text: String::new(),
+            text: Box::default(),
             done,
             done_on: done_on.map(d),
             line: 1,

@@ -139,7 +139,7 @@ pub fn risks_but_revenue(client: &Client, deals: &[Deal], today: Date) -> Risks 
         && dms.iter().all(|p| !p.current_on(today))
         && !dms
             .iter()
-            .any(|p| p.successor.as_deref().is_some_and(current))
+            .any(|p| p.more().successor.as_deref().is_some_and(current))
     {
         flags.push(Flag::DecisionMakerLeft);
     }
@@ -213,13 +213,15 @@ mod tests {
         left: Option<&str>,
         successor: Option<&str>,
     ) -> Person {
-        Person {
+        let mut p = Person {
             name: name.into(),
             role,
             left: left.map(d),
-            successor: successor.map(String::from),
             ..Person::default()
-        }
+        };
+        p.more_mut().successor = successor.map(String::from);
+        p.tidy();
+        p
     }
 
     fn deal_on(date: &str) -> Deal {

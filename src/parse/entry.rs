@@ -112,7 +112,7 @@ pub fn parse_heading(
                 if let Some(left) = p.left.filter(|l| *l < date) {
                     let message = format!("`@{name}` left the client on {left}, before this entry");
                     if diags.room(&message, Severity::Warning) {
-                        let help = match &p.successor {
+                        let help = match &p.more().successor {
                             Some(s) => format!(
                                 "mention their successor `@{s}`, or correct the entry's date or `left:`"
                             ),

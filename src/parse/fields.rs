@@ -302,7 +302,7 @@ impl Reader<'_> {
                     "name" => p.name = self.text(value, &path, key).unwrap_or_default(),
                     "role" => p.role = self.role(value, &path),
                     "title" => p.title = self.text(value, &path, key),
-                    "gender" => p.gender = self.text(value, &path, key),
+                    "gender" => p.more_mut().gender = self.text(value, &path, key),
                     "birthday" | "birth_day" => {
                         if let Some(t) = self.text(value, &path, key) {
                             match parse_birthday(&t) {
@@ -314,14 +314,14 @@ impl Reader<'_> {
                     "phone" => p.phone = self.text(value, &path, key),
                     "wechat" => p.wechat = self.text(value, &path, key),
                     "email" => p.email = self.text(value, &path, key),
-                    "family" => p.family = self.text(value, &path, key),
-                    "likes" => p.likes = Some(value.to_text()).filter(|s| !s.is_empty()),
-                    "notes" => p.notes = self.text(value, &path, key),
+                    "family" => p.more_mut().family = self.text(value, &path, key),
+                    "likes" => p.more_mut().likes = Some(value.to_text()).filter(|s| !s.is_empty()),
+                    "notes" => p.more_mut().notes = self.text(value, &path, key),
                     "left" => p.left = self.date(value, &path, key),
-                    "successor" => p.successor = self.text(value, &path, key),
+                    "successor" => p.more_mut().successor = self.text(value, &path, key),
                     _ => {
                         self.unknown_key(key, &path, &PERSON_KEYS);
-                        p.extra.push((key.clone(), value.to_text()));
+                        p.more_mut().extra.push((key.clone(), value.to_text()));
                     }
                 }
             }
@@ -334,12 +334,15 @@ impl Reader<'_> {
                 );
                 continue;
             }
+            p.tidy();
             people.push(p);
             items_of.push(i);
         }
         // A successor is one of the client's people, so that their contacts count.
         for (p, &i) in people.iter().zip(&items_of) {
-            let Some(s) = &p.successor else { continue };
+            let Some(s) = &p.more().successor else {
+                continue;
+            };
             if people.iter().any(|q| q.name == *s) {
                 continue;
             }

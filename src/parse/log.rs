@@ -276,7 +276,8 @@ pub fn parse_log(
                 .checked_sub(1)
                 .and_then(|i| Some((regions.get(i)?, entry_lines.get(i)?)))
                 .filter(|((s, e), _)| (*s..*e).contains(&offset))
-                .and_then(|(_, l)| *l);
+                .and_then(|(_, l)| *l)
+                .map(crate::model::line32);
             warn_done_before_complaint(file, &lines, offset, &f, &log.entries, &mut dated_before);
             log.followups.push(f);
         }
@@ -298,10 +299,9 @@ fn warn_done_before_complaint(
     entries: &[Entry],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let Some(complaint) = entries
-        .iter()
-        .find(|e| Some(e.line) == f.entry_line && e.kind == crate::model::Kind::Complaint)
-    else {
+    let Some(complaint) = entries.iter().find(|e| {
+        Some(e.line) == f.entry_line.map(|l| l as usize) && e.kind == crate::model::Kind::Complaint
+    }) else {
         return;
     };
     if !f.done || f.date >= complaint.date {
@@ -366,10 +366,10 @@ fn parse_task(
         text: text
             .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
             .trim_end()
-            .to_string(),
+            .into(),
         done,
         done_on,
-        line: line_no,
+        line: crate::model::line32(line_no),
         entry_line: None,
     };
     let due_date = |token: &str, diags: &mut Sink| match parse_iso(token) {
@@ -569,11 +569,11 @@ mod tests {
             "- [ ] 2026-11-16 call — send quote\n\n## 2026-11-02 visit\n- [x] next: 2026-11-10 sent samples\n- [ ] no date here\n- [ ] 2026/11/30 bad\n",
         );
         assert_eq!(l.followups.len(), 2);
-        assert_eq!(l.followups[0].text, "call — send quote");
+        assert_eq!(&*l.followups[0].text, "call — send quote");
         assert!(!l.followups[0].done);
         assert_eq!(l.followups[0].line, 10);
         assert!(l.followups[1].done);
-        assert_eq!(l.followups[1].text, "sent samples");
+        assert_eq!(&*l.followups[1].text, "sent samples");
         assert_eq!((l.diags[0].line, l.diags[0].column), (15, 7));
     }
 

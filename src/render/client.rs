@@ -200,7 +200,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
                 role: p.role.map_or("none", |r| r.as_str()),
                 role_label: i18n::role(lang, p.role),
                 title: p.title.clone().unwrap_or_default(),
-                gender: p.gender.clone().unwrap_or_default(),
+                gender: p.more().gender.clone().unwrap_or_default(),
                 // A lunar birthday shows its lunar day, and the Gregorian day of its next
                 // time as the report's calendar has it.
                 birthday: match p.birthday {
@@ -221,11 +221,11 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
                 phone: field(Private::Phone, p.phone.as_ref()),
                 wechat: field(Private::Wechat, p.wechat.as_ref()),
                 email: field(Private::Email, p.email.as_ref()),
-                family: field(Private::Family, p.family.as_ref()),
-                likes: field(Private::Likes, p.likes.as_ref()),
-                notes: field(Private::Notes, p.notes.as_ref()),
+                family: field(Private::Family, p.more().family.as_ref()),
+                likes: field(Private::Likes, p.more().likes.as_ref()),
+                notes: field(Private::Notes, p.more().notes.as_ref()),
                 left: super::client_playbook::left_text(lang, p, ws.today),
-                extra: extra(&p.extra, Scope::Person),
+                extra: extra(&p.more().extra, Scope::Person),
             })
             .collect(),
         followups: site

@@ -305,7 +305,7 @@ pub fn left_text(
         label(lang, "left_on"),
         super::format::date(lang, left)
     );
-    if let Some(s) = &p.successor {
+    if let Some(s) = &p.more().successor {
         text.push_str(" · ");
         text.push_str(label(lang, "successor"));
         text.push_str(label(lang, "colon"));
