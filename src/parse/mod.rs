@@ -260,6 +260,25 @@ mod tests {
     }
 
     #[test]
+    fn a_person_holds_the_rest_only_when_some_is_on_file() {
+        let note = "---\nname: Acme\npeople:\n  - name: 王强\n    role: decision-maker\n    phone: \"138\"\n  - name: 李娜\n    family: two kids\n    successor: 王强\n    shoe_size: 38\n---\n";
+        let p = parse_note("a.md", "a", note.as_bytes(), today(), &KindTable::default());
+        let c = p.client.unwrap();
+        let [wang, li] = &c.people[..] else {
+            panic!("{:?}", c.people)
+        };
+        // Name, role and phone only: nothing more held.
+        assert_eq!(wang.more, None);
+        assert_eq!(wang.phone.as_deref(), Some("138"));
+        // Control: the rest, when written, is there to read.
+        let more = li.more();
+        assert_eq!(more.family.as_deref(), Some("two kids"));
+        assert_eq!(more.successor.as_deref(), Some("王强"));
+        assert_eq!(more.extra, [("shoe_size".to_string(), "38".to_string())]);
+        assert!(li.more.is_some());
+    }
+
+    #[test]
     fn bom_and_crlf() {
         let bytes = "\u{feff}---\r\nname: A\r\n---\r\n## 2026-11-02 call\r\nhi\r\n".as_bytes();
         let p = parse_note("a.md", "a", bytes, today(), &KindTable::default());
