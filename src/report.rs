@@ -1,12 +1,13 @@
 //! Report: the one analysed value every output renders.
 //!
 //! Built once from the loaded workspace (notes, analysis, configuration) as of its
-//! `today`, with privacy applied here and nowhere else. The JSON export is this value
+//! `today`, with privacy applied here and nowhere else. Its largest parts are made from
+//! the workspace when they are read rather than held (`ClientReports`, `Entries`,
+//! `Followups`): the same workspace gives the same value every time. The JSON export is this value
 //! serialised; CSV and iCalendar write rows and events from it; nothing downstream
 //! computes a figure of its own. Field names are a contract (docs/cli.md): they are
 //! only ever added to.
 
-use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
 use crate::analyse::deals::REFERENCE;
@@ -39,7 +40,7 @@ fn lunar_opt<S: Serializer>(d: &Option<LunarDay>, s: S) -> Result<S::Ok, S::Erro
 pub struct Report<'a> {
     #[serde(serialize_with = "iso")]
     pub today: Date,
-    pub clients: Vec<ClientReport<'a>>,
+    pub clients: ClientReports<'a>,
     /// The next 30 days: birthdays, anniversaries, `dates:` and holidays.
     pub upcoming: Vec<MomentReport<'a>>,
     pub pareto: Option<ParetoReport>,
@@ -214,7 +215,7 @@ pub struct Followups<'a> {
 }
 
 impl<'a> Followups<'a> {
-    pub fn iter(&self) -> impl Iterator<Item = FollowUpReport<'a>> + 'a {
+    pub fn iter(&self) -> impl Iterator<Item = FollowUpReport<'a>> + use<'a> {
         let these = *self;
         (0..self.len()).filter_map(move |n| these.get(n))
     }
@@ -754,149 +755,286 @@ const PERSISTENCE_BUCKETS: [&str; 6] = ["1", "2", "3", "4", "5–12", "13+"];
 /// Build the report of `ws`.
 static NO_WEEKS: crate::analyse::trend::WeekStatuses = [None; crate::analyse::trend::WEEKS];
 
-pub fn build(ws: &Workspace) -> Report<'_> {
+/// Every client's report (`ClientReport`), each made when it is read (`get`, `iter`)
+/// or serialised rather than held: it is made of the workspace's figures, which are
+/// held anyway, and a list of them all was about 1 KB a client (100 MB at 100,000
+/// clients) on top of them. Made the same every time: the same workspace, the same
+/// value.
+#[derive(Clone)]
+pub struct ClientReports<'a> {
+    ws: &'a Workspace,
+    /// The clients in it, as indices into `Workspace::clients`: every one unless cut to
+    /// one rep's (`Report::for_owner`).
+    only: Option<Vec<usize>>,
+}
+
+impl<'a> ClientReports<'a> {
+    /// The `i`th client's report.
+    pub fn get(&self, i: usize) -> Option<ClientReport<'a>> {
+        client_report(self.ws, self.at(i)?)
+    }
+
+    /// The `i`th client's index in the workspace.
+    fn at(&self, i: usize) -> Option<usize> {
+        match &self.only {
+            Some(only) => only.get(i).copied(),
+            None => (i < self.ws.clients.len()).then_some(i),
+        }
+    }
+
+    /// The `i`th client's owner: the same as its report's, without making the rest
+    /// (a calendar feed asks it of every event).
+    pub fn owner(&self, i: usize) -> Option<Option<&'a str>> {
+        self.head(i).map(|h| h.owner)
+    }
+
+    /// The `i`th client's standing: the same as its report's, without making the rest
+    /// (the overview pages sort and pick every client by it).
+    pub fn standing(&self, i: usize) -> Option<Standing> {
+        let at = self.at(i)?;
+        Some(standing(self.ws.clients.get(at)?, self.ws.stats.get(at)?))
+    }
+
+    /// The `i`th client's id, name, file, owner and tier: the same as its report's,
+    /// without making the rest (pages that name many clients ask it of each).
+    pub fn head(&self, i: usize) -> Option<ClientHead<'a>> {
+        Some(head(self.ws.clients.get(self.at(i)?)?))
+    }
+
+    /// The `i`th client's follow-ups (`ClientReport::followups`), without the rest.
+    pub fn followups(&self, i: usize) -> Option<Followups<'a>> {
+        Some(followups(self.ws.clients.get(self.at(i)?)?, self.ws.today))
+    }
+
+    /// The `i`th client's open follow-ups (`ClientReport::open_followups`), without the
+    /// rest.
+    pub fn open_followups(&self, i: usize) -> Option<Followups<'a>> {
+        let at = self.at(i)?;
+        let (c, s) = (self.ws.clients.get(at)?, self.ws.stats.get(at)?);
+        Some(open_followups(c, s, self.ws.today))
+    }
+
+    /// There is an `i`th client.
+    pub fn contains(&self, i: usize) -> bool {
+        self.at(i).is_some()
+    }
+
+    /// Every client's report, in order.
+    pub fn iter(&self) -> impl Iterator<Item = ClientReport<'a>> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    pub fn len(&self) -> usize {
+        self.only.as_ref().map_or(self.ws.clients.len(), Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Keep the clients whose `keep` is true.
+    fn retain(&mut self, keep: &[bool]) {
+        let only = (0..self.len())
+            .filter(|&i| keep.get(i).copied().unwrap_or(false))
+            .filter_map(|i| self.at(i))
+            .collect();
+        self.only = Some(only);
+    }
+}
+
+impl Serialize for ClientReports<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for c in self.iter() {
+            seq.serialize_element(&c)?;
+        }
+        seq.end()
+    }
+}
+
+/// What names a client in its report (`ClientReport::id`, `name`, `file`, `owner`,
+/// `tier`), made without the rest of it (`ClientReports::head`).
+#[derive(Clone, Copy)]
+pub struct ClientHead<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub file: &'a str,
+    pub owner: Option<&'a str>,
+    pub tier: Option<&'static str>,
+}
+
+fn head(c: &crate::model::Client) -> ClientHead<'_> {
+    ClientHead {
+        id: &c.id,
+        name: &c.name,
+        file: &c.file,
+        owner: c.owner.as_deref(),
+        tier: c.tier.map(|t| t.as_str()),
+    }
+}
+
+/// A client's `ClientReport::followups`.
+fn followups(c: &crate::model::Client, today: Date) -> Followups<'_> {
+    Followups {
+        all: &c.followups,
+        pick: None,
+        today,
+    }
+}
+
+/// A client's `ClientReport::open_followups`.
+fn open_followups<'a>(
+    c: &'a crate::model::Client,
+    s: &'a crate::analyse::ClientStats,
+    today: Date,
+) -> Followups<'a> {
+    Followups {
+        all: &c.followups,
+        pick: Some(&s.open_followups),
+        today,
+    }
+}
+
+/// A client's `ClientReport::standing`.
+fn standing(c: &crate::model::Client, s: &crate::analyse::ClientStats) -> Standing {
+    Standing {
+        status: s.status,
+        kind: s.governing().and_then(|r| r.kind),
+        every: s.governing().map_or(s.cadence, |r| r.every),
+        cadence: s.cadence,
+        tier: c.tier,
+    }
+}
+
+/// Client `i`'s report.
+fn client_report(ws: &Workspace, i: usize) -> Option<ClientReport<'_>> {
     let today = ws.today;
     let pb = &ws.playbook;
     let revenue_year = pb.revenue_year;
-    // Client by client on every core (the order is kept): at 10,000 clients this is
-    // most of the report's cost, and a build waits for it before rendering anything.
-    let clients: Vec<ClientReport<'_>> = ws
-        .clients
-        .par_iter()
-        .zip(&ws.stats)
-        .enumerate()
-        .map(|(i, (c, s))| {
-            let keeping = pb.keeping.get(i);
-            ClientReport {
-                id: &c.id,
-                name: &c.name,
-                file: &c.file,
-                owner: c.owner.as_deref(),
-                tier: c.tier.map(|t| t.as_str()),
-                // One rhythm's cadence, last contact and due date, never mixed.
-                rhythm: s
-                    .governing()
-                    .and_then(|r| r.kind)
-                    .map_or("any", |k| k.as_str()),
-                cadence: s.governing().map_or(s.cadence, |r| r.every).to_string(),
-                last_contact: s.governing().map_or(s.last_contact, |r| r.last),
-                next_due: s.governing().map_or(s.next_due, |r| r.next_due),
-                days_since_contact: s.days_since_contact,
-                status: s.status.as_str(),
-                days_overdue: s.days_overdue,
-                contacts_12m: s.contacts_12m,
-                since: c.since,
-                tags: &c.tags,
-                referred_by: c.referred_by.as_deref(),
-                entries: Entries(&c.entries),
-                open_followups: Followups {
-                    all: &c.followups,
-                    pick: Some(&s.open_followups),
-                    today,
-                },
-                followups: Followups {
-                    all: &c.followups,
-                    pick: None,
-                    today,
-                },
-                cadences: s
-                    .rhythms
-                    .iter()
-                    .map(|r| CadenceReport {
-                        kind: r.kind.map_or("any", |k| k.as_str()),
-                        every: r.every.to_string(),
-                        last: r.last,
-                        next_due: r.next_due,
-                        status: r.status.as_str(),
-                        days_overdue: r.days_overdue,
+    let (c, s) = (ws.clients.get(i)?, ws.stats.get(i)?);
+    let keeping = pb.keeping.get(i);
+    let head = head(c);
+    Some(ClientReport {
+        id: head.id,
+        name: head.name,
+        file: head.file,
+        owner: head.owner,
+        tier: head.tier,
+        // One rhythm's cadence, last contact and due date, never mixed.
+        rhythm: s
+            .governing()
+            .and_then(|r| r.kind)
+            .map_or("any", |k| k.as_str()),
+        cadence: s.governing().map_or(s.cadence, |r| r.every).to_string(),
+        last_contact: s.governing().map_or(s.last_contact, |r| r.last),
+        next_due: s.governing().map_or(s.next_due, |r| r.next_due),
+        days_since_contact: s.days_since_contact,
+        status: s.status.as_str(),
+        days_overdue: s.days_overdue,
+        contacts_12m: s.contacts_12m,
+        since: c.since,
+        tags: &c.tags,
+        referred_by: c.referred_by.as_deref(),
+        entries: Entries(&c.entries),
+        open_followups: open_followups(c, s, today),
+        followups: followups(c, today),
+        cadences: s
+            .rhythms
+            .iter()
+            .map(|r| CadenceReport {
+                kind: r.kind.map_or("any", |k| k.as_str()),
+                every: r.every.to_string(),
+                last: r.last,
+                next_due: r.next_due,
+                status: r.status.as_str(),
+                days_overdue: r.days_overdue,
+            })
+            .collect(),
+        people: PeopleReports {
+            stats: pb.people.get(i).map_or(&[][..], |p| &p.people[..]),
+            on_file: &c.people,
+            today,
+        },
+        no_decision_maker: pb.people.get(i).is_some_and(|p| p.no_decision_maker),
+        stale_decision_makers: pb
+            .people
+            .get(i)
+            .map_or(&[][..], |p| &p.stale_decision_makers[..]),
+        deals: pb
+            .deals
+            .get(i)
+            .map(|ds| {
+                let flows = pb.keeping.get(i).map_or(&[][..], |k| &k.risks.flows[..]);
+                ds.iter()
+                    .enumerate()
+                    .map(|(n, d)| {
+                        let flow = flows.get(n);
+                        DealReport {
+                            date: d.date,
+                            amount: d.amount,
+                            touches: d.touches,
+                            line: d.line,
+                            thanked: d.thanked,
+                            thanks_missing: d.thanks_missing,
+                            contacts_before: flow.map_or(0, |f| f.before),
+                            contacts_after: flow.and_then(|f| f.after),
+                            dropoff: flow.is_some_and(|f| f.dropped()),
+                        }
                     })
-                    .collect(),
-                people: PeopleReports {
-                    stats: pb.people.get(i).map_or(&[][..], |p| &p.people[..]),
-                    on_file: &c.people,
-                    today,
-                },
-                no_decision_maker: pb.people.get(i).is_some_and(|p| p.no_decision_maker),
-                stale_decision_makers: pb
-                    .people
-                    .get(i)
-                    .map_or(&[][..], |p| &p.stale_decision_makers[..]),
-                deals: pb
-                    .deals
-                    .get(i)
-                    .map(|ds| {
-                        let flows = pb.keeping.get(i).map_or(&[][..], |k| &k.risks.flows[..]);
-                        ds.iter()
-                            .enumerate()
-                            .map(|(n, d)| {
-                                let flow = flows.get(n);
-                                DealReport {
-                                    date: d.date,
-                                    amount: d.amount,
-                                    touches: d.touches,
-                                    line: d.line,
-                                    thanked: d.thanked,
-                                    thanks_missing: d.thanks_missing,
-                                    contacts_before: flow.map_or(0, |f| f.before),
-                                    contacts_after: flow.and_then(|f| f.after),
-                                    dropoff: flow.is_some_and(|f| f.dropped()),
-                                }
-                            })
-                            .collect()
+                    .collect()
+            })
+            .unwrap_or_default(),
+        complaints: pb
+            .complaints
+            .get(i)
+            .map(|cs| {
+                cs.iter()
+                    .map(|c| ComplaintReport {
+                        date: c.date,
+                        resolved: c.resolved,
+                        line: c.line,
+                        days: c.days,
                     })
-                    .unwrap_or_default(),
-                complaints: pb
-                    .complaints
-                    .get(i)
-                    .map(|cs| {
-                        cs.iter()
-                            .map(|c| ComplaintReport {
-                                date: c.date,
-                                resolved: c.resolved,
-                                line: c.line,
-                                days: c.days,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                latest_feedback_score: pb.scores.get(i).copied().flatten().map(|s| s.1),
-                cooling: pb.is_cooling.get(i).copied().unwrap_or(false),
-                given_up_early: pb.given_up.get(i).copied().unwrap_or(false),
-                margin: c.margin,
-                revenue_year,
-                revenue: c.revenue.get(&revenue_year).copied(),
-                revenue_previous: c.revenue.get(&(revenue_year - 1)).copied(),
-                revenue_change: crate::analyse::risks::revenue_change(c, revenue_year),
-                flags: keeping.map_or_else(Vec::new, |k| {
-                    k.risks.flags.iter().map(|f| f.as_str()).collect()
-                }),
-                promises: keeping.map(|k| (&k.promises).into()).unwrap_or_default(),
-                inbound_share: keeping.and_then(|k| k.inbound.share()).map(round4),
-                inbound_12m: keeping.map_or(0, |k| k.inbound.inbound),
-                people_met_90d: keeping.map_or(0, |k| k.risks.people_lately),
-                lost: c.lost_on(today).then(|| LostReport {
-                    date: c.lost.as_ref().and_then(|l| l.date),
-                    reason: c.lost.as_ref().and_then(|l| l.reason.as_deref()),
-                }),
-                last_decision_maker_contact: pb.people.get(i).and_then(|p| {
-                    p.people
-                        .iter()
-                        .filter(|p| p.role == Some(crate::model::Role::DecisionMaker))
-                        .filter_map(|p| p.last_contacted)
-                        .max()
-                }),
-                weeks: pb.weeks.get(i).unwrap_or(&NO_WEEKS),
-                standing: Standing {
-                    status: s.status,
-                    kind: s.governing().and_then(|r| r.kind),
-                    every: s.governing().map_or(s.cadence, |r| r.every),
-                    cadence: s.cadence,
-                    tier: c.tier,
-                },
-                moments: pb.calendar_of.get(i).map_or(&[][..], |m| &m[..]),
-            }
-        })
-        .collect();
+                    .collect()
+            })
+            .unwrap_or_default(),
+        latest_feedback_score: pb.scores.get(i).copied().flatten().map(|s| s.1),
+        cooling: pb.is_cooling.get(i).copied().unwrap_or(false),
+        given_up_early: pb.given_up.get(i).copied().unwrap_or(false),
+        margin: c.margin,
+        revenue_year,
+        revenue: c.revenue.get(&revenue_year).copied(),
+        revenue_previous: c.revenue.get(&(revenue_year - 1)).copied(),
+        revenue_change: crate::analyse::risks::revenue_change(c, revenue_year),
+        flags: keeping.map_or_else(Vec::new, |k| {
+            k.risks.flags.iter().map(|f| f.as_str()).collect()
+        }),
+        promises: keeping.map(|k| (&k.promises).into()).unwrap_or_default(),
+        inbound_share: keeping.and_then(|k| k.inbound.share()).map(round4),
+        inbound_12m: keeping.map_or(0, |k| k.inbound.inbound),
+        people_met_90d: keeping.map_or(0, |k| k.risks.people_lately),
+        lost: c.lost_on(today).then(|| LostReport {
+            date: c.lost.as_ref().and_then(|l| l.date),
+            reason: c.lost.as_ref().and_then(|l| l.reason.as_deref()),
+        }),
+        last_decision_maker_contact: pb.people.get(i).and_then(|p| {
+            p.people
+                .iter()
+                .filter(|p| p.role == Some(crate::model::Role::DecisionMaker))
+                .filter_map(|p| p.last_contacted)
+                .max()
+        }),
+        weeks: pb.weeks.get(i).unwrap_or(&NO_WEEKS),
+        standing: standing(c, s),
+        moments: pb.calendar_of.get(i).map_or(&[][..], |m| &m[..]),
+    })
+}
+
+pub fn build(ws: &Workspace) -> Report<'_> {
+    let today = ws.today;
+    let pb = &ws.playbook;
+    let clients = ClientReports { ws, only: None };
     let moment = |m| moment(ws, m);
     let stamp = ws.team.newest.unwrap_or(today);
     Report {
@@ -1341,10 +1479,8 @@ impl<'a> Report<'a> {
     /// The report of one rep's book: their clients, the moments of those clients and
     /// the holidays, their row of the team's reps. Team-wide figures stay the team's.
     pub fn for_owner(mut self, owner: &str) -> Report<'a> {
-        let keep: Vec<bool> = self
-            .clients
-            .iter()
-            .map(|c| c.owner.unwrap_or("") == owner)
+        let keep: Vec<bool> = (0..self.clients.len())
+            .map(|i| self.clients.owner(i).flatten().unwrap_or("") == owner)
             .collect();
         let mine = |m: &MomentReport<'_>| {
             m.client_index
@@ -1390,17 +1526,74 @@ impl<'a> Report<'a> {
                 .collect();
         }
         self.changes.keep(&moved);
-        let mut i = 0;
-        self.clients.retain(|_| {
-            let k = keep.get(i).copied().unwrap_or(false);
-            i += 1;
-            k
-        });
+        self.clients.retain(&keep);
         self
     }
 
     /// Days from the report's today to `date`.
     pub fn days_to(&self, date: Date) -> i64 {
         days_between(self.today, date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `ClientReports` makes without a whole row (`head`, `standing`, the
+    /// follow-ups, `owner`) is what the row says, for every client of the example notes,
+    /// and again in one rep's report (its indices renumbered).
+    #[test]
+    fn the_parts_of_a_row_made_alone_are_the_rows() {
+        let notes = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+        let today: Date = "2026-11-22".parse().unwrap();
+        let ws = crate::workspace::load(&notes, Some(today)).unwrap();
+        let json = |v: &dyn erased::Ser| serde_json::to_string(&v.value()).unwrap();
+        let check = |clients: &ClientReports<'_>| {
+            assert!(clients.len() > 1);
+            for i in 0..clients.len() {
+                let row = clients.get(i).unwrap();
+                let head = clients.head(i).unwrap();
+                assert_eq!(
+                    (head.id, head.name, head.file, head.owner, head.tier),
+                    (row.id, row.name, row.file, row.owner, row.tier)
+                );
+                assert_eq!(clients.owner(i), Some(row.owner));
+                let s = clients.standing(i).unwrap();
+                assert_eq!((s.status, s.tier), (row.standing.status, row.standing.tier));
+                assert_eq!(json(&clients.followups(i).unwrap()), json(&row.followups));
+                assert_eq!(
+                    json(&clients.open_followups(i).unwrap()),
+                    json(&row.open_followups)
+                );
+                // Control: the next client's parts are not this one's.
+                if let Some(next) = clients.head(i + 1) {
+                    assert_ne!(next.id, row.id);
+                }
+                assert!(clients.contains(i));
+            }
+            assert!(!clients.contains(clients.len()));
+            assert!(clients.get(clients.len()).is_none());
+        };
+        let report = build(&ws);
+        check(&report.clients);
+        let owner = report.clients.get(1).unwrap().owner.unwrap();
+        let all = report.clients.len();
+        let mine = build(&ws).for_owner(owner);
+        assert!(mine.clients.len() < all);
+        assert!(mine.clients.iter().all(|c| c.owner == Some(owner)));
+        check(&mine.clients);
+    }
+
+    mod erased {
+        /// Serialise anything to a JSON value (for comparing two views of one value).
+        pub trait Ser {
+            fn value(&self) -> serde_json::Value;
+        }
+        impl<T: serde::Serialize> Ser for T {
+            fn value(&self) -> serde_json::Value {
+                serde_json::to_value(self).unwrap()
+            }
+        }
     }
 }

@@ -45,7 +45,7 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
                 "lost_date",
                 "lost_reason",
             ])?;
-            for c in &report.clients {
+            for c in report.clients.iter() {
                 w.record(&[
                     c.id,
                     c.name,
@@ -74,7 +74,7 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
             w.record(&[
                 "client", "date", "kind", "people", "summary", "line", "inbound",
             ])?;
-            for c in &report.clients {
+            for c in report.clients.iter() {
                 for e in c.entries.iter() {
                     w.record(&[
                         c.id,
@@ -92,7 +92,7 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
             w.record(&[
                 "client", "date", "text", "done", "missed", "line", "done_on",
             ])?;
-            for c in &report.clients {
+            for c in report.clients.iter() {
                 for f in c.followups.iter() {
                     w.record(&[
                         c.id,
@@ -117,7 +117,7 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
                 "left",
                 "successor",
             ])?;
-            for c in &report.clients {
+            for c in report.clients.iter() {
                 for p in c.people.iter() {
                     w.record(&[
                         c.id,

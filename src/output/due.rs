@@ -89,7 +89,7 @@ pub fn due<'a>(report: &'a Report<'a>, days: i64) -> Due<'a> {
     let horizon = today
         .checked_add(jiff::Span::new().days(days.max(0)))
         .unwrap_or(today);
-    let mut clients: Vec<&ClientReport<'_>> = report
+    let mut clients: Vec<ClientReport<'_>> = report
         .clients
         .iter()
         .filter(|c| matches!(c.status, "overdue" | "due"))

@@ -56,7 +56,7 @@ impl CalEvent {
                 .calendar
                 .get(m as usize)
                 .and_then(|m| m.client_index)
-                .filter(|&i| report.clients.get(i).is_some()),
+                .filter(|&i| report.clients.owner(i).is_some()),
         }
     }
 }
@@ -68,8 +68,11 @@ pub fn events(report: &Report<'_>) -> Vec<CalEvent> {
         .checked_add(jiff::Span::new().days(crate::workspace::CALENDAR_DAYS))
         .unwrap_or(report.today);
     let mut events: Vec<CalEvent> = Vec::new();
-    for (i, c) in report.clients.iter().enumerate() {
-        for (j, f) in c.followups.iter().enumerate() {
+    let clients = &report.clients;
+    let each =
+        (0..clients.len()).filter_map(|i| Some((i, clients.head(i)?, clients.followups(i)?)));
+    for (i, c, followups) in each {
+        for (j, f) in followups.iter().enumerate() {
             if f.done || f.date < report.today || f.date >= horizon {
                 continue;
             }
@@ -132,8 +135,11 @@ pub fn write_events<W: Write>(
     )?;
     let colon = if lang == Lang::Zh { "：" } else { ": " };
     for e in events {
-        let mine = match (owner, e.client(report).and_then(|i| report.clients.get(i))) {
-            (Some(o), Some(c)) => c.owner.unwrap_or("") == o,
+        let mine = match (
+            owner,
+            e.client(report).and_then(|i| report.clients.owner(i)),
+        ) {
+            (Some(o), Some(c)) => c.unwrap_or("") == o,
             _ => true,
         };
         if mine {
@@ -154,10 +160,14 @@ fn write_event<W: Write>(
     let uid = uid_of(e.what, e.date, e.hash);
     match e.from {
         Origin::FollowUp { client, at } => {
-            let Some(c) = report.clients.get(client as usize) else {
+            let clients = &report.clients;
+            let Some((c, all)) = clients
+                .head(client as usize)
+                .zip(clients.followups(client as usize))
+            else {
                 return Ok(());
             };
-            let Some(f) = c.followups.get(at as usize) else {
+            let Some(f) = all.get(at as usize) else {
                 return Ok(());
             };
             w.event(&Event {
@@ -172,7 +182,7 @@ fn write_event<W: Write>(
             let Some(m) = report.calendar.get(m as usize) else {
                 return Ok(());
             };
-            let client = m.client_index.and_then(|i| report.clients.get(i));
+            let client = m.client_index.and_then(|i| report.clients.head(i));
             let client_name = client.map_or("", |c| c.name);
             let key = moment_key(m.kind);
             let title = match m.kind {

@@ -44,17 +44,17 @@ pub fn key_rows(site: &Site<'_>, order: &[usize]) -> Vec<KeyRow> {
 pub fn is_key(site: &Site<'_>, i: usize) -> bool {
     site.report
         .clients
-        .get(i)
-        .is_some_and(|c| c.standing.tier == Some(Tier::Key))
+        .standing(i)
+        .is_some_and(|s| s.tier == Some(Tier::Key))
 }
 
 /// Client `i`'s row on the key clients' page, if it is a key client.
 pub fn key_row(site: &Site<'_>, i: usize) -> Option<KeyRow> {
     let lang = site.lang;
-    let c = site.report.clients.get(i)?;
-    if c.standing.tier != Some(Tier::Key) {
+    if !is_key(site, i) {
         return None;
     }
+    let c = site.report.clients.get(i)?;
     Some(KeyRow {
         row: super::rows::row(site, i, "")?,
         cooling: c.cooling,

@@ -169,7 +169,7 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
             "decision_maker_left" => Some(i18n::flag_text(
                 lang,
                 i18n::FlagText::DecisionMakerLeft {
-                    names: &super::relationship_checks::left_people(lang, r, true),
+                    names: &super::relationship_checks::left_people(lang, &r, true),
                 },
             )),
             "single_threaded" => Some(i18n::flag_text(
@@ -178,7 +178,7 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
                     people: r.people_met_90d,
                 },
             )),
-            "post_deal_dropoff" => super::relationship_checks::dropped_deal(r).map(|d| {
+            "post_deal_dropoff" => super::relationship_checks::dropped_deal(&r).map(|d| {
                 i18n::flag_text(
                     lang,
                     i18n::FlagText::PostDealDropoff {

@@ -176,13 +176,11 @@ pub fn missed_rows(
     let mut kept: std::collections::BinaryHeap<(i64, bool, &str, usize, usize)> =
         std::collections::BinaryHeap::with_capacity(cap.saturating_add(1).min(1 << 16));
     let mut total = 0;
-    for (i, c) in clients.iter().enumerate().filter(|(i, _)| keep(*i)) {
-        for (n, f) in c
-            .open_followups
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.missed)
-        {
+    // Only what the sort reads of the clients kept (their whole rows are not made).
+    let these = (0..clients.len()).filter(|&i| keep(i));
+    let these = these.filter_map(|i| Some((i, clients.head(i)?, clients.open_followups(i)?)));
+    for (i, c, open) in these {
+        for (n, f) in open.iter().enumerate().filter(|(_, f)| f.missed) {
             total += 1;
             kept.push((-f.days_late, c.tier != Some("key"), c.name, i, n));
             if kept.len() > cap {
@@ -448,7 +446,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
                 .iter()
                 .filter_map(|&i| {
                     let c = report.clients.get(i)?;
-                    item(i, super::relationship_checks::lost_detail(site, c))
+                    item(i, super::relationship_checks::lost_detail(site, &c))
                 })
                 .collect(),
         },
@@ -483,12 +481,15 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
         .iter()
         .copied()
         .filter(|&i| {
-            report.clients.get(i).is_some_and(|c| {
-                c.tier == Some("key")
-                    && (c.standing.status == Status::Overdue
-                        || c.cooling
-                        || !c.stale_decision_makers.is_empty())
-            })
+            // Key clients first by their standing: only theirs are made.
+            let key = |s: crate::report::Standing| s.tier == Some(crate::model::Tier::Key);
+            report.clients.standing(i).is_some_and(key)
+                && report.clients.get(i).is_some_and(|c| {
+                    c.tier == Some("key")
+                        && (c.standing.status == Status::Overdue
+                            || c.cooling
+                            || !c.stale_decision_makers.is_empty())
+                })
         })
         .collect();
     let key_slipping = slipping
@@ -564,7 +565,7 @@ pub fn dashboard(site: &Site<'_>, order: &[usize]) -> Dashboard {
         .copied()
         .filter(|&i| {
             matches!(
-                site.report.clients.get(i).map(|c| c.standing.status),
+                site.report.clients.standing(i).map(|s| s.status),
                 Some(Status::Overdue | Status::Due)
             )
         })

@@ -830,7 +830,7 @@ impl<'a> Renderer<'a> {
         // The structured data behind the partials, when a user's template may read it.
         match (self.tpl.full_context, site.report.clients.get(i)) {
             (true, Some(r)) => {
-                let client = client::context(site, i, r, &base, &pb, &log)
+                let client = client::context(site, i, &r, &base, &pb, &log)
                     .map_err(|e| templates::template_error(&tera::Error::json(e), &[]))?;
                 self.render(
                     "client.html",

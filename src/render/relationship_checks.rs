@@ -130,7 +130,7 @@ pub fn holiday_name(lang: Lang, key: Option<&str>, name: &str) -> String {
 /// A moment of the report as a page shows it (its years already masked there).
 pub fn moment_view(site: &Site<'_>, m: &MomentReport<'_>, root: &str) -> MomentView {
     let lang = site.lang;
-    let client = m.client_index.and_then(|i| site.report.clients.get(i));
+    let client = m.client_index.and_then(|i| site.report.clients.head(i));
     let years_inner = m.years.map(|y| {
         let unit = if y == 1 { "years_one" } else { "years" };
         format!("{y} {}", label(lang, unit))
@@ -427,7 +427,7 @@ pub fn practices(
     let with = |f: Flag, detail: &dyn Fn(&crate::report::ClientReport<'_>) -> String| {
         flagged(f)
             .into_iter()
-            .filter_map(|i| Some((i, detail(report.clients.get(i)?))))
+            .filter_map(|i| Some((i, detail(&report.clients.get(i)?))))
             .collect::<Vec<_>>()
     };
     let revenue_drop = with(Flag::RevenueDrop, &|c| {
@@ -465,7 +465,7 @@ pub fn practices(
         .filter_map(|l| {
             Some((
                 l.client_index,
-                lost_detail(site, report.clients.get(l.client_index)?),
+                lost_detail(site, &report.clients.get(l.client_index)?),
             ))
         })
         .collect();

@@ -154,7 +154,7 @@ pub fn write_into_slot<W, R: RowWriter>(
 
 /// Client `i` has a row on the list (it has one exactly when it is in the report).
 fn listed(site: &Site<'_>, i: usize) -> bool {
-    site.ws.clients.get(i).is_some() && site.report.clients.get(i).is_some()
+    site.ws.clients.get(i).is_some() && site.report.clients.contains(i)
 }
 
 /// The owners and the tags the list's filters offer.

@@ -160,7 +160,7 @@ pub fn team(site: &Site<'_>) -> TeamPlaybook {
                     "white" => "mg-white",
                     _ => "mg-black",
                 };
-                let name = site.report.clients.get(x.client_index)?.name;
+                let name = site.report.clients.head(x.client_index)?.name;
                 Some((
                     x.revenue,
                     x.margin,
