@@ -598,8 +598,12 @@ fn run(cli: Cli, color: bool) -> Result<u8, Fatal> {
             timings,
         } => {
             let mut timings = timings.timings();
-            let ws = read_notes(&notes, common.today, since.since, false, &mut timings)?
+            let mut ws = read_notes(&notes, common.today, since.since, false, &mut timings)?
                 .analyse(&mut timings);
+            // As for a build: the newest contacts read again from their notes, and
+            // nothing after this computes a figure.
+            ws.fill_recent()?;
+            ws.drop_ticks();
             let lang = lang.map_or(ws.config.language, LangArg::lang);
             print_diags(&ws.diags, color, lang);
             timings.lap("print diagnostics");
@@ -824,7 +828,7 @@ fn unchanged_site(
 
 /// Read and check the notes, with `reading notes 4211/10000` on a terminal while it
 /// takes long: `for_site` as `workspace::read_notes_for_site` reads them, else as
-/// `workspace::read_notes` does.
+/// `workspace::read_notes_for_export` does.
 fn read_notes(
     notes: &std::path::Path,
     today: Option<Date>,
@@ -840,7 +844,7 @@ fn read_notes(
             if for_site {
                 workspace::read_notes_for_site(notes, today, since, timings, &progress)
             } else {
-                workspace::read_notes(notes, today, since, timings, &progress)
+                workspace::read_notes_for_export(notes, today, since, timings, &progress)
             }
         },
     )

@@ -114,9 +114,9 @@ pub struct ClientReport<'a> {
     pub since: Option<Date>,
     pub tags: &'a [String],
     pub referred_by: Option<&'a str>,
-    /// The contact log as the note has it (each entry an `EntryReport`). Empty in a
-    /// build for a client whose entries it let go of as it read the note
-    /// (`model::ShedLog`): its page reads them again (`Workspace::log`).
+    /// The contact log as the note has it (each entry an `EntryReport`). For a client
+    /// whose entries were let go of as its note was read (`model::ShedLog`), read again
+    /// from the note when written (`Entries::Again`, `ClientReports::try_for_each`).
     pub entries: Entries<'a>,
     pub open_followups: Followups<'a>,
     /// Every follow-up, open and done, in the note's order.
@@ -168,38 +168,72 @@ pub struct ClientReport<'a> {
 /// than stored: the contact log is most of a large report (400,000 entries at 10,000
 /// clients), and holding a copy of every entry's fields beside the notes' own cost tens
 /// of MB for nothing.
+///
+/// A client whose entries were let go of as its note was read (`model::ShedLog`) has
+/// them read again from its note when they are written (`Workspace::log`): an export
+/// holds no more of the notes than a build does.
 #[derive(Clone, Copy)]
-pub struct Entries<'a>(&'a [crate::model::Entry]);
+pub enum Entries<'a> {
+    Held(&'a [crate::model::Entry]),
+    /// Client `i` of `ws`, its entries let go of.
+    Again(&'a Workspace, usize),
+}
 
 impl<'a> Entries<'a> {
     /// These entries, as a report shows them.
     pub fn of(entries: &'a [crate::model::Entry]) -> Entries<'a> {
-        Entries(entries)
+        Entries::Held(entries)
     }
 
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = EntryReport<'a>> + 'a {
-        self.0.iter().map(|e| EntryReport {
-            date: e.date,
-            kind: e.kind.as_str(),
-            people: &e.people,
-            summary: &e.summary,
-            line: e.line,
-            inbound: e.inbound,
-        })
+    /// Client `i`'s entries: held, or read again when written.
+    fn of_client(ws: &'a Workspace, i: usize, c: &'a crate::model::Client) -> Entries<'a> {
+        match c.shed {
+            Some(_) => Entries::Again(ws, i),
+            None => Entries::Held(&c.entries),
+        }
+    }
+
+    /// `f` given the entries as the report shows them, newest first; for entries let go
+    /// of, after reading them again (else the reason they could not be: the note changed).
+    pub fn with<R>(
+        &self,
+        f: impl FnOnce(&mut dyn Iterator<Item = EntryReport<'_>>) -> R,
+    ) -> Result<R, crate::workspace::Fatal> {
+        fn report(e: &crate::model::Entry) -> EntryReport<'_> {
+            EntryReport {
+                date: e.date,
+                kind: e.kind.as_str(),
+                people: &e.people,
+                summary: &e.summary,
+                line: e.line,
+                inbound: e.inbound,
+            }
+        }
+        match *self {
+            Entries::Held(entries) => Ok(f(&mut entries.iter().map(report))),
+            Entries::Again(ws, i) => {
+                let log = ws.log(i)?;
+                Ok(f(&mut log.entries.iter().map(report)))
+            }
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        match *self {
+            Entries::Held(entries) => entries.len(),
+            Entries::Again(ws, i) => ws.clients.get(i).map_or(0, |c| c.entry_count()),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
     }
 }
 
 impl Serialize for Entries<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
+        self.with(|entries| s.collect_seq(entries))
+            .map_err(|e| serde::ser::Error::custom(e.to_string()))?
     }
 }
 
@@ -842,13 +876,79 @@ impl<'a> ClientReports<'a> {
     }
 }
 
-impl Serialize for ClientReports<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(self.len()))?;
-        for c in self.iter() {
-            seq.serialize_element(&c)?;
+/// How many clients' let-go-of entries are read again at once, on every core, ahead of
+/// writing their rows (`ClientReports`' `Serialize`): the writing is one stream, the
+/// reading need not be.
+const READ_AHEAD: usize = 256;
+
+impl<'a> ClientReports<'a> {
+    /// The entries let go of (`Entries::Again`) of the clients at `these`, read again
+    /// on every core; None for a client whose entries are held.
+    fn read_again(
+        &self,
+        these: &[usize],
+    ) -> Result<Vec<Option<crate::workspace::Log<'a>>>, crate::workspace::Fatal> {
+        use rayon::prelude::*;
+        these
+            .par_iter()
+            .map(|&i| {
+                let at = self.at(i);
+                let client = at.and_then(|at| self.ws.clients.get(at));
+                match (at, client.and_then(|c| c.shed)) {
+                    (Some(at), Some(_)) => self.ws.log(at).map(Some),
+                    _ => Ok(None),
+                }
+            })
+            .collect()
+    }
+}
+
+impl ClientReports<'_> {
+    /// `f` for every row, in order, each with its entries at hand: those let go of are
+    /// read again a chunk ahead, on the other cores, while this one gives `f` the rows
+    /// before them. A note that cannot be read again is `failed`.
+    pub fn try_for_each<E>(
+        &self,
+        mut f: impl FnMut(ClientReport<'_>) -> Result<(), E>,
+        failed: impl Fn(crate::workspace::Fatal) -> E,
+    ) -> Result<(), E> {
+        let all: Vec<usize> = (0..self.len()).collect();
+        let chunks: Vec<&[usize]> = all.chunks(READ_AHEAD).collect();
+        let first = chunks.first().copied().unwrap_or(&[]);
+        let mut logs = self.read_again(first).map_err(&failed)?;
+        for (k, chunk) in chunks.iter().enumerate() {
+            let mut ahead = Ok(Vec::new());
+            let mut done = Ok(());
+            rayon::in_place_scope(|scope| {
+                if let Some(next) = chunks.get(k + 1) {
+                    scope.spawn(|_| ahead = self.read_again(next));
+                }
+                done = chunk.iter().zip(&logs).try_for_each(|(&i, log)| {
+                    let Some(mut row) = self.get(i) else {
+                        return Ok(());
+                    };
+                    if let Some(log) = log {
+                        row.entries = Entries::Held(&log.entries);
+                    }
+                    f(row)
+                });
+            });
+            done?;
+            logs = ahead.map_err(&failed)?;
         }
+        Ok(())
+    }
+}
+
+impl Serialize for ClientReports<'_> {
+    /// Row by row, as made (`try_for_each`).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        self.try_for_each(
+            |row| seq.serialize_element(&row),
+            |e| S::Error::custom(e.to_string()),
+        )?;
         seq.end()
     }
 }
@@ -936,7 +1036,7 @@ fn client_report(ws: &Workspace, i: usize) -> Option<ClientReport<'_>> {
         since: c.since,
         tags: &c.tags,
         referred_by: c.referred_by.as_deref(),
-        entries: Entries(&c.entries),
+        entries: Entries::of_client(ws, i, c),
         open_followups: open_followups(c, s, today),
         followups: followups(c, today),
         cadences: s

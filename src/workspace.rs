@@ -615,7 +615,7 @@ impl std::fmt::Display for Fatal {
             Fatal::Usage { what, .. } => f.write_str(what),
             Fatal::Changed(p) => write!(
                 f,
-                "{} changed while the site was being built; nothing was changed",
+                "{} changed while it was being read again for the output; nothing was changed",
                 p.display()
             ),
             Fatal::Bug(what) => write!(f, "internal error: {what}"),
@@ -652,7 +652,7 @@ impl Fatal {
                 _ => None,
             },
             Fatal::Usage { hint, .. } => Some(hint.clone()),
-            Fatal::Changed(_) => Some("build again once the notes are saved".into()),
+            Fatal::Changed(_) => Some("build or export again once the notes are saved".into()),
             Fatal::Bug(_) => Some("please report this, with the command you ran".into()),
         }
     }
@@ -1033,6 +1033,27 @@ pub fn read_notes_for_site(
     let how = How {
         slim: false,
         digest: true,
+        bodies: Bodies::OnDisk,
+        held_text: HELD_TEXT,
+        stream: true,
+    };
+    read(root, today, since, timings, progress, how)
+}
+
+/// `read_notes` for an export: as a build reads (`read_notes_for_site`), each client's
+/// figures worked out as its note is read and the entries of a note past the held
+/// budget let go of, then read again from the note as the export writes them
+/// (`report::Entries::Again`). So an export holds no more than a build does.
+pub fn read_notes_for_export(
+    root: &Path,
+    today: Option<Date>,
+    since: Option<Date>,
+    timings: &mut Timings,
+    progress: &Progress,
+) -> Result<Checked, Fatal> {
+    let how = How {
+        slim: false,
+        digest: false,
         bodies: Bodies::OnDisk,
         held_text: HELD_TEXT,
         stream: true,
@@ -1505,6 +1526,57 @@ mod tests {
         ws
     }
 
+    /// The exports of a workspace: the JSON and every CSV table, as written.
+    fn exported(ws: &Workspace) -> Vec<Vec<u8>> {
+        use crate::output::csv::Table;
+        let report = crate::report::build(ws);
+        let mut out = vec![Vec::new()];
+        crate::output::json::write(&report, &mut out[0]).unwrap();
+        for table in [
+            Table::Clients,
+            Table::Entries,
+            Table::Followups,
+            Table::People,
+        ] {
+            let mut csv = Vec::new();
+            crate::output::csv::write(&report, table, &mut csv, false).unwrap();
+            out.push(csv);
+        }
+        out
+    }
+
+    #[test]
+    fn exports_with_entries_let_go_of_are_the_exports_that_held_them() {
+        let dir = copy_examples();
+        let loaded = load(dir.path(), Some("2026-11-20".parse().unwrap())).unwrap();
+        let again = for_site(dir.path(), 0);
+        assert!(
+            again
+                .clients
+                .iter()
+                .all(|c| c.shed.is_some() && c.entries.is_empty())
+        );
+        let (want, got) = (exported(&loaded), exported(&again));
+        let entries = String::from_utf8_lossy(&want[2]).lines().count();
+        assert!(entries > 50, "the entries table has the entries: {entries}");
+        for (n, (a, b)) in want.iter().zip(&got).enumerate() {
+            same(
+                &String::from_utf8_lossy(a),
+                &String::from_utf8_lossy(b),
+                &format!("export {n}"),
+            );
+        }
+        // Control: a note that is no longer the note parsed is not exported as if it
+        // were (the export stops, as a build does).
+        let i = again.client_index("huadong-jiancai").unwrap();
+        let path = dir.path().join(&again.clients[i].file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("## 20", "## 19")).unwrap();
+        let report = crate::report::build(&again);
+        let err = crate::output::json::write(&report, std::io::sink()).unwrap_err();
+        assert!(err.to_string().contains("changed"), "{err}");
+    }
+
     #[test]
     fn log_texts_read_again_give_the_pages_held_ones_give() {
         let dir = copy_examples();
@@ -1554,13 +1626,13 @@ mod tests {
                 assert_eq!(
                     e.to_string(),
                     format!(
-                        "{} changed while the site was being built; nothing was changed",
+                        "{} changed while it was being read again for the output; nothing was changed",
                         path.display()
                     )
                 );
                 assert_eq!(
                     e.hint().as_deref(),
-                    Some("build again once the notes are saved")
+                    Some("build or export again once the notes are saved")
                 );
             }
             other => panic!("{:?}", other.map(|_| ())),

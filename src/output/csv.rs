@@ -74,19 +74,27 @@ pub fn write<W: Write>(report: &Report<'_>, table: Table, out: W, excel: bool) -
             w.record(&[
                 "client", "date", "kind", "people", "summary", "line", "inbound",
             ])?;
-            for c in report.clients.iter() {
-                for e in c.entries.iter() {
-                    w.record(&[
-                        c.id,
-                        &e.date.to_string(),
-                        e.kind,
-                        &e.people.join("; "),
-                        e.summary,
-                        &e.line.to_string(),
-                        bool_text(e.inbound),
-                    ])?;
-                }
-            }
+            // Row by row with the entries at hand (those let go of read again ahead).
+            report.clients.try_for_each(
+                |c| {
+                    let written = c.entries.with(|entries| {
+                        for e in entries {
+                            w.record(&[
+                                c.id,
+                                &e.date.to_string(),
+                                e.kind,
+                                &e.people.join("; "),
+                                e.summary,
+                                &e.line.to_string(),
+                                bool_text(e.inbound),
+                            ])?;
+                        }
+                        Ok::<(), io::Error>(())
+                    });
+                    written.map_err(|e| io::Error::other(e.to_string()))?
+                },
+                |e| io::Error::other(e.to_string()),
+            )?;
         }
         Table::Followups => {
             w.record(&[
