@@ -746,12 +746,13 @@ impl Workspace {
         }
         let mut recent = Vec::with_capacity(self.team.recent_at.len());
         for &(ci, ei) in &self.team.recent_at {
-            let log = self.log(ci)?;
-            let e = log
-                .entries
-                .get(ei)
-                .ok_or(Fatal::Bug("a newest contact's entry"))?;
-            recent.push((ci, e.clone()));
+            let held = self.clients.get(ci).filter(|c| c.shed.is_none());
+            let e = match held {
+                // Entries held (an export holds no text with them: `How::no_texts`).
+                Some(c) => c.entries.get(ei).cloned(),
+                None => self.log(ci)?.entries.get(ei).cloned(),
+            };
+            recent.push((ci, e.ok_or(Fatal::Bug("a newest contact's entry"))?));
         }
         self.team.recent = recent;
         Ok(())
@@ -973,6 +974,7 @@ pub fn check_notes(
         digest: false,
         bodies: Bodies::Dropped,
         held_text: 0,
+        no_texts: false,
         stream: false,
     };
     let checked = read(root, today, None, timings, progress, how)?;
@@ -1003,8 +1005,8 @@ fn for_checks(c: Client) -> Client {
 /// Read, parse and check the notes under `root`: discovery, each note's own problems,
 /// and those across notes (duplicate ids, unknown `referred_by`, referral cycles,
 /// templates that will not be used). `since` as for `load_since`. `progress` counts the
-/// notes read. The entries' bodies are not kept (`LogText::Dropped`): this is for
-/// exports, which do not show them.
+/// notes read. The entries' bodies are not kept (`LogText::Dropped`), and every entry is
+/// held (an export reads with `read_notes_for_export`, which holds fewer).
 pub fn read_notes(
     root: &Path,
     today: Option<Date>,
@@ -1035,6 +1037,7 @@ pub fn read_notes_for_site(
         digest: true,
         bodies: Bodies::OnDisk,
         held_text: HELD_TEXT,
+        no_texts: false,
         stream: true,
     };
     read(root, today, since, timings, progress, how)
@@ -1056,6 +1059,7 @@ pub fn read_notes_for_export(
         digest: false,
         bodies: Bodies::OnDisk,
         held_text: HELD_TEXT,
+        no_texts: true,
         stream: true,
     };
     read(root, today, since, timings, progress, how)
@@ -1068,8 +1072,11 @@ struct How {
     slim: bool,
     digest: bool,
     bodies: Bodies,
-    /// For `Bodies::OnDisk`: how many bytes of notes to hold the texts of.
+    /// For `Bodies::OnDisk`: how many bytes of notes to hold the texts (and entries) of.
     held_text: u64,
+    /// Hold the entries of the notes within the budget but not their texts (an export
+    /// shows no text).
+    no_texts: bool,
     /// Work out each client's statistics and own practices as soon as its note is
     /// parsed (`Checked::each`), and then let go of the entries of a log not held
     /// (`shed`): so the entries of all notes are never held at once.
@@ -1158,8 +1165,11 @@ fn read(
                         }
                     };
                     let kinds = &config.kinds;
+                    // An export holds the entries of the notes within the budget, but
+                    // not their texts, which it never shows (`How::no_texts`).
+                    let text = keep && !how.no_texts;
                     let mut p =
-                        parse::parse_note_keeping(&f.rel, &f.stem, &bytes, today, kinds, keep);
+                        parse::parse_note_keeping(&f.rel, &f.stem, &bytes, today, kinds, text);
                     if slim {
                         p.client = p.client.map(for_checks);
                     }
@@ -1515,6 +1525,7 @@ mod tests {
             digest: true,
             bodies: Bodies::OnDisk,
             held_text,
+            no_texts: false,
             stream: true,
         };
         let mut off = Timings::off();
@@ -1555,6 +1566,31 @@ mod tests {
                 .clients
                 .iter()
                 .all(|c| c.shed.is_some() && c.entries.is_empty())
+        );
+        // As `export` reads: the example notes are within the held budget, so their
+        // entries are held and their texts are not.
+        let mut off = Timings::off();
+        let mut export = read_notes_for_export(
+            dir.path(),
+            Some("2026-11-20".parse().unwrap()),
+            None,
+            &mut off,
+            &Progress::default(),
+        )
+        .unwrap()
+        .analyse(&mut off);
+        export.fill_recent().unwrap();
+        assert!(export.clients.iter().all(|c| c.shed.is_none()));
+        assert!(
+            export
+                .clients
+                .iter()
+                .all(|c| matches!(c.log, LogText::Dropped))
+        );
+        same(
+            &format!("{:?}", exported(&export)),
+            &format!("{:?}", exported(&loaded)),
+            "as export reads",
         );
         let (want, got) = (exported(&loaded), exported(&again));
         let entries = String::from_utf8_lossy(&want[2]).lines().count();
