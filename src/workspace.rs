@@ -1032,15 +1032,7 @@ pub fn read_notes_for_site(
     timings: &mut Timings,
     progress: &Progress,
 ) -> Result<Checked, Fatal> {
-    let how = How {
-        slim: false,
-        digest: true,
-        bodies: Bodies::OnDisk,
-        held_text: HELD_TEXT,
-        no_texts: false,
-        stream: true,
-    };
-    read(root, today, since, timings, progress, how)
+    read(root, today, since, timings, progress, How::SITE)
 }
 
 /// `read_notes` for an export: as a build reads (`read_notes_for_site`), each client's
@@ -1055,12 +1047,9 @@ pub fn read_notes_for_export(
     progress: &Progress,
 ) -> Result<Checked, Fatal> {
     let how = How {
-        slim: false,
         digest: false,
-        bodies: Bodies::OnDisk,
-        held_text: HELD_TEXT,
         no_texts: true,
-        stream: true,
+        ..How::SITE
     };
     read(root, today, since, timings, progress, how)
 }
@@ -1081,6 +1070,19 @@ struct How {
     /// parsed (`Checked::each`), and then let go of the entries of a log not held
     /// (`shed`): so the entries of all notes are never held at once.
     stream: bool,
+}
+
+impl How {
+    /// How a build reads (`read_notes_for_site`); an export reads the same way but for
+    /// the digests and the texts (`read_notes_for_export`).
+    const SITE: How = How {
+        slim: false,
+        digest: true,
+        bodies: Bodies::OnDisk,
+        held_text: HELD_TEXT,
+        no_texts: false,
+        stream: true,
+    };
 }
 
 /// What `read` keeps of each note's log text (`model::LogText`).
@@ -1521,12 +1523,8 @@ mod tests {
     /// The examples read for a site holding `held_text` bytes of log texts.
     fn for_site(root: &Path, held_text: u64) -> Workspace {
         let how = How {
-            slim: false,
-            digest: true,
-            bodies: Bodies::OnDisk,
             held_text,
-            no_texts: false,
-            stream: true,
+            ..How::SITE
         };
         let mut off = Timings::off();
         let today = Some("2026-11-20".parse().unwrap());
