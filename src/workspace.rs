@@ -60,6 +60,8 @@ pub struct Log<'a> {
 #[derive(Default)]
 struct DiagSources {
     folder: Vec<Diagnostic>,
+    /// Each note's own problems, by file: only the notes that have some (100,000
+    /// notes' paths would be 15 MB held for nothing).
     notes: BTreeMap<String, Vec<Diagnostic>>,
     /// Two notes with one id: which is "first" depends on every file, so an edit means
     /// a full load.
@@ -165,6 +167,10 @@ type PerClient = (
 
 /// What `How::stream` works out of a client as its note is read.
 type Each = (ClientStats, PerClient);
+
+/// What `read` keeps of a note besides its client: the client's figures (`How::stream`),
+/// the note's own problems and its digest (`How::digest`).
+type Rest = (Option<Each>, Vec<Diagnostic>, Option<[u8; 32]>);
 
 /// Every client's own practices (`PerClient`), a list per practice as the playbook
 /// keeps them: each client's are moved into these as they come, so that they are
@@ -1148,7 +1154,12 @@ fn read(
         cadences: &config.cadences,
     };
     progress.begin(files.len());
-    let parsed: Vec<(parse::Parsed, Option<[u8; 32]>, Option<Each>)> = files
+    // Each note's client in one list and the rest of what was read of it in another,
+    // both in file order and made at their exact size (`unzip_into_vecs`), so that the
+    // clients can be put in id order where they lie (`permute`) rather than copied.
+    let mut found: Vec<Option<Client>> = Vec::new();
+    let mut rest: Vec<Rest> = Vec::new();
+    files
         .par_iter()
         .map(|f| {
             progress.step();
@@ -1212,69 +1223,82 @@ fn read(
                 })),
                 _ => None,
             };
-            (parsed, digest, each)
+            (parsed.client, (each, parsed.diags, digest))
         })
-        .collect();
+        .unzip_into_vecs(&mut found, &mut rest);
     timings.lap_busy("read and parse", &busy);
     if let Some(d) = &mut digests {
-        d.notes = parsed.iter().filter_map(|p| p.1).collect();
+        d.notes = rest.iter().filter_map(|p| p.2).collect();
     }
-    let mut parsed = parsed;
-    for (p, f) in parsed.iter_mut().zip(&files) {
-        sources
-            .notes
-            .insert(f.rel.clone(), std::mem::take(&mut p.0.diags));
+    for (p, f) in rest.iter_mut().zip(&files) {
+        sources.set(&f.rel, std::mem::take(&mut p.1));
     }
     // The clients by id, then by path: files come sorted by path, so "first" below
-    // means first by path. (Sorted in place and moved out once: a map of 10,000 parsed
-    // clients beside the list would be a second copy of them at the build's peak.)
+    // means first by path. (Put in that order where they lie: a second list of
+    // 100,000 parsed clients beside the first would be the build's peak.)
     let id_of = |i: &usize| {
-        parsed
+        found
             .get(*i)
-            .and_then(|p| p.0.client.as_ref())
+            .and_then(|c| c.as_ref())
             .map(|c| c.id.as_str())
     };
-    let mut order: Vec<usize> = (0..parsed.len()).filter(|i| id_of(i).is_some()).collect();
+    let mut order: Vec<usize> = (0..found.len()).filter(|i| id_of(i).is_some()).collect();
     order.sort_by(|a, b| id_of(a).cmp(&id_of(b)).then(a.cmp(b)));
-    let mut clients: Vec<Client> = Vec::with_capacity(order.len());
-    // (Of their exact size: grown by doubling, the lists' spare room and the copies
-    // made as they grow would be held beside every parsed note.)
-    let (mut stats, mut own) = match how.stream {
-        true => (
-            Vec::with_capacity(order.len()),
-            Own::with_capacity(order.len()),
-        ),
-        false => (Vec::new(), Own::default()),
-    };
+    permute(&order, &mut found, &mut rest);
+    drop(order);
+    // A client whose id an earlier one (by id, then by path) has is left out.
     let mut duplicates = Vec::new();
-    for i in order {
-        let Some(p) = parsed.get_mut(i) else { continue };
-        let (Some(client), each) = (p.0.client.take(), p.2.take()) else {
+    let mut left_out = Vec::new();
+    let mut first: Option<&Client> = None;
+    for (k, client) in found.iter().enumerate() {
+        let Some(client) = client else { continue };
+        let Some(first) = first.filter(|f| f.id == client.id) else {
+            first = Some(client);
             continue;
         };
-        if let Some(first) = clients.last().filter(|f| f.id == client.id) {
-            let mut d = Diagnostic::error(
-                &client.file,
-                format!("id `{}` is already used by {}", client.id, first.file),
-            )
-            .help("give this client its own `id:` (ids name the client's page and must be unique)");
-            match client.anchor("id") {
-                Some(a) => d = d.at(a.line, a.column, a.width, &a.source),
-                None => {
-                    d.line = 1;
-                    d.column = 1;
-                }
+        let mut d = Diagnostic::error(
+            &client.file,
+            format!("id `{}` is already used by {}", client.id, first.file),
+        )
+        .help("give this client its own `id:` (ids name the client's page and must be unique)");
+        match client.anchor("id") {
+            Some(a) => d = d.at(a.line, a.column, a.width, &a.source),
+            None => {
+                d.line = 1;
+                d.column = 1;
             }
-            duplicates.push(d);
-            continue;
         }
-        clients.push(client);
-        if let Some((s, o)) = each {
-            stats.push(s);
-            own.push(o);
+        duplicates.push(d);
+        left_out.push(k);
+    }
+    for k in left_out {
+        if let Some(slot) = found.get_mut(k) {
+            *slot = None;
         }
     }
-    drop(parsed);
+    // (Of their exact size: grown by doubling, the lists' spare room and the copies
+    // made as they grow would be held beside every parsed note.)
+    let n = found.iter().flatten().count();
+    let (mut stats, mut own) = match how.stream {
+        true => (Vec::with_capacity(n), Own::with_capacity(n)),
+        false => (Vec::new(), Own::default()),
+    };
+    // The clients moved out of their options where they lie (a `Vec` collected from its
+    // own `into_iter` through `filter_map` keeps its block), each one's figures beside.
+    let mut rest = rest.into_iter();
+    let clients: Vec<Client> = found
+        .into_iter()
+        .filter_map(|client| {
+            let each = rest.next().and_then(|r| r.0);
+            let client = client?;
+            if let Some((s, o)) = each {
+                stats.push(s);
+                own.push(o);
+            }
+            Some(client)
+        })
+        .collect();
+    drop(rest);
     // Worked out for every client or for none (`How::stream`).
     let each = (how.stream && stats.len() == clients.len()).then_some((stats, own));
     sources.duplicate_ids = !duplicates.is_empty();
@@ -1299,7 +1323,46 @@ fn read(
     })
 }
 
+/// Put `a` and `b` (lists of the same length) in `order`, where they lie: the items at
+/// `order[k]` move to `k`, and those `order` leaves out go after them in no set order.
+/// By swaps along each cycle, each swap putting one item in its place.
+fn permute<A, B>(order: &[usize], a: &mut [A], b: &mut [B]) {
+    let n = a.len().min(b.len());
+    // Where each item goes.
+    let mut to = vec![usize::MAX; n];
+    for (k, &i) in order.iter().enumerate() {
+        if let Some(t) = to.get_mut(i) {
+            *t = k;
+        }
+    }
+    let left_out = to.iter_mut().filter(|t| **t == usize::MAX);
+    for (next, t) in (order.len()..).zip(left_out) {
+        *t = next;
+    }
+    for i in 0..n {
+        loop {
+            let t = to.get(i).copied().unwrap_or(i);
+            // (Not a permutation, which `order` always is: stop rather than go round.)
+            if t == i || t >= n || to.get(t) == Some(&t) {
+                break;
+            }
+            a.swap(i, t);
+            b.swap(i, t);
+            to.swap(i, t);
+        }
+    }
+}
+
 impl DiagSources {
+    /// The note `rel`'s own problems are `diags`.
+    fn set(&mut self, rel: &str, diags: Vec<Diagnostic>) {
+        if diags.is_empty() {
+            self.notes.remove(rel);
+        } else {
+            self.notes.insert(rel.to_string(), diags);
+        }
+    }
+
     /// Every diagnostic but the duplicate ids', unsorted.
     fn all(&self, clients: &[Client]) -> Vec<Diagnostic> {
         let mut diags = self.folder.clone();
@@ -1351,7 +1414,7 @@ impl Workspace {
         if let Some(s) = self.stats.get_mut(i) {
             *s = stats;
         }
-        self.sources.notes.insert(rel.to_string(), parsed.diags);
+        self.sources.set(rel, parsed.diags);
         self.team = analyse::team(&self.clients, &self.stats, self.today, 20);
         let previous = std::mem::take(&mut self.playbook);
         self.playbook = playbook(
@@ -1444,6 +1507,7 @@ fn check_referral_cycles(clients: &[Client]) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     fn copy_examples() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
@@ -1458,6 +1522,50 @@ mod tests {
             }
         }
         dir
+    }
+
+    #[test]
+    fn permute_puts_both_lists_in_the_order_given_where_they_lie() {
+        // `a` begins with `order`, the rest after it, and `b` moved with `a`.
+        fn in_order(order: &[usize], a: &[usize], b: &[String]) -> bool {
+            let n = a.len();
+            let rest: BTreeSet<usize> = (0..n).filter(|i| !order.contains(i)).collect();
+            a.get(..order.len()) == Some(order)
+                && a.get(order.len()..).map(|r| r.iter().copied().collect()) == Some(rest)
+                && a.iter().zip(b).all(|(x, y)| *y == format!("b{x}"))
+        }
+        fn lists(n: usize) -> (Vec<usize>, Vec<String>) {
+            ((0..n).collect(), (0..n).map(|i| format!("b{i}")).collect())
+        }
+        // Every order of up to 6 items, whole or leaving some out (notes with no client).
+        fn orders(n: usize, prefix: Vec<usize>, out: &mut Vec<Vec<usize>>) {
+            for i in (0..n).filter(|i| !prefix.contains(i)) {
+                orders(n, [prefix.clone(), vec![i]].concat(), out);
+            }
+            out.push(prefix);
+        }
+        let mut tried = 0;
+        for n in 0..=6 {
+            let mut all = Vec::new();
+            orders(n, Vec::new(), &mut all);
+            for order in &all {
+                let (mut a, mut b) = lists(n);
+                permute(order, &mut a, &mut b);
+                assert!(in_order(order, &a, &b), "{order:?} gave {a:?} {b:?}");
+                tried += 1;
+            }
+        }
+        assert!(tried == 2372, "{tried} orders tried");
+        // Control: lists not put in order fail the check.
+        let (a, b) = lists(3);
+        assert!(!in_order(&[2, 0], &a, &b));
+        // An order that is not a permutation (never given) stops rather than going
+        // round, and the lists keep every item.
+        let (mut a, mut b) = lists(3);
+        permute(&[2, 2, 0], &mut a, &mut b);
+        assert!(a.iter().zip(&b).all(|(x, y)| *y == format!("b{x}")));
+        a.sort();
+        assert_eq!(a, [0, 1, 2]);
     }
 
     /// What the outputs show: the report as JSON (each client's entries as its page
@@ -1778,6 +1886,27 @@ mod tests {
         assert_eq!(shed.team.recent, recent);
         let report = crate::report::build(&shed);
         assert!(crate::render::render_site(&shed, &report, lang, &staging).is_ok());
+    }
+
+    #[test]
+    fn only_the_notes_with_problems_are_held_by_file() {
+        let dir = copy_examples();
+        let typo = "---\nname: 某公司\ntier: platinum\n---\n";
+        std::fs::write(dir.path().join("typo.md"), typo).unwrap();
+        let today = Some("2026-11-20".parse().unwrap());
+        let ws = load(dir.path(), today).unwrap();
+        let with: BTreeSet<&str> = ws
+            .sources
+            .notes
+            .values()
+            .flatten()
+            .map(|d| d.file.as_str())
+            .collect();
+        let held: BTreeSet<&str> = ws.sources.notes.keys().map(String::as_str).collect();
+        assert_eq!(held, with);
+        // Control: the notes have one with problems and others without.
+        assert_eq!(held, BTreeSet::from(["typo.md"]));
+        assert!(ws.clients.iter().any(|c| !held.contains(c.file.as_str())));
     }
 
     #[test]

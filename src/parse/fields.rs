@@ -206,12 +206,8 @@ impl Reader<'_> {
         }
     }
 
-    pub(super) fn revenue(
-        &mut self,
-        node: &Node,
-        path: &[Step<'_>],
-    ) -> std::collections::BTreeMap<i32, f64> {
-        let mut out = std::collections::BTreeMap::new();
+    pub(super) fn revenue(&mut self, node: &Node, path: &[Step<'_>]) -> crate::model::Revenue {
+        let mut out = Vec::new();
         let Some(map) = node.as_map() else {
             if *node != Node::Null {
                 self.error(
@@ -221,7 +217,7 @@ impl Reader<'_> {
                     Some("write `revenue:` then lines like `  2025: 1200000`".into()),
                 );
             }
-            return out;
+            return crate::model::Revenue::default();
         };
         for (year, amount) in map {
             let p = [Step::Key("revenue"), Step::Key(year)];
@@ -237,7 +233,7 @@ impl Reader<'_> {
             let text = amount.to_text().replace([',', '_', '¥', '￥', ' '], "");
             match text.parse::<f64>() {
                 Ok(v) if (0.0..=MAX_AMOUNT).contains(&v) => {
-                    out.insert(y, v);
+                    out.push((y, v));
                 }
                 Ok(v) if v.is_finite() => self.error(
                     &p,
@@ -265,7 +261,7 @@ impl Reader<'_> {
                 ),
             }
         }
-        out
+        out.into_iter().collect()
     }
 
     pub(super) fn people(&mut self, node: &Node) -> Vec<Person> {
