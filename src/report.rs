@@ -54,7 +54,7 @@ pub struct Report<'a> {
     /// The next 12 months of moments, for calendars (not in the JSON: `upcoming`
     /// and each client's follow-ups say the same for the near term).
     #[serde(skip)]
-    pub calendar: Vec<MomentReport<'a>>,
+    pub calendar: Moments<'a>,
     /// The day the newest entry or follow-up of the notes is dated (or `today`):
     /// a timestamp that changes only when the notes do.
     #[serde(skip)]
@@ -1140,7 +1140,7 @@ pub fn build(ws: &Workspace) -> Report<'_> {
     Report {
         today,
         upcoming: pb.upcoming.iter().map(moment).collect(),
-        calendar: pb.calendar.iter().map(moment).collect(),
+        calendar: Moments { ws, only: None },
         pareto: pb.pareto.as_ref().map(|p| ParetoReport {
             year: p.year,
             top20_share: (p.top20_share * 10_000.0).round() / 10_000.0,
@@ -1230,6 +1230,81 @@ fn moment<'a>(ws: &'a Workspace, m: &'a crate::analyse::moments::Moment) -> Mome
         client_index: m.client,
         kind: m.kind,
         holiday_key: m.holiday_key,
+    }
+}
+
+/// The calendar's moments (`Report::calendar`), each made from the playbook's when read
+/// (`moment`), as the client rows are (`ClientReports`): a list of them made at once was
+/// about 120 bytes a moment, 25 MB at 100,000 clients.
+pub struct Moments<'a> {
+    ws: &'a Workspace,
+    /// For one rep's report (`Report::for_owner`): the moments in it, as indices into
+    /// `Playbook::calendar`, and where each workspace client is in the report's rows.
+    only: Option<(Vec<usize>, Vec<Option<usize>>)>,
+}
+
+impl<'a> Moments<'a> {
+    /// The moment at `k` in `Playbook::calendar` (as `ClientReport::moments` and
+    /// `iter_indexed` number them), if this report has it.
+    pub fn get(&self, k: usize) -> Option<MomentReport<'a>> {
+        let m = moment(self.ws, self.ws.playbook.calendar.get(k)?);
+        let Some((only, moved)) = &self.only else {
+            return Some(m);
+        };
+        only.binary_search(&k).ok()?;
+        Some(MomentReport {
+            client_index: m.client_index.and_then(|i| moved.get(i).copied().flatten()),
+            ..m
+        })
+    }
+
+    /// How many moments this report has.
+    pub fn len(&self) -> usize {
+        match &self.only {
+            Some((only, _)) => only.len(),
+            None => self.ws.playbook.calendar.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every moment this report has, in date order, with the index `get` takes.
+    pub fn iter_indexed(&self) -> impl Iterator<Item = (usize, MomentReport<'a>)> + '_ {
+        let all = self.ws.playbook.calendar.len();
+        let ks: Box<dyn Iterator<Item = usize> + '_> = match &self.only {
+            Some((only, _)) => Box::new(only.iter().copied()),
+            None => Box::new(0..all),
+        };
+        ks.filter_map(|k| Some((k, self.get(k)?)))
+    }
+
+    /// Every moment this report has, in date order.
+    pub fn iter(&self) -> impl Iterator<Item = MomentReport<'a>> + '_ {
+        self.iter_indexed().map(|(_, m)| m)
+    }
+
+    /// Keep the moments of no client or of a client `keep` says (by its index in the
+    /// report's rows), and number their clients as `moved` does.
+    fn retain(&mut self, keep: &[bool], moved: &[Option<usize>]) {
+        let only = self
+            .iter_indexed()
+            .filter(|(_, m)| {
+                m.client_index
+                    .is_none_or(|i| keep.get(i).copied().unwrap_or(false))
+            })
+            .map(|(k, _)| k)
+            .collect();
+        // Workspace client → its row now: through the rows before, then `moved`.
+        let row_before = |i: usize| match &self.only {
+            Some((_, was)) => was.get(i).copied().flatten(),
+            None => Some(i),
+        };
+        let now = (0..self.ws.clients.len())
+            .map(|i| row_before(i).and_then(|r| moved.get(r).copied().flatten()))
+            .collect();
+        self.only = Some((only, now));
     }
 }
 
@@ -1587,7 +1662,6 @@ impl<'a> Report<'a> {
                 .is_none_or(|i| keep.get(i).copied().unwrap_or(false))
         };
         self.upcoming.retain(mine);
-        self.calendar.retain(mine);
         let files: std::collections::BTreeSet<&str> = self
             .clients
             .iter()
@@ -1615,9 +1689,10 @@ impl<'a> Report<'a> {
             moved.push(k.then_some(next));
             next += usize::from(k);
         }
-        for m in self.upcoming.iter_mut().chain(self.calendar.iter_mut()) {
+        for m in &mut self.upcoming {
             m.client_index = m.client_index.and_then(|i| moved.get(i).copied().flatten());
         }
+        self.calendar.retain(&keep, &moved);
         for g in &mut self.greetings {
             g.to_greet_index = g
                 .to_greet_index
@@ -1683,6 +1758,66 @@ mod tests {
         assert!(mine.clients.len() < all);
         assert!(mine.clients.iter().all(|c| c.owner == Some(owner)));
         check(&mine.clients);
+    }
+
+    #[test]
+    fn every_report_s_moments_are_its_clients_and_the_holidays() {
+        let notes = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+        let today: Date = "2026-11-22".parse().unwrap();
+        let ws = crate::workspace::load(&notes, Some(today)).unwrap();
+        let team = build(&ws);
+        // Every moment's client is the row it names, in the team's report and in each
+        // rep's (renumbered), and each row's moments are its own.
+        let check = |r: &Report<'_>| {
+            let mut seen = 0;
+            for (k, m) in r.calendar.iter_indexed() {
+                let again = r.calendar.get(k).unwrap();
+                assert_eq!((again.date, again.name), (m.date, m.name));
+                if let Some(i) = m.client_index {
+                    assert_eq!(r.clients.head(i).map(|h| h.id), m.client, "moment {k}");
+                }
+                seen += 1;
+            }
+            assert_eq!(seen, r.calendar.len());
+            for (i, row) in r.clients.iter().enumerate() {
+                for &k in row.moments {
+                    let m = r.calendar.get(k).unwrap();
+                    assert_eq!((m.client_index, m.client), (Some(i), Some(row.id)));
+                }
+            }
+            seen
+        };
+        let all = check(&team);
+        let reps: std::collections::BTreeSet<&str> = team.clients.iter().filter_map(|c| c.owner).collect();
+        assert!(reps.len() > 1);
+        let mut theirs = 0;
+        for owner in reps {
+            let mine = build(&ws).for_owner(owner);
+            let n = check(&mine);
+            assert!(n < all, "{owner}");
+            // Only their clients' moments and the holidays.
+            let holidays = mine.calendar.iter().filter(|m| m.client.is_none()).count();
+            theirs += n - holidays;
+            assert!(mine.calendar.iter().all(|m| {
+                m.client_index
+                    .is_none_or(|i| mine.clients.owner(i) == Some(Some(owner)))
+            }));
+        }
+        // Every client's moment is in one rep's calendar (each client has an owner here).
+        let clients_moments = team.calendar.iter().filter(|m| m.client.is_some()).count();
+        assert_eq!(theirs, clients_moments);
+        // Control: a moment of a client the rep's report left out is not in it.
+        let owner = team.clients.get(0).unwrap().owner.unwrap();
+        let other = team
+            .calendar
+            .iter_indexed()
+            .find(|(_, m)| {
+                m.client_index
+                    .is_some_and(|i| team.clients.owner(i) != Some(Some(owner)))
+            })
+            .map(|(k, _)| k)
+            .unwrap();
+        assert!(build(&ws).for_owner(owner).calendar.get(other).is_none());
     }
 
     mod erased {

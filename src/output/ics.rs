@@ -87,7 +87,7 @@ pub fn events(report: &Report<'_>) -> Vec<CalEvent> {
             });
         }
     }
-    for (n, m) in report.calendar.iter().enumerate() {
+    for (n, m) in report.calendar.iter_indexed() {
         let Ok(at) = u32::try_from(n) else { continue };
         events.push(CalEvent {
             date: m.date,

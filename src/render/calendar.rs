@@ -24,7 +24,7 @@ pub fn calendar(site: &Site<'_>) -> Calendar {
             .calendar
             .iter()
             .take(r.calendar_page)
-            .map(|m| moment_view(site, m, ""))
+            .map(|m| moment_view(site, &m, ""))
             .collect(),
         holidays: r
             .holidays_ahead

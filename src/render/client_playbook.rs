@@ -117,7 +117,7 @@ pub fn client(site: &Site<'_>, i: usize) -> Option<ClientPlaybook> {
         .moments
         .iter()
         .filter_map(|&m| report.calendar.get(m))
-        .map(|m| moment_view(site, m, "../"))
+        .map(|m| moment_view(site, &m, "../"))
         .collect();
     let mut flags = Vec::new();
     if !people.stale_decision_makers.is_empty() {
