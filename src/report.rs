@@ -1788,7 +1788,8 @@ mod tests {
             seen
         };
         let all = check(&team);
-        let reps: std::collections::BTreeSet<&str> = team.clients.iter().filter_map(|c| c.owner).collect();
+        let reps: std::collections::BTreeSet<&str> =
+            team.clients.iter().filter_map(|c| c.owner).collect();
         assert!(reps.len() > 1);
         let mut theirs = 0;
         for owner in reps {
