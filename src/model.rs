@@ -1202,6 +1202,8 @@ mod tests {
         assert_eq!(size_of::<FollowUp>(), 40);
         assert_eq!(size_of::<Person>(), 144);
         assert_eq!(size_of::<Revenue>(), 16);
+        // `workspace::read` moves the clients out of their options into the same block.
+        assert_eq!(size_of::<Option<Client>>(), size_of::<Client>());
     }
 
     #[test]
