@@ -1096,3 +1096,65 @@ mod control_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    /// Every client page of the notes in `notes` is found by its path, and is its client's.
+    fn every_client_page_found(notes: &std::path::Path) -> usize {
+        let today = "2026-11-22".parse().unwrap();
+        let ws = crate::workspace::load(notes, Some(today)).unwrap();
+        let report = crate::report::build(&ws);
+        let r = Renderer::new(&ws, &report, Lang::En).unwrap();
+        let clients: Vec<String> = r
+            .files()
+            .into_iter()
+            .filter(|f| f.starts_with("clients/"))
+            .collect();
+        assert_eq!(clients.len(), ws.clients.len());
+        assert_eq!(r.site.slugs.len(), ws.clients.len());
+        for (i, slug) in r.site.slugs.iter().enumerate() {
+            let rel = format!("clients/{slug}.html");
+            assert!(clients.contains(&rel), "{rel}");
+            assert_eq!(r.client_index(&rel), Some(i), "{rel}");
+            // The page found is that client's.
+            let page = String::from_utf8(r.page(&rel).unwrap().unwrap()).unwrap();
+            let name = crate::render::format::escape(&ws.clients[i].name);
+            assert!(page.contains(&name), "{rel} names {name}");
+        }
+        // Control: paths that are no client's page find none.
+        for rel in [
+            "clients/nobody.html",
+            "clients/.html",
+            "reps/nobody.html",
+            "clients/",
+        ] {
+            assert_eq!(r.client_index(rel), None, "{rel}");
+            assert!(r.page(rel).unwrap().is_none(), "{rel}");
+        }
+        let first = r.site.slugs.first().unwrap();
+        assert_eq!(r.client_index(&format!("clients/{first}x.html")), None);
+        // How many slugs are out of the clients' (id) order.
+        r.site.slugs.windows(2).filter(|w| w[0] > w[1]).count()
+    }
+
+    #[test]
+    fn every_client_page_is_found_by_its_path() {
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+        every_client_page_found(&examples);
+        // Ids whose slugs sort otherwise than they do (`Zeta` before `alpha`, `zeta`
+        // after it), so that a lookup in id order would miss them.
+        let dir = tempfile::tempdir().unwrap();
+        for (file, id, name) in [
+            ("a.md", "Zeta", "Zeta Ltd"),
+            ("b.md", "alpha", "Alpha Co"),
+            ("c.md", "Mid", "Mid Corp"),
+            ("d.md", "beta", "Beta Inc"),
+        ] {
+            let note = format!("---\nid: {id}\nname: {name}\n---\n");
+            std::fs::write(dir.path().join(file), note).unwrap();
+        }
+        assert!(every_client_page_found(dir.path()) > 0);
+    }
+}
