@@ -1245,6 +1245,7 @@ fn read(
     let mut order: Vec<usize> = (0..found.len()).filter(|i| id_of(i).is_some()).collect();
     order.sort_by(|a, b| id_of(a).cmp(&id_of(b)).then(a.cmp(b)));
     permute(&order, &mut found, &mut rest);
+    let with_client = order.len();
     drop(order);
     // A client whose id an earlier one (by id, then by path) has is left out.
     let mut duplicates = Vec::new();
@@ -1278,7 +1279,7 @@ fn read(
     }
     // (Of their exact size: grown by doubling, the lists' spare room and the copies
     // made as they grow would be held beside every parsed note.)
-    let n = found.iter().flatten().count();
+    let n = with_client.saturating_sub(duplicates.len());
     let (mut stats, mut own) = match how.stream {
         true => (Vec::with_capacity(n), Own::with_capacity(n)),
         false => (Vec::new(), Own::default()),

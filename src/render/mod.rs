@@ -313,7 +313,7 @@ impl<'a> Renderer<'a> {
     /// and assets, the calendar feed, and per client and per rep.
     pub fn files(&self) -> Vec<String> {
         let mut out = self.files_but_clients();
-        out.extend(self.site.slugs.iter().map(|s| format!("clients/{s}.html")));
+        out.extend((0..self.site.slugs.len()).map(|i| self.site.client_href(i, "")));
         out
     }
 
@@ -978,14 +978,12 @@ pub fn render_site_timed(
     // (The client pages' paths made one at a time: a list of 100,000 of them was 7 MB
     // held through the build.)
     let overview = r.files_but_clients();
-    let client_page = |i: usize| r.site.slugs.get(i).map(|s| format!("clients/{s}.html"));
     let (a, b) = rayon::join(
         || overview.iter().try_for_each(|f| write(f)),
         || {
             (0..r.site.slugs.len())
                 .into_par_iter()
-                .filter_map(client_page)
-                .try_for_each(|f| write(&f))
+                .try_for_each(|i| write(&r.site.client_href(i, "")))
         },
     );
     a?;
