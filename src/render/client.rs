@@ -68,9 +68,18 @@ pub struct ClientPage {
 
 /// Client `i`'s page, but its contact log: `log_html` is left empty, for the caller to
 /// fill from the client's log text (`log_html`). Everything else the page shows is
-/// here, so that this view and the note's bytes are what the page is made from
-/// (`Renderer::made_from`).
+/// here.
 pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<ClientPage> {
+    let mut page = client_page_undrawn(site, i, diags)?;
+    draw(site, i, &mut page)?;
+    Some(page)
+}
+
+/// `client_page` before its monthly chart and people table are drawn (`draw`): both
+/// left empty. This view, what the chart is drawn from (`drawn_from`) and the note's
+/// log are what the page is made from (`Renderer::made_from`), so a page that need not
+/// be made again costs no chart and no table.
+pub fn client_page_undrawn(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<ClientPage> {
     let ws = site.ws;
     let lang = site.lang;
     let c: &Client = ws.clients.get(i)?;
@@ -86,39 +95,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         && privacy.address);
     let referrer = c.referred_by.as_deref().and_then(|r| ws.client_index(r));
     let first_month = month_start(ws.today, 23);
-    let expected = 30.436875 / s.cadence.approx_days();
-    let colon = i18n::label(lang, "colon");
-    let bars: Vec<Bar> = s
-        .monthly
-        .iter()
-        .enumerate()
-        .map(|(m, &n)| Bar {
-            value: n,
-            title: format!(
-                "{}{colon}{n}",
-                site.months.get(m).map_or("", String::as_str)
-            ),
-        })
-        .collect();
-    let expected_text = format!("{expected:.1}");
-    let monthly_svg = charts::bar_chart(
-        &site.frames,
-        &BarChart {
-            label: i18n::label(lang, "monthly_chart"),
-            bars: &bars,
-            x_labels: &|m| (m % 3 == 0).then(|| site.months.get(m).cloned().unwrap_or_default()),
-            reference: Some((
-                expected,
-                format!(
-                    "{}: {expected_text}",
-                    i18n::label(lang, "expected_per_month")
-                ),
-            )),
-            size: (640, 200),
-            bar_class: "bar",
-            figures: i18n::label(lang, "chart_figures"),
-        },
-    );
+    let expected_text = format!("{:.1}", expected_per_month(s));
     // Every personal value goes through `privacy::shown`, here, before any view sees it.
     use privacy::{Private, Scope};
     let field = |kind: Private, v: Option<&String>| {
@@ -141,7 +118,7 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
     };
     // The fields a client shares with its row in the lists, computed once, in one place.
     let r = row(site, i, "../")?;
-    let mut page = ClientPage {
+    let page = ClientPage {
         name: r.name,
         id: c.id.clone(),
         file: c.file.clone(),
@@ -272,14 +249,69 @@ pub fn client_page(site: &Site<'_>, i: usize, diags: &[&Diagnostic]) -> Option<C
         entry_count: c.entry_count(),
         people_html: String::new(),
         profile_html: markdown::to_html_section(without_background_heading(&c.profile)),
-        monthly_svg,
+        monthly_svg: String::new(),
         monthly_first: format!("{}-{:02}", first_month.year(), first_month.month()),
         monthly_last: format!("{}-{:02}", ws.today.year(), ws.today.month()),
         expected_per_month: expected_text,
         problems: diags.iter().map(|d| diag_view(lang, d, privacy)).collect(),
     };
-    page.people_html = super::fragments::people_table(lang, &page.people);
     Some(page)
+}
+
+/// Contacts a month the cadence in force asks for.
+fn expected_per_month(s: &ClientStats) -> f64 {
+    30.436875 / s.cadence.approx_days()
+}
+
+/// What client `i`'s monthly chart is drawn from besides the language and the day: its
+/// contacts per month and the contacts a month its cadence asks for (as bits). Both
+/// follow from the entries' days and kinds and the cadence, which the page's key covers
+/// already; the key takes them too, so that it never rests on that.
+pub fn drawn_from<'a>(site: &Site<'a>, i: usize) -> Option<(&'a [u32], u64)> {
+    let s: &ClientStats = site.ws.stats.get(i)?;
+    Some((&s.monthly, expected_per_month(s).to_bits()))
+}
+
+/// Draw what `client_page_undrawn` left empty: the monthly chart (from `drawn_from`)
+/// and the people table (from the page's `people`).
+pub fn draw(site: &Site<'_>, i: usize, page: &mut ClientPage) -> Option<()> {
+    let lang = site.lang;
+    let s: &ClientStats = site.ws.stats.get(i)?;
+    let expected = expected_per_month(s);
+    let colon = i18n::label(lang, "colon");
+    let bars: Vec<Bar> = s
+        .monthly
+        .iter()
+        .enumerate()
+        .map(|(m, &n)| Bar {
+            value: n,
+            title: format!(
+                "{}{colon}{n}",
+                site.months.get(m).map_or("", String::as_str)
+            ),
+        })
+        .collect();
+    page.monthly_svg = charts::bar_chart(
+        &site.frames,
+        &BarChart {
+            label: i18n::label(lang, "monthly_chart"),
+            bars: &bars,
+            x_labels: &|m| (m % 3 == 0).then(|| site.months.get(m).cloned().unwrap_or_default()),
+            reference: Some((
+                expected,
+                format!(
+                    "{}: {}",
+                    i18n::label(lang, "expected_per_month"),
+                    page.expected_per_month
+                ),
+            )),
+            size: (640, 200),
+            bar_class: "bar",
+            figures: i18n::label(lang, "chart_figures"),
+        },
+    );
+    page.people_html = super::fragments::people_table(lang, &page.people);
+    Some(())
 }
 
 /// The months of a client's monthly chart (`ClientStats::monthly`: the 24 up to and

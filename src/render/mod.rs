@@ -761,13 +761,14 @@ impl<'a> Renderer<'a> {
         self.client_page_of(i, self.client_page_view(i)?)
     }
 
-    /// Client `i`'s page view: all it shows but its log.
+    /// Client `i`'s page view: all it shows but its log, its monthly chart and its
+    /// people table (`client::client_page_undrawn`).
     fn client_page_view(&self, i: usize) -> Result<ClientView, Fatal> {
         let site = &self.site;
         let c = site.ws.clients.get(i).ok_or(Fatal::Bug("client index"))?;
         let empty = Vec::new();
         let diags = self.by_file.get(c.file.as_str()).unwrap_or(&empty);
-        let page = client::client_page(site, i, diags).ok_or(Fatal::Bug("client page"))?;
+        let page = client::client_page_undrawn(site, i, diags).ok_or(Fatal::Bug("client page"))?;
         let pb = client_playbook::client(site, i).ok_or(Fatal::Bug("client playbook"))?;
         Ok(ClientView { page, pb })
     }
@@ -777,7 +778,9 @@ impl<'a> Renderer<'a> {
     /// - the settings, configuration, templates and every page's common context
     ///   (`Made::common`, with `nav_html` and the labels following from them);
     /// - the view: every figure, name, link and chart the page shows, those from other
-    ///   notes included, exactly as the template sees them (`page_title` is its name);
+    ///   notes included, exactly as the template sees them (`page_title` is its name),
+    ///   but the monthly chart and the people table, which are drawn from it and from
+    ///   `client::drawn_from` (also in here) only when the page is made;
     /// - what `client::log_html` reads besides the language and the day: each entry's
     ///   day, kind, line, people, summary and body span (`fresh::entry_heads`, kept when
     ///   the build let go of the entries: `model::ShedLog`), and the log text's digest.
@@ -796,6 +799,12 @@ impl<'a> Renderer<'a> {
             .shed
             .map_or_else(|| crate::fresh::entry_heads(&c.entries), |s| s.heads);
         field(&mut h, &heads);
+        let (monthly, expected) = client::drawn_from(&self.site, i)?;
+        h.update(&(monthly.len() as u64).to_le_bytes());
+        for n in monthly {
+            h.update(&n.to_le_bytes());
+        }
+        h.update(&expected.to_le_bytes());
         // Serialised whole, then hashed in one go: many small updates cost more.
         VIEW_BUFFER.with_borrow_mut(|buffer| {
             buffer.clear();
@@ -824,6 +833,7 @@ impl<'a> Renderer<'a> {
         let site = &self.site;
         let c = site.ws.clients.get(i).ok_or(Fatal::Bug("client index"))?;
         let ClientView { page: mut base, pb } = view;
+        client::draw(site, i, &mut base).ok_or(Fatal::Bug("client page"))?;
         // Its entries and their bodies: read again from the note when not held.
         let log = site.ws.log(i)?;
         base.log_html = client::log_html(site.lang, &log.entries, &log.text, site.ws.today);
@@ -1154,5 +1164,46 @@ mod page_tests {
             std::fs::write(dir.path().join(file), note).unwrap();
         }
         assert!(every_client_page_found(dir.path()) > 0);
+    }
+
+    /// The view a client page is keyed by (`client_page_view`) has no chart and no
+    /// people table to draw, and drawing them gives the whole page: every example
+    /// client, in both languages.
+    #[test]
+    fn every_keyed_view_is_drawn_into_its_whole_page() {
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-notes");
+        let today = "2026-11-22".parse().unwrap();
+        let ws = crate::workspace::load(&examples, Some(today)).unwrap();
+        let report = crate::report::build(&ws);
+        for lang in [Lang::En, Lang::Zh] {
+            let r = Renderer::new(&ws, &report, lang).unwrap();
+            let mut with_people = 0;
+            for i in 0..ws.clients.len() {
+                let view = r.client_page_view(i).unwrap();
+                assert!(view.page.monthly_svg.is_empty(), "{i}: undrawn");
+                assert!(view.page.people_html.is_empty(), "{i}: undrawn");
+                let diags: Vec<&Diagnostic> = ws
+                    .diags
+                    .iter()
+                    .filter(|d| d.file == ws.clients[i].file)
+                    .collect();
+                let whole = client::client_page(&r.site, i, &diags).unwrap();
+                // Control: the undrawn view is not the whole page.
+                assert_ne!(
+                    serde_json::to_string(&view.page).unwrap(),
+                    serde_json::to_string(&whole).unwrap()
+                );
+                assert!(whole.monthly_svg.contains("<svg"), "{i}");
+                with_people += usize::from(!whole.people.is_empty());
+                let mut drawn = view.page;
+                client::draw(&r.site, i, &mut drawn).unwrap();
+                assert_eq!(
+                    serde_json::to_string(&drawn).unwrap(),
+                    serde_json::to_string(&whole).unwrap(),
+                    "{i}"
+                );
+            }
+            assert!(with_people > 5, "people tables drawn: {with_people}");
+        }
     }
 }
