@@ -48,7 +48,7 @@ pub fn parse_heading(
     let kind_start = date_len + (rest.len() - rest.trim_start().len());
     let rest = rest.trim_start();
     let word_len = rest
-        .find(|c: char| c.is_whitespace() || ":：,，.。、@—–(（".contains(c))
+        .find(|c: char| c.is_whitespace() || ends_kind(c))
         .unwrap_or(rest.len());
     let word = rest.get(..word_len).unwrap_or("");
     if word.is_empty() {
@@ -100,7 +100,7 @@ pub fn parse_heading(
         };
         let at = pos + (rest.len() - trimmed.len());
         let name_len = name_part
-            .find(|c: char| c.is_whitespace() || ",，、;；:：@—()（）".contains(c))
+            .find(|c: char| c.is_whitespace() || ends_mention(c))
             .unwrap_or(name_part.len());
         let name = name_part.get(..name_len).unwrap_or("");
         pos = at + 1 + name_len;
@@ -148,7 +148,7 @@ pub fn parse_heading(
     let summary = text
         .get(pos..)
         .unwrap_or("")
-        .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
+        .trim_start_matches(|c: char| c.is_whitespace() || leads_summary(c))
         .trim_end()
         .to_string();
 
@@ -165,7 +165,7 @@ pub fn parse_heading(
             - text
                 .get(pos..)
                 .unwrap_or("")
-                .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
+                .trim_start_matches(|c: char| c.is_whitespace() || leads_summary(c))
                 .len();
         diags.push(
             Diagnostic::warning(file, "deal amount is out of range; it is not counted")
@@ -328,14 +328,20 @@ impl<'p> People<'p> {
 
     /// The person `@name` means (see `resolve`).
     pub fn resolve_person(&self, name: &str) -> Result<&'p Person, Unresolved> {
-        let m = name.to_ascii_lowercase();
-        let from = self.keys.partition_point(|(k, _)| k.as_str() < m.as_str());
+        // Most mentions are Chinese names or already lower case: no copy for those.
+        let m: std::borrow::Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            name.to_ascii_lowercase().into()
+        } else {
+            name.into()
+        };
+        let m = m.as_ref();
+        let from = self.keys.partition_point(|(k, _)| k.as_str() < m);
         let candidates = || {
             self.keys
                 .get(from..)
                 .unwrap_or(&[])
                 .iter()
-                .take_while(|(k, _)| k.starts_with(m.as_str()))
+                .take_while(|(k, _)| k.starts_with(m))
         };
         let person = |i: usize| self.people.get(i).map_or("", |p| p.name.as_str());
         let found_one = |i: usize| self.people.get(i).ok_or(Unresolved::Unknown);
@@ -385,8 +391,52 @@ fn matches_name(full: &str, mention: &str, prefix: bool) -> bool {
     compare(false) || compare(true)
 }
 
+/// Does `c` end a heading's kind word (`call:`, `拜访，`, `visit@王强`)? A `match`, not
+/// a search of a string of them: it is asked of every character of every kind word.
+fn ends_kind(c: char) -> bool {
+    matches!(
+        c,
+        ':' | '：' | ',' | '，' | '.' | '。' | '、' | '@' | '—' | '–' | '(' | '（'
+    )
+}
+
+/// Does `c` end an `@mention`?
+fn ends_mention(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '，' | '、' | ';' | '；' | ':' | '：' | '@' | '—' | '(' | ')' | '（' | '）'
+    )
+}
+
+/// Is `c` one of the dashes and colons before a summary (`— brought tea`)?
+pub fn leads_summary(c: char) -> bool {
+    matches!(c, '—' | '–' | '-' | ':' | '：')
+}
+
 #[cfg(test)]
 mod tests {
+    /// The character sets, as the strings they replace wrote them, and nothing else.
+    #[test]
+    fn the_ends_of_words_are_exactly_these() {
+        let sets: [(fn(char) -> bool, &str); 3] = [
+            (ends_kind, ":：,，.。、@—–(（"),
+            (ends_mention, ",，、;；:：@—()（）"),
+            (leads_summary, "—–-:："),
+        ];
+        for (is, chars) in sets {
+            for c in chars.chars() {
+                assert!(is(c), "{c:?} of {chars}");
+            }
+            // Control: nothing else, in any script.
+            for c in ['a', 'Z', '0', ' ', '王', '；', '!', '#', '_', '·', '）']
+                .into_iter()
+                .filter(|c| !chars.contains(*c))
+            {
+                assert!(!is(c), "{c:?} is not of {chars}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -364,7 +364,7 @@ fn parse_task(
     let item = |date: Date, text: &str| FollowUp {
         date,
         text: text
-            .trim_start_matches(|c: char| c.is_whitespace() || "—–-:：".contains(c))
+            .trim_start_matches(|c: char| c.is_whitespace() || super::entry::leads_summary(c))
             .trim_end()
             .into(),
         done,
