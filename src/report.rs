@@ -1270,14 +1270,19 @@ impl<'a> Moments<'a> {
         self.len() == 0
     }
 
-    /// Every moment this report has, in date order, with the index `get` takes.
-    pub fn iter_indexed(&self) -> impl Iterator<Item = (usize, MomentReport<'a>)> + '_ {
+    /// The index `get` takes of every moment this report has, in date order.
+    pub fn keys(&self) -> impl Iterator<Item = usize> + '_ {
         let all = self.ws.playbook.calendar.len();
         let ks: Box<dyn Iterator<Item = usize> + '_> = match &self.only {
             Some((only, _)) => Box::new(only.iter().copied()),
             None => Box::new(0..all),
         };
-        ks.filter_map(|k| Some((k, self.get(k)?)))
+        ks
+    }
+
+    /// Every moment this report has, in date order, with the index `get` takes.
+    pub fn iter_indexed(&self) -> impl Iterator<Item = (usize, MomentReport<'a>)> + '_ {
+        self.keys().filter_map(|k| Some((k, self.get(k)?)))
     }
 
     /// Every moment this report has, in date order.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-const PARTIALS: [&str; 10] = [
+const PARTIALS: [&str; 11] = [
     "contact_log",
     "people",
     "role_map",
@@ -18,6 +18,7 @@ const PARTIALS: [&str; 10] = [
     "client_rows",
     "rep_rows",
     "key_rows",
+    "calendar_moments",
     "nav",
 ];
 
@@ -119,6 +120,8 @@ fn the_embedded_partials_make_the_same_pages_as_the_fast_paths() {
     let (_d, notes) = example_copy();
     let (plain_en, _, _) = build_into(&notes, "en", "plain-en");
     let (plain_zh, _, _) = build_into(&notes, "zh", "plain-zh");
+    // The calendar's list has birthdays (what the override test looks for the absence of).
+    assert!(read(&plain_en, "calendar.html").contains("m-birthday"));
     // The embedded partials as the user's own: the Tera loops run instead of Rust.
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/partials");
     for p in PARTIALS {
@@ -194,6 +197,11 @@ fn an_override_of_each_partial_shows_where_it_is_used() {
         let key = read(&site, "key.html");
         assert!(
             key.contains("[[key_rows]]") && !key.contains("<tr><th scope=\"row\">"),
+            "{lang}"
+        );
+        let calendar = read(&site, "calendar.html");
+        assert!(
+            calendar.contains("[[calendar_moments]]") && !calendar.contains("m-birthday"),
             "{lang}"
         );
         let reps = common::html_files(&site.join("reps"));
@@ -562,4 +570,71 @@ fn a_team_without_key_clients_gets_its_key_page() {
             .count(),
         1
     );
+}
+
+/// The calendar page's moments are made straight into it, where its partial's stub
+/// leaves a slot. With many moments (written in several chunks), names with `&`, `<` and
+/// a control character (made visible as on every page), it is the page that copies of
+/// the embedded page and its partial as your own make through Tera, in both languages.
+#[test]
+fn the_calendar_made_in_place_is_the_page_made_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    for i in 0..150 {
+        let name = if i == 75 {
+            "Bell\\u0007 & Co".to_string()
+        } else {
+            format!("客户 {i:03} <b>Ltd</b>")
+        };
+        // Six birthdays each within the 90 days after 2026-11-22.
+        let people: String = (0..6)
+            .map(|p| {
+                format!(
+                    "  - name: \"王{i}-{p} & <i>\"\n    birthday: 1980-{:02}-{:02}\n",
+                    if (i + p) % 2 == 0 { 12 } else { 1 },
+                    1 + (i * 3 + p) % 28
+                )
+            })
+            .collect();
+        put(
+            &notes,
+            &format!("c{i:03}.md"),
+            format!(
+                "---\nname: \"{name}\"\nowner: Rep {}\npeople:\n{people}---\n\n## 2026-11-01 call — hello\n",
+                i % 4
+            ),
+        );
+    }
+    let plain = ["en", "zh"].map(|lang| build_into(&notes, lang, &format!("plain-{lang}")).0);
+    for page in ["calendar.html", "partials/calendar_moments.html"] {
+        let text = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("templates")
+                .join(page),
+        )
+        .unwrap();
+        put(&notes, &format!("templates/{page}"), text);
+    }
+    for (lang, plain) in ["en", "zh"].into_iter().zip(plain) {
+        let (site, log, code) = build(&notes, lang);
+        assert_eq!(code, 0, "{log}");
+        assert!(
+            log.contains("using your template calendar.html")
+                || log.contains("使用你的模板 calendar.html"),
+            "{lang}: {log}"
+        );
+        let made = read(&plain, "calendar.html");
+        assert!(made.len() > 3 * 64 * 1024, "{lang}: {}", made.len());
+        // Every birthday of the 90 days is listed, and the holidays among them.
+        let birthdays = made.matches("class=\"moment m-birthday\"").count();
+        assert_eq!(birthdays, 900, "{lang}");
+        assert!(
+            made.contains("Bell\\u{7} &amp; Co"),
+            "{lang}: the control made visible"
+        );
+        assert!(made.contains("&lt;i&gt;"), "{lang}: escaped");
+        assert!(!made.contains("touchbase:client-rows"), "{lang}");
+        // Control: the two builds differ in nothing but how the page was made.
+        assert_eq!(made, read(&site, "calendar.html"), "{lang}");
+    }
 }

@@ -418,7 +418,8 @@ mod tests {
     /// The character sets, as the strings they replace wrote them, and nothing else.
     #[test]
     fn the_ends_of_words_are_exactly_these() {
-        let sets: [(fn(char) -> bool, &str); 3] = [
+        type Set = (fn(char) -> bool, &'static str);
+        let sets: [Set; 3] = [
             (ends_kind, ":：,，.。、@—–(（"),
             (ends_mention, ",，、;；:：@—()（）"),
             (leads_summary, "—–-:："),

@@ -10,22 +10,39 @@ use crate::model::Tier;
 
 #[derive(Serialize)]
 pub struct Calendar {
+    /// The moments of the next 90 days: for your own templates (none for the embedded
+    /// page, whose list is made straight into it: `moments_html`).
     pub moments: Vec<MomentView>,
+    /// The moments as ready-made HTML (`fragments::MomentRows`, what the fast path of
+    /// `partials/calendar_moments.html` places), or `rows::ROWS_SLOT`.
+    pub moments_html: String,
+    /// How many moments the list has.
+    pub count: usize,
     pub holidays: Vec<(String, String)>,
     /// The coming holidays and who still needs a greeting.
     pub p: super::relationship_checks::Practices,
 }
 
-/// The next 90 days of moments and the next 365 of holidays, as the report has them.
-pub fn calendar(site: &Site<'_>) -> Calendar {
+/// The calendar page: the next 90 days of moments and the next 365 of holidays, as the
+/// report has them. With `whole`, the moments are listed (`moments`, and as HTML in
+/// `moments_html`); without, `moments_html` is `rows::ROWS_SLOT`, for the page's
+/// moments to be made into it one by one (`moment_keys`, `moment_row`).
+pub fn calendar(site: &Site<'_>, whole: bool) -> Calendar {
     let r = site.report;
+    let keys = moment_keys(site);
+    let count = keys.len();
+    let (moments, moments_html) = if whole {
+        let moments: Vec<MomentView> = keys.iter().filter_map(|&k| moment_row(site, k)).collect();
+        let w = super::fragments::MomentRows::new(site.lang);
+        let html = super::fragments::rows_html(&w, &moments);
+        (moments, html)
+    } else {
+        (Vec::new(), super::rows::ROWS_SLOT.to_string())
+    };
     Calendar {
-        moments: r
-            .calendar
-            .iter()
-            .take(r.calendar_page)
-            .map(|m| moment_view(site, &m, ""))
-            .collect(),
+        moments,
+        moments_html,
+        count,
         holidays: r
             .holidays_ahead
             .iter()
@@ -33,6 +50,21 @@ pub fn calendar(site: &Site<'_>) -> Calendar {
             .collect(),
         p: greetings(site),
     }
+}
+
+/// The calendar page's moments: their indices in the report's calendar
+/// (`Moments::get`).
+pub fn moment_keys(site: &Site<'_>) -> Vec<usize> {
+    let r = site.report;
+    r.calendar.keys().take(r.calendar_page).collect()
+}
+
+/// The calendar page's `k`th moment.
+pub fn moment_row(site: &Site<'_>, k: usize) -> Option<MomentView> {
+    site.report
+        .calendar
+        .get(k)
+        .map(|m| moment_view(site, &m, ""))
 }
 
 /// Key clients, most urgent first.

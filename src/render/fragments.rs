@@ -402,6 +402,38 @@ impl RowWriter for ClientRows {
     }
 }
 
+/// The moments of the calendar page (`calendar.html`), as
+/// `partials/calendar_moments.html` makes them.
+pub struct MomentRows {
+    lang: Lang,
+}
+
+impl MomentRows {
+    pub fn new(lang: Lang) -> MomentRows {
+        MomentRows { lang }
+    }
+}
+
+impl RowWriter for MomentRows {
+    type Row = MomentView;
+    const ROW_BYTES: usize = 300;
+
+    fn row(&self, out: &mut String, m: &MomentView) {
+        let _ = write!(
+            out,
+            "\n    <li>{} <span class=\"moment m-{}\">{}</span> {}",
+            time_text(self.lang, &m.date),
+            escape(m.kind),
+            escape(m.kind_label),
+            escape(&m.what),
+        );
+        if !m.href.is_empty() {
+            let _ = write!(out, " · <a href=\"{}\">{}</a>", m.href, escape(&m.client));
+        }
+        out.push_str("</li>\n  ");
+    }
+}
+
 /// The rows of the key clients' page (`key.html`), as `partials/key_rows.html` makes
 /// them.
 pub struct KeyRows {

@@ -160,7 +160,10 @@ pub struct Renderer<'a> {
     /// Shared by pages, made on first use: the team figures (dashboard and key clients)
     /// and the calendar's events (the team's feed and each rep's).
     team: std::sync::OnceLock<team_charts::TeamPlaybook>,
-    events: std::sync::OnceLock<Vec<crate::output::ics::CalEvent>>,
+    /// The events are let go of once every feed has been written (about 20 MB at
+    /// 100,000 clients), and made again should a feed be asked for after that.
+    events: std::sync::Mutex<Option<std::sync::Arc<Vec<crate::output::ics::CalEvent>>>>,
+    feeds_written: std::sync::atomic::AtomicUsize,
     /// The user's wording (`labels:`), installed while this renderer lives.
     _labels: i18n::Installed,
     /// What every client page is made from besides its view and its note, when pages
@@ -287,7 +290,8 @@ impl<'a> Renderer<'a> {
             client_of,
             rep_of,
             team: std::sync::OnceLock::new(),
-            events: std::sync::OnceLock::new(),
+            events: std::sync::Mutex::new(None),
+            feeds_written: std::sync::atomic::AtomicUsize::new(0),
             _labels: labels_guard,
             made,
         };
@@ -317,13 +321,16 @@ impl<'a> Renderer<'a> {
         out
     }
 
-    /// `files` but the client pages.
+    /// `files` but the client pages. The feeds come last: the events they share are
+    /// then held only while they are written (`write_feed`).
     fn files_but_clients(&self) -> Vec<String> {
         let mut out: Vec<String> = ASSETS.iter().map(|s| (*s).to_string()).collect();
         out.extend(site::ROUTES.iter().map(|r| r.path.to_string()));
-        out.push("calendar.ics".into());
         for slug in &self.site.rep_slugs {
             out.push(format!("reps/{slug}.html"));
+        }
+        out.push("calendar.ics".into());
+        for slug in &self.site.rep_slugs {
             out.push(format!("reps/{slug}.ics"));
         }
         out
@@ -362,10 +369,36 @@ impl<'a> Renderer<'a> {
 
     /// Write a calendar feed (the team's, or the rep's of book `feed`) into `out`.
     fn write_feed(&self, feed: Option<usize>, out: impl std::io::Write) -> std::io::Result<()> {
+        use std::sync::atomic::Ordering;
+        let events = {
+            let mut held = self
+                .events
+                .lock()
+                .map_err(|_| std::io::Error::other("the calendar's events"))?;
+            held.get_or_insert_with(|| {
+                std::sync::Arc::new(crate::output::ics::events(self.site.report))
+            })
+            .clone()
+        };
+        let written = self.write_feed_of(&events, feed, out);
+        // Every feed written once (the build writes each once): the events go.
+        let feeds = 1 + self.site.rep_slugs.len();
+        if self.feeds_written.fetch_add(1, Ordering::Relaxed) + 1 >= feeds {
+            self.feeds_written.store(0, Ordering::Relaxed);
+            if let Ok(mut held) = self.events.lock() {
+                *held = None;
+            }
+        }
+        written
+    }
+
+    fn write_feed_of(
+        &self,
+        events: &[crate::output::ics::CalEvent],
+        feed: Option<usize>,
+        out: impl std::io::Write,
+    ) -> std::io::Result<()> {
         let ws = self.site.ws;
-        let events = self
-            .events
-            .get_or_init(|| crate::output::ics::events(self.site.report));
         let book = feed.and_then(|b| ws.playbook.books.get(b));
         let name = match book {
             Some(b) => format!("{} · {}", self.site_title, self.site.rep_name(&b.owner)),
@@ -468,6 +501,7 @@ impl<'a> Renderer<'a> {
         match rel {
             _ if rel == clients.path => Some(Listing::Clients),
             _ if rel == key.path => Some(Listing::Key),
+            _ if rel == site::CALENDAR_PATH => Some(Listing::Calendar),
             _ => None,
         }
     }
@@ -494,6 +528,12 @@ impl<'a> Renderer<'a> {
                 let key_row = |i| self::calendar::key_row(site, i);
                 rows::write_into_slot(page, order, out, write, &w, key_row)
             }
+            Listing::Calendar => {
+                let w = self::fragments::MomentRows::new(lang);
+                let keys = self::calendar::moment_keys(site);
+                let moment = |k| self::calendar::moment_row(site, k);
+                rows::write_into_slot(page, &keys, out, write, &w, moment)
+            }
         }
     }
 
@@ -509,6 +549,9 @@ impl<'a> Renderer<'a> {
                     .filter(|&&i| self::calendar::is_key(site, i))
                     .count();
                 key * self::fragments::KeyRows::ROW_BYTES
+            }
+            Listing::Calendar => {
+                self::calendar::moment_keys(site).len() * self::fragments::MomentRows::ROW_BYTES
             }
         };
         let mut html = Vec::with_capacity(page.len() + room);
@@ -537,6 +580,13 @@ impl<'a> Renderer<'a> {
                     .count();
                 let page = self.key_page(&[], rows::ROWS_SLOT.to_string(), count);
                 self.fixed(key, "k", &page)
+            }
+            Listing::Calendar => {
+                let route = site::ROUTES
+                    .iter()
+                    .find(|r| r.path == site::CALENDAR_PATH)
+                    .ok_or(Fatal::Bug("no calendar route"))?;
+                self.fixed(route, "cal", &self::calendar::calendar(site, false))
             }
         }
     }
@@ -624,7 +674,15 @@ impl<'a> Renderer<'a> {
                 )?
             }
             _ if rel == calendar.path => {
-                self.fixed(calendar, "cal", &self::calendar::calendar(site))?
+                if full {
+                    self.fixed(calendar, "cal", &self::calendar::calendar(site, true))?
+                } else {
+                    // The moments are made into the page where its partial's stub put
+                    // the slot (tens of thousands of them at 100,000 clients).
+                    let page = self.slotted(Listing::Calendar)?;
+                    self.fill_rows(Listing::Calendar, page)
+                        .ok_or(Fatal::Bug("the calendar page without its moments"))?
+                }
             }
             _ if rel == key.path => {
                 if full {
@@ -1055,6 +1113,8 @@ enum Listing {
     Clients,
     /// `key.html`, its `rows_html` being `rows::ROWS_SLOT`.
     Key,
+    /// `calendar.html`, its `moments_html` being `rows::ROWS_SLOT`.
+    Calendar,
 }
 
 #[derive(Serialize)]

@@ -19,6 +19,9 @@ pub struct Route {
     pub title: &'static str,
 }
 
+/// The calendar page's path (one of `ROUTES`).
+pub const CALENDAR_PATH: &str = "calendar.html";
+
 /// The site's fixed pages, in navigation order. Besides them: one page per client
 /// (`clients/<slug>.html`, template `client.html`) and per rep (`reps/<slug>.html`,
 /// template `rep.html`).
@@ -49,7 +52,7 @@ pub const ROUTES: [Route; 8] = [
         title: "nav_followups",
     },
     Route {
-        path: "calendar.html",
+        path: CALENDAR_PATH,
         nav: "calendar",
         title: "nav_calendar",
     },

@@ -96,6 +96,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "partials/key_rows.html",
         include_str!("../../templates/partials/key_rows.html"),
     ),
+    (
+        "partials/calendar_moments.html",
+        include_str!("../../templates/partials/calendar_moments.html"),
+    ),
     ("partials/nav.html", NAV),
 ];
 
@@ -122,6 +126,10 @@ pub const FAST: &[(&str, &str)] = &[
     ("partials/client_rows.html", "{{ l.rows_html | safe }}"),
     ("partials/rep_rows.html", "{{ r.rows_html | safe }}"),
     ("partials/key_rows.html", "{{ k.rows_html | safe }}"),
+    (
+        "partials/calendar_moments.html",
+        "{{ cal.moments_html | safe }}",
+    ),
     ("partials/nav.html", "{{ nav_html | safe }}"),
 ];
 
