@@ -582,3 +582,24 @@ fn odd_pages_in_the_previous_site_are_made_again_not_linked() {
     }
     assert_eq!(bytes_of(&out), full_build(&notes, tmp.path()));
 }
+
+/// A person's title or gender edited alone (only the people table shows it) makes that
+/// client's page again: the table is drawn after the key, so the key covers the people.
+#[test]
+fn a_person_edited_alone_makes_that_page_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    let note = notes.join("anna-li/harbor-foods.md");
+    let text = fs::read_to_string(&note).unwrap();
+    assert!(text.contains("gender: male"), "{text}");
+    fs::write(&note, text.replacen("gender: male", "gender: female", 1)).unwrap();
+    let line = build_keyed(&notes, &out, &[]);
+    assert_eq!(unmade(&line), (clients - 1, clients), "{line}");
+    let site = bytes_of(&out);
+    let page = String::from_utf8_lossy(&site["clients/harbor-foods.html"]).into_owned();
+    assert!(page.contains("female"), "the new gender shows");
+    // Control: the same as a build that makes every page.
+    assert_eq!(site, full_build(&notes, tmp.path()));
+}

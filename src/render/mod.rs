@@ -876,6 +876,9 @@ impl<'a> Renderer<'a> {
                 },
             )
             .ok()?;
+            // The people the table is drawn from (`people` is left out of the page's
+            // own serialisation: the template reads `people_html`).
+            serde_json::to_writer(&mut *buffer, &view.page.people).ok()?;
             field(&mut h, buffer);
             // One unusually large view does not keep its room for the rest.
             if buffer.capacity() > 1 << 22 {
