@@ -5,9 +5,10 @@
 //! - `first build`: `build` into an emptied `--out`;
 //! - `nothing changed`: `build` over its own previous site, the notes as they were;
 //! - `one note edited`: `build` over its own previous site after one line was added
-//!   to one note (another line before each run; the note is put back at the end);
-//! - `check`;
-//! - `export json`: `export --format json`, written to nowhere.
+//!   to one note (another line before each run; the note is put back once every row
+//!   of that size is done);
+//! - `check` (of the notes as last edited: one line more than generated);
+//! - `export json`: `export --format json` of the same, written to nowhere.
 //!
 //! ```sh
 //! cargo bench --bench build

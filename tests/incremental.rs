@@ -333,6 +333,16 @@ fn unmade(stderr: &str) -> (usize, usize) {
     (n.parse().unwrap(), m.parse().unwrap())
 }
 
+/// A copy of the example notes built as a user would (`build_keyed`) into `<tmp>/site`:
+/// (the temporary folder, the notes, the site, how many client pages it has).
+fn keyed_example() -> (tempfile::TempDir, PathBuf, PathBuf, usize) {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = example_copy(tmp.path());
+    let out = tmp.path().join("site");
+    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    (tmp, notes, out, clients)
+}
+
 /// Only the bytes of every file, marker included.
 fn bytes_of(root: &Path) -> BTreeMap<String, Vec<u8>> {
     tree(root).into_iter().map(|(k, (_, b))| (k, b)).collect()
@@ -391,10 +401,7 @@ fn an_edit_makes_only_the_client_page_it_changes() {
 
 #[test]
 fn a_page_that_shows_another_note_is_made_again_when_that_note_changes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = example_copy(tmp.path());
-    let out = tmp.path().join("site");
-    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    let (tmp, notes, out, clients) = keyed_example();
     // Two clients were referred by 华东建材: their pages show its name.
     let note = notes.join("wang-lei/huadong-jiancai.md");
     let text = fs::read_to_string(&note).unwrap();
@@ -418,10 +425,7 @@ fn a_page_that_shows_another_note_is_made_again_when_that_note_changes() {
 
 #[test]
 fn a_page_changed_in_the_site_is_made_again_not_linked() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = example_copy(tmp.path());
-    let out = tmp.path().join("site");
-    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    let (tmp, notes, out, clients) = keyed_example();
     // Someone edits a page of the site in place (the same length, one letter).
     let page = out.join("clients/alpine-tools.html");
     let html = fs::read_to_string(&page).unwrap();
@@ -465,10 +469,7 @@ fn with_a_template_of_yours_every_page_is_made() {
 
 #[test]
 fn another_day_language_or_configuration_makes_every_page_again() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = example_copy(tmp.path());
-    let out = tmp.path().join("site");
-    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    let (_tmp, notes, out, clients) = keyed_example();
     // Control: nothing changed but one note, so the keys are used at all.
     log_call(&notes, "hangzhou-lvjian");
     assert_eq!(unmade(&build_keyed(&notes, &out, &[])).0, clients - 1);
@@ -493,10 +494,7 @@ fn another_day_language_or_configuration_makes_every_page_again() {
 
 #[test]
 fn an_entry_body_edited_alone_makes_that_page_again() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = example_copy(tmp.path());
-    let out = tmp.path().join("site");
-    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    let (tmp, notes, out, clients) = keyed_example();
     // Only the text of an old entry's body: no figure, date or count changes, so the
     // view is the same and only the log text's digest in the key tells.
     let note = notes.join("anna-li/alpine-tools.md");
@@ -524,10 +522,7 @@ fn an_entry_body_edited_alone_makes_that_page_again() {
 
 #[test]
 fn an_error_in_another_note_makes_every_page_again() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = example_copy(tmp.path());
-    let out = tmp.path().join("site");
-    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    let (tmp, notes, out, clients) = keyed_example();
     let before = bytes_of(&out);
     // A bad date in one note: every page's navigation counts the error.
     let note = notes.join("anna-li/harbor-foods.md");
@@ -555,10 +550,7 @@ fn an_error_in_another_note_makes_every_page_again() {
 
 #[test]
 fn odd_pages_in_the_previous_site_are_made_again_not_linked() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = example_copy(tmp.path());
-    let out = tmp.path().join("site");
-    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    let (tmp, notes, out, clients) = keyed_example();
     // One page a symlink to a copy of itself outside the site, another with a second
     // name outside it: the same bytes, so only how they are held is odd.
     let outside = tmp.path().join("outside");
@@ -587,10 +579,7 @@ fn odd_pages_in_the_previous_site_are_made_again_not_linked() {
 /// client's page again: the table is drawn after the key, so the key covers the people.
 #[test]
 fn a_person_edited_alone_makes_that_page_again() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = example_copy(tmp.path());
-    let out = tmp.path().join("site");
-    let (_, clients) = unmade(&build_keyed(&notes, &out, &[]));
+    let (tmp, notes, out, clients) = keyed_example();
     let note = notes.join("anna-li/harbor-foods.md");
     let text = fs::read_to_string(&note).unwrap();
     assert!(text.contains("gender: male"), "{text}");

@@ -62,6 +62,29 @@ fn build_into(notes: &Path, lang: &str, name: &str) -> (PathBuf, String, i32) {
     (out, text, o.status.code().unwrap_or(-1))
 }
 
+/// The name of note `i` of a long list: Chinese with `<b>` in it, and at `odd` one with
+/// `&` and a control character (a YAML `\u0007`).
+fn odd_name(i: usize, odd: usize) -> String {
+    if i == odd {
+        "Bell\\u0007 & Co".to_string()
+    } else {
+        format!("客户 {i:03} <b>Ltd</b>")
+    }
+}
+
+/// Copies of the embedded `pages` (paths in `templates/`) put in `notes` as your own.
+fn own_copies(notes: &Path, pages: &[&str]) {
+    for page in pages {
+        let text = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("templates")
+                .join(page),
+        )
+        .unwrap();
+        put(notes, &format!("templates/{page}"), text);
+    }
+}
+
 fn read(site: &Path, rel: &str) -> String {
     std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
@@ -258,11 +281,7 @@ fn the_long_tables_written_as_made_are_the_pages_made_whole() {
     let dir = tempfile::tempdir().unwrap();
     let notes = dir.path().join("notes");
     for i in 0..300 {
-        let name = if i == 150 {
-            "Bell\\u0007 & Co".to_string()
-        } else {
-            format!("客户 {i:03} <b>Ltd</b>")
-        };
+        let name = odd_name(i, 150);
         // Every branch of a row: with and without an owner, revenue and its change, a
         // decision-maker met, cooling off (four visits in June, one since).
         let owner = if i % 4 == 0 {
@@ -295,20 +314,15 @@ fn the_long_tables_written_as_made_are_the_pages_made_whole() {
     }
     let plain = ["en", "zh"].map(|lang| build_into(&notes, lang, &format!("plain-{lang}")).0);
     // The pages and their rows' partials as your own: Tera's loops make the rows.
-    for page in [
-        "clients.html",
-        "key.html",
-        "partials/client_rows.html",
-        "partials/key_rows.html",
-    ] {
-        let text = std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("templates")
-                .join(page),
-        )
-        .unwrap();
-        put(&notes, &format!("templates/{page}"), text);
-    }
+    own_copies(
+        &notes,
+        &[
+            "clients.html",
+            "key.html",
+            "partials/client_rows.html",
+            "partials/key_rows.html",
+        ],
+    );
     // The branches above, as each language writes them: cooling off, a revenue change,
     // a decision-maker met, no owner, an owner.
     let branches = |lang| match lang {
@@ -581,11 +595,7 @@ fn the_calendar_made_in_place_is_the_page_made_whole() {
     let dir = tempfile::tempdir().unwrap();
     let notes = dir.path().join("notes");
     for i in 0..150 {
-        let name = if i == 75 {
-            "Bell\\u0007 & Co".to_string()
-        } else {
-            format!("客户 {i:03} <b>Ltd</b>")
-        };
+        let name = odd_name(i, 75);
         // Six birthdays each within the 90 days after 2026-11-22.
         let people: String = (0..6)
             .map(|p| {
@@ -606,15 +616,7 @@ fn the_calendar_made_in_place_is_the_page_made_whole() {
         );
     }
     let plain = ["en", "zh"].map(|lang| build_into(&notes, lang, &format!("plain-{lang}")).0);
-    for page in ["calendar.html", "partials/calendar_moments.html"] {
-        let text = std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("templates")
-                .join(page),
-        )
-        .unwrap();
-        put(&notes, &format!("templates/{page}"), text);
-    }
+    own_copies(&notes, &["calendar.html", "partials/calendar_moments.html"]);
     for (lang, plain) in ["en", "zh"].into_iter().zip(plain) {
         let (site, log, code) = build(&notes, lang);
         assert_eq!(code, 0, "{log}");

@@ -409,6 +409,7 @@ pub struct MomentRows {
 }
 
 impl MomentRows {
+    /// The moments' rows in `lang`.
     pub fn new(lang: Lang) -> MomentRows {
         MomentRows { lang }
     }

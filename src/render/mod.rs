@@ -157,13 +157,12 @@ pub struct Renderer<'a> {
     /// 100,000 copied slugs held 7 MB through the build.)
     client_of: Vec<u32>,
     rep_of: BTreeMap<String, usize>,
-    /// Shared by pages, made on first use: the team figures (dashboard and key clients)
-    /// and the calendar's events (the team's feed and each rep's).
+    /// The team figures (dashboard and key clients), made on first use.
     team: std::sync::OnceLock<team_charts::TeamPlaybook>,
-    /// The events are let go of once every feed has been written (about 20 MB at
-    /// 100,000 clients), and made again should a feed be asked for after that.
+    /// The calendar's events, shared by the team's feed and each rep's: made on first
+    /// use, and let go of (`release_events`) once a build has written its feeds (about
+    /// 20 MB at 100,000 clients); made again should a feed be asked for after that.
     events: std::sync::Mutex<Option<std::sync::Arc<Vec<crate::output::ics::CalEvent>>>>,
-    feeds_written: std::sync::atomic::AtomicUsize,
     /// The user's wording (`labels:`), installed while this renderer lives.
     _labels: i18n::Installed,
     /// What every client page is made from besides its view and its note, when pages
@@ -291,7 +290,6 @@ impl<'a> Renderer<'a> {
             rep_of,
             team: std::sync::OnceLock::new(),
             events: std::sync::Mutex::new(None),
-            feeds_written: std::sync::atomic::AtomicUsize::new(0),
             _labels: labels_guard,
             made,
         };
@@ -369,7 +367,6 @@ impl<'a> Renderer<'a> {
 
     /// Write a calendar feed (the team's, or the rep's of book `feed`) into `out`.
     fn write_feed(&self, feed: Option<usize>, out: impl std::io::Write) -> std::io::Result<()> {
-        use std::sync::atomic::Ordering;
         let events = {
             let mut held = self
                 .events
@@ -380,18 +377,18 @@ impl<'a> Renderer<'a> {
             })
             .clone()
         };
-        let written = self.write_feed_of(&events, feed, out);
-        // Every feed written once (the build writes each once): the events go.
-        let feeds = 1 + self.site.rep_slugs.len();
-        if self.feeds_written.fetch_add(1, Ordering::Relaxed) + 1 >= feeds {
-            self.feeds_written.store(0, Ordering::Relaxed);
-            if let Ok(mut held) = self.events.lock() {
-                *held = None;
-            }
-        }
-        written
+        self.write_feed_of(&events, feed, out)
     }
 
+    /// Let go of the calendar's events (`events`): a build calls this once its feeds
+    /// are written.
+    fn release_events(&self) {
+        if let Ok(mut held) = self.events.lock() {
+            *held = None;
+        }
+    }
+
+    /// `write_feed` from the calendar's `events`.
     fn write_feed_of(
         &self,
         events: &[crate::output::ics::CalEvent],
@@ -490,7 +487,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Is `rel` a page with a long table (`Listing`: the client list, the key
-    /// clients) made with the embedded page, so written as its rows are made
+    /// clients, the calendar's moments) made with the embedded page, so written as its rows are made
     /// (`write_listing`)? Not when a template of yours reads the full context: the page
     /// is then made whole, through Tera.
     fn streams(&self, rel: &str) -> Option<Listing> {
@@ -1025,8 +1022,9 @@ pub fn render_site_timed(
             keep_page_buffer(bytes);
             return written;
         }
-        // The client list and the key clients' page, written as their rows are made
-        // (80 and 60 MB at 100,000 clients).
+        // The client list, the key clients' page and the calendar page, written as
+        // their rows are made (80 and 60 MB, and tens of thousands of moments, at
+        // 100,000 clients).
         if let Some(listing) = r.streams(rel) {
             return busy.time(1, || {
                 let file = staging.create(rel).map_err(io(rel))?;
@@ -1044,13 +1042,18 @@ pub fn render_site_timed(
         written
     };
     // The overview pages (one after another: each page's data is dropped once written,
-    // and they share the team figures and the calendar's events) and the client pages
+    // and they share the team figures and, the feeds last, the calendar's events, let
+    // go of once the feeds are written) and the client pages
     // (on every core) are built side by side.
     // (The client pages' paths made one at a time: a list of 100,000 of them was 7 MB
     // held through the build.)
     let overview = r.files_but_clients();
     let (a, b) = rayon::join(
-        || overview.iter().try_for_each(|f| write(f)),
+        || {
+            let written = overview.iter().try_for_each(|f| write(f));
+            r.release_events();
+            written
+        },
         || {
             (0..r.site.slugs.len())
                 .into_par_iter()
